@@ -1,0 +1,42 @@
+"""glassnet: neural networks you can see through.
+
+The lecture notes' networks in NumPy, in their notation: examples are columns, X has
+shape (n_x, m), layer l has W[l] (n[l], n[l-1]) and b[l] (n[l], 1).
+
+    >>> import glassnet as gn
+    >>> net = gn.Network([2, 4, 1], activations="tanh", seed=0)
+    >>> history = gn.train(net, X, Y, epochs=100, learning_rate=0.5)   # doctest: +SKIP
+
+The scikit-learn estimators, plots and the playground are imported only when used, so
+``import glassnet`` costs little more than ``import numpy``.
+"""
+
+from . import activations, initializers, losses
+from .errors import (
+    ConfigError,
+    DataError,
+    DivergenceError,
+    FileFormatError,
+    GlassnetError,
+    NotFittedError,
+    ShapeError,
+)
+from .layers import Dense
+from .network import Network
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConfigError",
+    "DataError",
+    "Dense",
+    "DivergenceError",
+    "FileFormatError",
+    "GlassnetError",
+    "Network",
+    "NotFittedError",
+    "ShapeError",
+    "activations",
+    "initializers",
+    "losses",
+]

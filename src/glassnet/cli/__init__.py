@@ -1,0 +1,57 @@
+"""The command line: ``glassnet <command> [options]``.
+
+Each command lives in its own module of this package, which offers ``add_parser`` (its
+options) and ``run`` (what it does). Conventions: ``--help`` on every command; a usage
+error exits with code 2 and a one-line message; an expected error (a bad file, bad data)
+prints ``glassnet: error: …`` and exits with code 1, without a traceback.
+"""
+
+import argparse
+import importlib
+import sys
+
+from ..errors import GlassnetError
+
+#: command name → module that implements it (imported only when that command runs)
+COMMANDS = {
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        # argparse's own behaviour, minus the usage block: one line, exit code 2
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser():
+    parser = _Parser(prog="glassnet", description="Neural networks you can see through.")
+    from .. import __version__
+
+    parser.add_argument("--version", action="version", version=f"glassnet {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, module in COMMANDS.items():
+        importlib.import_module(module).add_parser(sub)
+    return parser
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser()
+    if not argv:
+        argv = ["--help"]
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(args.run(args) or 0)
+    except GlassnetError as exc:
+        print(f"glassnet: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("glassnet: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""Errors: what glassnet raises when an input does not fit the notes' conventions.
+
+Every error is a ``GlassnetError`` and also a ``ValueError`` or ``TypeError``, so code
+that already catches those keeps working. Messages name the culprit in the notes' terms:
+"W[2] has shape (1, 3) but A[1] has 4 rows", never a bare NumPy traceback.
+"""
+
+
+class GlassnetError(Exception):
+    """Base class of every error glassnet raises on purpose."""
+
+
+class ShapeError(GlassnetError, ValueError):
+    """An array does not have the shape the notes' conventions call for."""
+
+
+class DataError(GlassnetError, ValueError):
+    """Data holds values a computation cannot use: NaN, inf, labels out of range, no examples."""
+
+
+class ConfigError(GlassnetError, ValueError):
+    """A setting is unknown or out of range: a name, a learning rate, a layer size."""
+
+
+class DivergenceError(GlassnetError, ValueError):
+    """Training produced a NaN or infinite cost.
+
+    ``epoch`` is the epoch (counting from 1) in which the cost stopped being finite; the
+    network's parameters are left as they were at the end of the previous epoch.
+    """
+
+    def __init__(self, message, epoch, history=None):
+        super().__init__(message)
+        self.epoch = epoch
+        self.history = history
+
+
+class NotFittedError(GlassnetError, ValueError):
+    """A network or estimator was used before it had parameters to use."""
+
+
+class FileFormatError(GlassnetError, ValueError):
+    """A file is not a glassnet file, or is truncated, corrupt or of an unknown version."""
+
+
+class GlassnetTypeError(GlassnetError, TypeError):
+    """An argument has the wrong type (a string where a number is needed, say)."""

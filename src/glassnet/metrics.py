@@ -1,0 +1,43 @@
+"""Metrics: how good a network's predictions are, in the terms people report.
+
+* ``accuracy``: the share of examples whose predicted class is the true class. With one
+  output unit the class is A[L] ≥ threshold, the threshold being the middle of the output
+  activation's range (0.5 for sigmoid, 0 for tanh); with several units it is the unit with
+  the largest activation (argmax down each column).
+* ``r2``: the coefficient of determination 1 − SS_res / SS_tot, averaged over output units
+  (scikit-learn's ``r2_score`` with uniform averaging).
+"""
+
+import numpy as np
+
+
+def threshold_for(activation):
+    """The value that splits one output unit's range into two classes."""
+    low, high = activation.output_range
+    if np.isfinite(low) and np.isfinite(high):
+        return (low + high) / 2.0
+    return 0.5
+
+
+def classes(A, threshold=0.5):
+    """Predicted class per example: (A ≥ threshold) for one unit, argmax for several."""
+    if A.shape[0] == 1:
+        return (A[0] >= threshold).astype(np.int64)
+    return np.argmax(A, axis=0)
+
+
+def accuracy(A, Y, threshold=0.5):
+    """The share of the m columns where the predicted class equals the target's class."""
+    return float(np.mean(classes(A, threshold) == classes(Y, threshold)))
+
+
+def r2(A, Y):
+    """1 − Σ(y − a)² / Σ(y − ȳ)², per output unit, averaged (0 when Y is constant)."""
+    ss_res = np.sum((Y - A) ** 2, axis=1)
+    ss_tot = np.sum((Y - Y.mean(axis=1, keepdims=True)) ** 2, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scores = np.where(ss_tot > 0, 1.0 - ss_res / ss_tot, np.where(ss_res > 0, 0.0, 1.0))
+    return float(np.mean(scores))
+
+
+METRICS = {"accuracy": accuracy, "r2": r2}

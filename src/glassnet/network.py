@@ -1,0 +1,482 @@
+"""The network: L dense layers, forward propagation, backpropagation and the cost.
+
+In the notes' notation, with A[0] = X of shape (n_x, m) (examples are columns):
+
+    for l = 1 … L:   Z[l] = W[l] A[l-1] + b[l],   A[l] = g[l](Z[l])
+    J = (1/m) Σᵢ L(a[L](i), y(i))  (+ the regularization term)
+
+    dZ[L] = A[L] − Y                    (sigmoid + binary CE, softmax + categorical CE)
+    dZ[L] = dA[L] * g[L]'(Z[L])         (any other pairing: the general chain rule)
+    for l = L … 1:   dW[l] = (1/m) dZ[l] A[l-1]ᵀ,   db[l] = (1/m) Σ dZ[l],
+                     dZ[l-1] = W[l]ᵀ dZ[l] * g[l-1]'(Z[l-1])
+
+The input layer is not counted: a network with one hidden layer has L = 2.
+
+Everything is reachable by the notes' layer number: ``net.W[1]`` is the first hidden
+layer's weight matrix, ``net.A[0]`` is the X of the last forward pass, ``net.dW[2]`` the
+gradient of the last backward pass. All parameters live in one flat vector
+``net.parameters`` (W[1] … W[L], then b[1] … b[L]), every gradient in ``net.gradients``,
+so that an optimizer updates the whole network at once.
+"""
+
+import numpy as np
+
+from . import activations, losses, regularization
+from .errors import ConfigError, NotFittedError, ShapeError
+from .layers import Dense
+from .validation import (
+    as_float_array,
+    check_dtype,
+    check_finite,
+    check_non_negative,
+    check_positive_int,
+    check_X,
+    check_Y,
+)
+
+# The output activation that goes with each loss when the user names only the loss,
+# and the loss that goes with each output activation when the user names neither.
+_OUTPUT_FOR_LOSS = {
+    "binary_cross_entropy": "sigmoid",
+    "categorical_cross_entropy": "softmax",
+    "half_squared_error": "linear",
+    "mean_squared_error": "linear",
+}
+_LOSS_FOR_OUTPUT = {"sigmoid": "binary_cross_entropy", "softmax": "categorical_cross_entropy"}
+
+
+class _Cache:
+    """The values of one forward and backward pass over m examples: A[0..L], Z, dA, dZ.
+
+    Buffers are kept between passes of the same m, so training allocates nothing per step.
+    """
+
+    def __init__(self, sizes, m, dtype):
+        self.m = m
+        hidden_and_output = [np.empty((n, m), dtype=dtype) for n in sizes[1:]]
+        self.Z = [None] + hidden_and_output
+        self.A = [None] + [np.empty((n, m), dtype=dtype) for n in sizes[1:]]
+        self.dA = [None] + [np.empty((n, m), dtype=dtype) for n in sizes[1:]]
+        self.dZ = [None] + [np.empty((n, m), dtype=dtype) for n in sizes[1:]]
+
+
+class ByLayer:
+    """``net.W[l]``-style access to one quantity of every layer, by the notes' numbering.
+
+    Reading gives the array itself (for caches and gradients, the buffer the next pass
+    overwrites: copy it to keep it). Assigning to a parameter (``net.W[2] = ...``) checks
+    the shape and copies the values in.
+    """
+
+    def __init__(self, net, symbol, get, first=1, settable=False):
+        self._net, self._symbol, self._get = net, symbol, get
+        self._first, self._settable = first, settable
+
+    def _check(self, l):
+        L = self._net.L
+        if isinstance(l, bool) or not isinstance(l, (int, np.integer)) or not (
+            self._first <= l <= L
+        ):
+            raise IndexError(
+                f"{self._symbol}[{l}] does not exist: this network has L = {L} layers, so "
+                f"{self._symbol}[{self._first}] … {self._symbol}[{L}]"
+            )
+        return int(l)
+
+    def __getitem__(self, l):
+        value = self._get(self._check(l))
+        if value is None:
+            raise NotFittedError(
+                f"{self._symbol}[{l}] is not computed yet: run net.forward(X)"
+                + (" and net.backward(Y)" if self._symbol.startswith("d") else "")
+            )
+        return value
+
+    def __setitem__(self, l, value):
+        if not self._settable:
+            raise TypeError(f"{self._symbol}[l] is computed by the network and cannot be set")
+        target = self[l]
+        value = as_float_array(value, f"{self._symbol}[{l}]", target.dtype)
+        if value.shape != target.shape and not (value.ndim == 1 and value.size == target.size
+                                                and target.shape[1] == 1):
+            raise ShapeError(
+                f"{self._symbol}[{l}] must have shape {target.shape} "
+                f"(n[{l}], {'1' if self._symbol == 'b' else f'n[{l - 1}]'}), got {value.shape}"
+            )
+        check_finite(value, f"{self._symbol}[{l}]")
+        target[...] = value.reshape(target.shape)
+
+    def __len__(self):
+        return self._net.L - self._first + 1
+
+    def __iter__(self):
+        return (self[l] for l in range(self._first, self._net.L + 1))
+
+    def __repr__(self):
+        return f"<{self._symbol}[{self._first}..{self._net.L}] of {self._net!r}>"
+
+
+class Network:
+    """A feed-forward network of dense layers, in the notes' notation.
+
+    ``sizes`` lists the units of every layer including the input: [n_x, n[1], …, n[L]].
+    ``activations`` names the hidden layers' g (one name for all, or one per hidden layer);
+    ``output`` names g[L]. With only a loss named, the output follows it (sigmoid for binary
+    cross-entropy, softmax for categorical, linear for squared error); with neither, one
+    output unit means sigmoid + binary cross-entropy and several mean softmax + categorical.
+
+    >>> net = Network([2, 4, 1], activations="tanh", seed=0)
+    >>> net.W[1].shape, net.b[1].shape, net.W[2].shape
+    ((4, 2), (4, 1), (1, 4))
+    """
+
+    def __init__(self, sizes, activations="relu", output=None, loss=None, initializer=None,
+                 bias_initializer="zeros", seed=None, dtype="float64", l1=0.0, l2=0.0):
+        sizes = _check_sizes(sizes)
+        names = _hidden_activations(activations, len(sizes) - 2)
+        output, loss = _output_and_loss(output, loss, sizes[-1])
+        layers = [Dense(n, g, initializer, bias_initializer)
+                  for n, g in zip(sizes[1:], [*names, output], strict=True)]
+        self._build(sizes[0], layers, loss, seed, dtype, l1, l2)
+
+    @classmethod
+    def from_layers(cls, n_x, layers, loss=None, seed=None, dtype="float64", l1=0.0, l2=0.0):
+        """A network of ready-made ``Dense`` layers after an input of n_x features."""
+        net = cls.__new__(cls)
+        if not layers or not all(isinstance(layer, Dense) for layer in layers):
+            raise ConfigError("layers must be a non-empty list of Dense layers")
+        _, loss = _output_and_loss(layers[-1].activation.name, loss, layers[-1].units)
+        net._build(check_positive_int(n_x, "n_x"), list(layers), loss, seed, dtype, l1, l2)
+        return net
+
+    @classmethod
+    def from_parameters(cls, W, b, activations, loss=None, dtype="float64", l1=0.0, l2=0.0):
+        """A network with given weights: W = [W[1], …, W[L]], b = [b[1], …, b[L]].
+
+        ``activations`` has one name per layer. Shapes are checked layer by layer:
+        W[l] must be (n[l], n[l-1]) and b[l] must be (n[l], 1) (a flat b[l] is accepted).
+        """
+        dtype = check_dtype(dtype)
+        if len(W) != len(b) or len(W) != len(activations):
+            raise ConfigError(
+                f"W, b and activations need one entry per layer; got {len(W)} W, {len(b)} b "
+                f"and {len(activations)} activations"
+            )
+        W = [np.atleast_2d(as_float_array(w, f"W[{l}]", dtype)) for l, w in enumerate(W, 1)]
+        sizes = [W[0].shape[1]] + [w.shape[0] for w in W]
+        for l in range(2, len(W) + 1):
+            if W[l - 1].shape[1] != sizes[l - 1]:
+                raise ShapeError(
+                    f"W[{l}] has shape {W[l - 1].shape} but A[{l - 1}] has {sizes[l - 1]} rows "
+                    f"(W[{l - 1}] has {sizes[l - 1]} units): W[{l}] needs {sizes[l - 1]} columns"
+                )
+        layers = [Dense(n, g) for n, g in zip(sizes[1:], activations, strict=True)]
+        net = cls.from_layers(sizes[0], layers, loss=loss, dtype=dtype, l1=l1, l2=l2)
+        for l in range(1, net.L + 1):
+            net.W[l] = W[l - 1]
+            net.b[l] = b[l - 1]
+        return net
+
+    @classmethod
+    def from_bias_columns(cls, W_tilde, activations, loss=None, dtype="float64"):
+        """A network from the exercises' matrices W̃[l] = [b[l] | W[l]], (n[l], n[l-1]+1)."""
+        dtype = check_dtype(dtype)
+        mats = [np.atleast_2d(as_float_array(w, f"W̃[{l}]", dtype))
+                for l, w in enumerate(W_tilde, 1)]
+        for l, w in enumerate(mats, 1):
+            if w.shape[1] < 2:
+                raise ShapeError(
+                    f"W̃[{l}] = [b[{l}] | W[{l}]] needs at least 2 columns (bias + one "
+                    f"weight), got shape {w.shape}"
+                )
+        return cls.from_parameters([w[:, 1:] for w in mats], [w[:, :1] for w in mats],
+                                   activations, loss=loss, dtype=dtype)
+
+    # ------------------------------------------------------------------ construction
+    def _build(self, n_x, layers, loss, seed, dtype, l1, l2):
+        self.layers = layers
+        self.loss = losses.get(loss)
+        self.dtype = check_dtype(dtype)
+        self.l1 = check_non_negative(l1, "the L1 rate λ₁")
+        self.l2 = check_non_negative(l2, "the L2 rate λ₂")
+        self.sizes = [n_x] + [layer.units for layer in layers]
+        n_weights = sum(a * b for a, b in zip(self.sizes[1:], self.sizes[:-1], strict=False))
+        self.n_weights = n_weights
+        self.parameters = np.zeros(n_weights + sum(self.sizes[1:]), dtype=self.dtype)
+        self.gradients = np.zeros_like(self.parameters)
+        self._bind()
+        self.seed = seed
+        self.initialize(seed)
+
+    def _bind(self):
+        """Point each layer's W, b, dW, db at its part of the flat vectors."""
+        w_at, b_at = 0, self.n_weights
+        for n_prev, layer in zip(self.sizes[:-1], self.layers, strict=True):
+            n = layer.units
+            layer.W = self.parameters[w_at:w_at + n * n_prev].reshape(n, n_prev)
+            layer.dW = self.gradients[w_at:w_at + n * n_prev].reshape(n, n_prev)
+            layer.b = self.parameters[b_at:b_at + n].reshape(n, 1)
+            layer.db = self.gradients[b_at:b_at + n].reshape(n, 1)
+            w_at, b_at = w_at + n * n_prev, b_at + n
+        out = self.layers[-1].activation.name
+        self._shortcut = self.loss.shortcut_activation == out
+        self._caches = {}
+        self._last = None
+        self.W = ByLayer(self, "W", lambda l: self.layers[l - 1].W, settable=True)
+        self.b = ByLayer(self, "b", lambda l: self.layers[l - 1].b, settable=True)
+        self.dW = ByLayer(self, "dW", self._if_backward(lambda l: self.layers[l - 1].dW))
+        self.db = ByLayer(self, "db", self._if_backward(lambda l: self.layers[l - 1].db))
+        self.Z = ByLayer(self, "Z", self._from_cache("Z"))
+        self.A = ByLayer(self, "A", self._from_cache("A"), first=0)
+        self.dZ = ByLayer(self, "dZ", self._if_backward(self._from_cache("dZ")))
+        self.dA = ByLayer(self, "dA", self._if_backward(self._from_cache("dA")))
+        self.W_tilde = ByLayer(self, "W̃", self.bias_column)
+        self._backward_done = False
+
+    def _from_cache(self, name):
+        return lambda l: None if self._last is None else getattr(self._last, name)[l]
+
+    def _if_backward(self, get):
+        return lambda l: get(l) if self._backward_done else None
+
+    def initialize(self, seed=None):
+        """Draw every W[l] and b[l] afresh from the layers' initializers.
+
+        ``seed`` (an int, or a NumPy Generator) fixes the draw: the same seed gives the
+        same parameters, bit for bit.
+        """
+        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        for layer in self.layers:
+            layer.initialize(rng)
+        self._backward_done = False
+        return self
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def L(self):
+        """The number of layers with weights (the input layer is not counted)."""
+        return len(self.layers)
+
+    @property
+    def n_x(self):
+        return self.sizes[0]
+
+    @property
+    def n_parameters(self):
+        return self.parameters.size
+
+    @property
+    def output_activation(self):
+        return self.layers[-1].activation
+
+    def bias_column(self, l):
+        """W̃[l] = [b[l] | W[l]], shape (n[l], n[l-1] + 1): the exercises' form (a copy)."""
+        layer = self.layers[self.W._check(l) - 1]
+        return np.hstack([layer.b, layer.W])
+
+    def set_bias_column(self, l, W_tilde):
+        """Set b[l] and W[l] from W̃[l] = [b[l] | W[l]]."""
+        l = self.W._check(l)
+        W_tilde = np.atleast_2d(as_float_array(W_tilde, f"W̃[{l}]", self.dtype))
+        expected = (self.sizes[l], self.sizes[l - 1] + 1)
+        if W_tilde.shape != expected:
+            raise ShapeError(
+                f"W̃[{l}] = [b[{l}] | W[{l}]] must have shape (n[{l}], n[{l - 1}] + 1) = "
+                f"{expected}, got {W_tilde.shape}"
+            )
+        self.b[l] = W_tilde[:, :1]
+        self.W[l] = W_tilde[:, 1:]
+
+    # ------------------------------------------------------------------ the passes
+    def _cache(self, m):
+        cache = self._caches.get(m)
+        if cache is None:
+            if len(self._caches) >= 4:  # keep the buffers of a few batch sizes at most
+                self._caches.pop(next(iter(self._caches)))
+            cache = self._caches[m] = _Cache(self.sizes, m, self.dtype)
+        return cache
+
+    def _forward(self, X):
+        """Forward propagation on a checked X; returns A[L] (the cache's buffer)."""
+        cache = self._cache(X.shape[1])
+        cache.A[0] = X
+        for l, layer in enumerate(self.layers, 1):
+            layer.forward(cache.A[l - 1], cache.Z[l], cache.A[l])
+        self._last = cache
+        self._backward_done = False
+        return cache.A[-1]
+
+    def _backward(self, Y):
+        """Backpropagation after ``_forward``; fills ``gradients`` (and dZ[l], dA[l])."""
+        c, layers = self._last, self.layers
+        L = self.L
+        if self._shortcut:
+            np.subtract(c.A[L], Y, out=c.dZ[L])  # the notes' dZ[L] = A[L] − Y
+            c.dA[L] = None  # skipped: with the shortcut dA[L] is never formed
+        else:
+            if c.dA[L] is None:
+                c.dA[L] = np.empty_like(c.dZ[L])
+            self.loss.dA(c.A[L], Y, out=c.dA[L])
+            layers[-1].activation.backward(c.dA[L], c.Z[L], c.A[L], out=c.dZ[L])
+        for l in range(L, 0, -1):
+            layers[l - 1].backward(c.dZ[l], c.A[l - 1], c.dA[l - 1] if l > 1 else None)
+            if l > 1:
+                layers[l - 2].activation.backward(c.dA[l - 1], c.Z[l - 1], c.A[l - 1],
+                                                  out=c.dZ[l - 1])
+        n_w = self.n_weights
+        regularization.add_gradient(self.gradients[:n_w], self.parameters[:n_w], c.m,
+                                    self.l1, self.l2)
+        self._backward_done = True
+
+    def _cost(self, A, Y):
+        """J = (1/m) Σ L(a, y) + the regularization term, for a checked Y."""
+        return self.loss.cost(A, Y) + regularization.penalty(
+            self.parameters[:self.n_weights], A.shape[1], self.l1, self.l2)
+
+    def forward(self, X):
+        """Forward propagation: A[L] for X of shape (n_x, m), as a new array.
+
+        Z[l] and A[l] of this pass stay reachable as ``net.Z[l]``, ``net.A[l]``.
+        """
+        X = check_X(X, self.n_x, self.dtype)
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            return self._forward(X).copy()
+
+    __call__ = forward
+
+    def backward(self, Y):
+        """Backpropagation for the targets Y of the last ``forward`` pass.
+
+        Fills dW[l], db[l] (``net.dW[l]``, ``net.db[l]``, ``net.gradients``) and dZ[l].
+        """
+        if self._last is None:
+            raise NotFittedError("backward needs a forward pass first: call net.forward(X)")
+        Y = check_Y(Y, self.sizes[-1], self._last.m, self.dtype, self.loss)
+        with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+            self._backward(Y)
+        return self
+
+    def cost(self, X, Y):
+        """The cost J on (X, Y), regularization included."""
+        X = check_X(X, self.n_x, self.dtype)
+        Y = check_Y(Y, self.sizes[-1], X.shape[1], self.dtype, self.loss)
+        with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+            return self._cost(self._forward(X), Y)
+
+    def gradient(self, X, Y):
+        """One forward and backward pass; returns (J, a copy of the flat gradient vector)."""
+        X = check_X(X, self.n_x, self.dtype)
+        Y = check_Y(Y, self.sizes[-1], X.shape[1], self.dtype, self.loss)
+        with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+            J = self._cost(self._forward(X), Y)
+            self._backward(Y)
+        return J, self.gradients.copy()
+
+    def fit(self, X, Y, **settings):
+        """Train with gradient descent; see ``glassnet.training.train`` for the settings."""
+        from .training import train
+
+        return train(self, X, Y, **settings)
+
+    # ------------------------------------------------------------------ description
+    def config(self):
+        """Everything but the parameters' values: enough to rebuild the architecture."""
+        return {
+            "n_x": self.n_x,
+            "layers": [layer.config() for layer in self.layers],
+            "loss": self.loss.config(),
+            "dtype": self.dtype.name,
+            "l1": self.l1,
+            "l2": self.l2,
+        }
+
+    @classmethod
+    def from_config(cls, config, parameters=None):
+        """Rebuild a network from ``config()`` (and, if given, its flat parameters)."""
+        layers = [Dense.from_config(c) for c in config["layers"]]
+        net = cls.from_layers(config["n_x"], layers, loss=config["loss"],
+                              dtype=config.get("dtype", "float64"),
+                              l1=config.get("l1", 0.0), l2=config.get("l2", 0.0))
+        if parameters is not None:
+            parameters = as_float_array(parameters, "parameters", net.dtype)
+            if parameters.shape != net.parameters.shape:
+                raise ShapeError(
+                    f"this architecture has {net.n_parameters} parameters, got "
+                    f"{parameters.size}"
+                )
+            net.parameters[...] = parameters
+        return net
+
+    def copy(self):
+        """An independent network with the same architecture and parameters."""
+        return Network.from_config(self.config(), self.parameters)
+
+    def __getstate__(self):
+        return {"config": self.config(), "parameters": self.parameters.copy(),
+                "seed": self.seed}
+
+    def __setstate__(self, state):
+        net = Network.from_config(state["config"], state["parameters"])
+        self.__dict__.update(net.__dict__)
+        self._bind()
+        self.seed = state.get("seed")
+
+    def __repr__(self):
+        arch = " → ".join(str(n) for n in self.sizes)
+        gs = ", ".join(layer.activation.name for layer in self.layers)
+        return f"Network({arch}; {gs}; loss={self.loss.name})"
+
+    def summary(self):
+        """A table of the layers: shapes of W[l] and b[l], g[l], parameter counts."""
+        rows = [("layer", "units", "activation", "W shape", "b shape", "parameters")]
+        rows.append(("0 (input)", str(self.n_x), "", "", "", ""))
+        for l, layer in enumerate(self.layers, 1):
+            n, n_prev = self.sizes[l], self.sizes[l - 1]
+            rows.append((str(l), str(n), layer.activation.name, f"({n}, {n_prev})",
+                         f"({n}, 1)", f"{n * n_prev + n} = {n}·{n_prev} + {n}"))
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        lines = [f"Network with L = {self.L} layers (the input layer is not counted), "
+                 f"loss: {self.loss.name}, dtype: {self.dtype.name}"]
+        lines += ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
+                  for r in rows]
+        regs = [f"L1 λ₁ = {self.l1:g}"] * bool(self.l1) + [f"L2 λ₂ = {self.l2:g}"] * bool(self.l2)
+        lines.append(f"total parameters: {self.n_parameters}"
+                     + (f"; regularization: {', '.join(regs)}" if regs else ""))
+        return "\n".join(lines)
+
+    __str__ = summary
+
+
+# ---------------------------------------------------------------------- argument checks
+def _check_sizes(sizes):
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
+        raise ConfigError(
+            f"sizes must list the units of each layer, input included: [n_x, n[1], …, n[L]] "
+            f"(at least 2 numbers), got {sizes!r}"
+        )
+    return [check_positive_int(n, f"n[{l}]" if l else "n_x") for l, n in enumerate(sizes)]
+
+
+def _hidden_activations(spec, n_hidden):
+    if isinstance(spec, (list, tuple)):
+        if len(spec) != n_hidden:
+            raise ConfigError(
+                f"activations lists {len(spec)} names but the network has {n_hidden} hidden "
+                f"layers; give one name per hidden layer (the output's goes in output=)"
+            )
+        return list(spec)
+    return [spec] * n_hidden
+
+
+def _output_and_loss(output, loss, n_L):
+    if loss is not None:
+        loss = losses.get(loss)
+    if output is None:
+        output = _OUTPUT_FOR_LOSS.get(loss.name) if loss is not None else (
+            "sigmoid" if n_L == 1 else "softmax")
+    output_name = activations.get(output).name
+    if loss is None:
+        loss = losses.get(_LOSS_FOR_OUTPUT.get(output_name, "half_squared_error"))
+    if output_name == "softmax" and n_L < 2:
+        raise ConfigError("a softmax output layer needs at least 2 units (one per class)")
+    return output, loss

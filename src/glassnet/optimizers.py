@@ -1,0 +1,174 @@
+"""Optimizers: how gradient descent turns the gradients into a step.
+
+All of them update the network's flat parameter vector θ (every W[l] and b[l]) from the
+flat gradient g (every dW[l] and db[l]) in place, with the learning rate α of the step:
+
+* ``sgd``:       θ := θ − α·g                                   (the notes' update)
+* ``momentum``:  V := βV + (1 − β)·g;  θ := θ − α·V            (the notes' form, β = 0.9)
+* ``classic_momentum``: v := μv − α·g;  θ := θ + v             (scikit-learn, Keras, PyTorch)
+  optionally Nesterov's: θ := θ + μv − α·g. The notes' form with rate α equals the classic
+  form with rate α(1 − β): V is v scaled by −1/(α(1 − β)).
+* ``rmsprop``:   S := ρS + (1 − ρ)·g²;  θ := θ − α·g / (√S + ε)
+* ``adam``:      M := β₁M + (1 − β₁)·g;  S := β₂S + (1 − β₂)·g²;
+  M̂ = M / (1 − β₁ᵗ),  Ŝ = S / (1 − β₂ᵗ) (bias correction);  θ := θ − α·M̂ / (√Ŝ + ε)
+
+Each optimizer has a usual learning rate (``default_learning_rate``) used when training
+is not given one. Its running averages are its ``state``; ``reset()`` clears them.
+"""
+
+import numpy as np
+
+from .registry import Named, Registry
+from .validation import check_non_negative
+
+
+def _check_beta(value, name):
+    value = check_non_negative(value, name)
+    if value >= 1:
+        from .errors import ConfigError
+
+        raise ConfigError(f"{name} must be in [0, 1), got {value!r}")
+    return value
+
+
+class Optimizer(Named):
+    """One rule for a gradient-descent step on the flat parameter vector."""
+
+    default_learning_rate = 0.1
+
+    def __init__(self):
+        self.state = {}
+        self.t = 0
+
+    def reset(self):
+        """Forget the running averages (and the step count t)."""
+        self.state = {}
+        self.t = 0
+
+    def step(self, theta, g, learning_rate):
+        """Update θ in place from the gradient g with learning rate α."""
+        self.t += 1
+        self._update(theta, g, learning_rate)
+
+    def _buffer(self, key, like):
+        buf = self.state.get(key)
+        if buf is None or buf.shape != like.shape or buf.dtype != like.dtype:
+            buf = self.state[key] = np.zeros_like(like)
+        return buf
+
+    def _update(self, theta, g, lr):
+        raise NotImplementedError
+
+
+optimizers = Registry("optimizer", Optimizer)
+
+
+@optimizers.register
+class SGD(Optimizer):
+    """Plain gradient descent, θ := θ − α·g (batch, minibatch or stochastic by batch size)."""
+
+    name = "sgd"
+    aliases = ("gd", "gradient_descent")
+
+    def _update(self, theta, g, lr):
+        theta -= lr * g
+
+
+@optimizers.register
+class Momentum(Optimizer):
+    """The notes' momentum: V := βV + (1 − β)·g, then θ := θ − α·V."""
+
+    name = "momentum"
+    aliases = ("notes_momentum", "ema_momentum")
+
+    def __init__(self, beta=0.9):
+        super().__init__()
+        self.beta = _check_beta(beta, "momentum β")
+
+    def _params(self):
+        return {"beta": self.beta}
+
+    def _update(self, theta, g, lr):
+        V = self._buffer("V", theta)
+        V *= self.beta
+        V += (1.0 - self.beta) * g
+        theta -= lr * V
+
+
+@optimizers.register
+class ClassicMomentum(Optimizer):
+    """Classic momentum, v := μv − α·g, θ := θ + v (Nesterov: θ := θ + μv − α·g)."""
+
+    name = "classic_momentum"
+    aliases = ("heavy_ball", "sgd_momentum")
+
+    def __init__(self, momentum=0.9, nesterov=False):
+        super().__init__()
+        self.momentum = _check_beta(momentum, "momentum μ")
+        self.nesterov = bool(nesterov)
+
+    def _params(self):
+        return {"momentum": self.momentum, "nesterov": self.nesterov}
+
+    def _update(self, theta, g, lr):
+        v = self._buffer("v", theta)
+        v *= self.momentum
+        v -= lr * g
+        if self.nesterov:
+            theta += self.momentum * v - lr * g
+        else:
+            theta += v
+
+
+@optimizers.register
+class RMSProp(Optimizer):
+    """RMSProp: S := ρS + (1 − ρ)·g², θ := θ − α·g / (√S + ε)."""
+
+    name = "rmsprop"
+    default_learning_rate = 0.001
+
+    def __init__(self, rho=0.9, epsilon=1e-8):
+        super().__init__()
+        self.rho = _check_beta(rho, "RMSProp ρ")
+        self.epsilon = check_non_negative(epsilon, "ε")
+
+    def _params(self):
+        return {"rho": self.rho, "epsilon": self.epsilon}
+
+    def _update(self, theta, g, lr):
+        S = self._buffer("S", theta)
+        S *= self.rho
+        S += (1.0 - self.rho) * g * g
+        theta -= lr * g / (np.sqrt(S) + self.epsilon)
+
+
+@optimizers.register
+class Adam(Optimizer):
+    """Adam with bias correction (Kingma & Ba's Algorithm 1)."""
+
+    name = "adam"
+    default_learning_rate = 0.001
+
+    def __init__(self, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
+        super().__init__()
+        self.beta_1 = _check_beta(beta_1, "Adam β₁")
+        self.beta_2 = _check_beta(beta_2, "Adam β₂")
+        self.epsilon = check_non_negative(epsilon, "ε")
+
+    def _params(self):
+        return {"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
+
+    def _update(self, theta, g, lr):
+        M, S = self._buffer("M", theta), self._buffer("S", theta)
+        M *= self.beta_1
+        M += (1.0 - self.beta_1) * g
+        S *= self.beta_2
+        S += (1.0 - self.beta_2) * g * g
+        M_hat = M / (1.0 - self.beta_1 ** self.t)
+        S_hat = S / (1.0 - self.beta_2 ** self.t)
+        theta -= lr * M_hat / (np.sqrt(S_hat) + self.epsilon)
+
+
+def get(spec):
+    """The optimizer ``spec`` names (a name, a config dict or an Optimizer)."""
+    return optimizers.get(spec)

@@ -1,0 +1,87 @@
+"""Registries: how glassnet turns a name such as ``"relu"`` into the object it names.
+
+Activations, losses, initializers, optimizers and schedules are each kept in a registry.
+A registry accepts a name (case and ``-``/``_`` do not matter), a ``{"name": ..., **params}``
+dictionary (the form saved in model files), or an object that is already of its kind.
+An unknown name raises a ``ConfigError`` that lists the valid ones.
+"""
+
+from .errors import ConfigError, GlassnetTypeError
+
+
+def _normalize(name):
+    return name.strip().lower().replace("-", "_").replace(" ", "_")
+
+
+class Registry:
+    """A table of named classes of one kind (e.g. every activation function)."""
+
+    def __init__(self, kind, base):
+        self.kind = kind
+        self.base = base
+        self._classes = {}
+        self._aliases = {}
+
+    def register(self, cls):
+        """Class decorator: enter ``cls`` under ``cls.name`` and each of ``cls.aliases``."""
+        self._classes[cls.name] = cls
+        for alias in (cls.name, *getattr(cls, "aliases", ())):
+            self._aliases[_normalize(alias)] = cls.name
+        return cls
+
+    def names(self):
+        """The canonical names, in the order they were registered."""
+        return list(self._classes)
+
+    def get(self, spec, **defaults):
+        """Return the object ``spec`` names: a name, a config dict, or an instance."""
+        if isinstance(spec, self.base):
+            return spec
+        if isinstance(spec, str):
+            return self._build(spec, defaults)
+        if isinstance(spec, dict):
+            params = dict(spec)
+            name = params.pop("name", None)
+            if not isinstance(name, str):
+                raise ConfigError(f"a {self.kind} given as a dict needs a 'name' key, got {spec!r}")
+            return self._build(name, {**defaults, **params})
+        raise GlassnetTypeError(
+            f"{self.kind} must be a name (one of {', '.join(self.names())}), "
+            f"got {type(spec).__name__} {spec!r}"
+        )
+
+    def _build(self, name, params):
+        key = self._aliases.get(_normalize(name))
+        if key is None:
+            raise ConfigError(
+                f"unknown {self.kind} {name!r}; valid names are: {', '.join(self.names())}"
+            )
+        cls = self._classes[key]
+        try:
+            return cls(**params)
+        except TypeError as exc:
+            raise ConfigError(f"{self.kind} {key!r} does not take these settings: {exc}") from None
+
+
+class Named:
+    """Mixin for registered objects: a ``name``, settings in ``config()``, a readable repr."""
+
+    name = "?"
+    aliases = ()
+
+    def config(self):
+        """The name and the settings that rebuild this object through its registry."""
+        return {"name": self.name, **self._params()}
+
+    def _params(self):
+        return {}
+
+    def __repr__(self):
+        params = ", ".join(f"{k}={v!r}" for k, v in self._params().items())
+        return f"{type(self).__name__}({params})"
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.config() == other.config()
+
+    def __hash__(self):
+        return hash((type(self), tuple(sorted(self._params().items()))))
