@@ -1,0 +1,225 @@
+"""Bad input: one test per rule, each asserting the message names the culprit."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import glassnet as gn
+from glassnet.errors import (
+    ConfigError,
+    DataError,
+    GlassnetError,
+    GlassnetTypeError,
+    NotFittedError,
+    ShapeError,
+)
+from glassnet.training import train
+
+
+@pytest.fixture
+def net():
+    return gn.Network([2, 4, 1], activations="tanh", seed=0)
+
+
+def good_data(m=5):
+    rng = np.random.default_rng(0)
+    return rng.normal(size=(2, m)), (rng.uniform(size=(1, m)) > 0.5).astype(float)
+
+
+def test_errors_are_value_or_type_errors():
+    for cls in (ConfigError, DataError, ShapeError, NotFittedError):
+        assert issubclass(cls, GlassnetError) and issubclass(cls, ValueError)
+    assert issubclass(GlassnetTypeError, TypeError)
+
+
+# ------------------------------------------------------------------ shapes
+def test_X_with_the_wrong_number_of_rows(net):
+    with pytest.raises(ShapeError, match=r"X has 3 rows but W\[1\] expects n_x = 2"):
+        net.forward(np.zeros((3, 5)))
+
+
+def test_X_given_with_examples_as_rows_gets_a_hint(net):
+    with pytest.raises(ShapeError, match=r"examples are rows: pass X.T"):
+        net.forward(np.zeros((5, 2)))
+
+
+def test_X_that_is_not_2d(net):
+    with pytest.raises(ShapeError, match=r"2-D array of shape \(n_x, m\)"):
+        net.forward(np.zeros((2, 3, 4)))
+    with pytest.raises(ShapeError, match=r"x.reshape\(-1, 1\)"):
+        net.forward(np.zeros(2))
+
+
+def test_Y_with_the_wrong_shape(net):
+    X, _ = good_data()
+    with pytest.raises(ShapeError, match=r"Y must have shape \(n\[L\], m\) = \(1, 5\)"):
+        net.cost(X, np.zeros((2, 5)))
+    with pytest.raises(ShapeError, match=r"pass Y.T"):
+        gn.Network([2, 3], output="sigmoid", seed=0).cost(X, np.zeros((5, 3)))
+
+
+def test_weights_that_do_not_chain():
+    with pytest.raises(ShapeError, match=r"W\[2\] has shape \(1, 3\) but A\[1\] has 4 rows"):
+        gn.Network.from_parameters([np.zeros((4, 2)), np.zeros((1, 3))],
+                                   [np.zeros((4, 1)), np.zeros((1, 1))], ["tanh", "sigmoid"])
+
+
+def test_setting_a_parameter_of_the_wrong_shape(net):
+    with pytest.raises(ShapeError, match=r"W\[2\] must have shape \(1, 4\)"):
+        net.W[2] = np.zeros((4, 1))
+    with pytest.raises(ShapeError, match=r"W̃\[1\] = \[b\[1\] \| W\[1\]\] must have shape"):
+        net.set_bias_column(1, np.zeros((4, 2)))
+
+
+def test_a_layer_that_does_not_exist(net):
+    with pytest.raises(IndexError, match=r"W\[3\] does not exist: this network has L = 2"):
+        net.W[3]
+    with pytest.raises(IndexError, match=r"b\[0\] does not exist"):
+        net.b[0]
+
+
+def test_caches_before_any_pass(net):
+    with pytest.raises(NotFittedError, match=r"Z\[1\] is not computed yet"):
+        net.Z[1]
+    with pytest.raises(NotFittedError, match=r"forward pass first"):
+        net.backward(np.zeros((1, 5)))
+
+
+# ------------------------------------------------------------------ values
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_nan_or_inf_in_X(net, bad):
+    X, Y = good_data()
+    X[1, 3] = bad
+    with pytest.raises(DataError, match=r"X holds .* at \[1, 3\]"):
+        net.forward(X)
+    with pytest.raises(DataError, match=r"X holds"):
+        train(net, X, Y, epochs=1)
+
+
+def test_nan_in_Y(net):
+    X, Y = good_data()
+    Y[0, 2] = np.nan
+    with pytest.raises(DataError, match=r"Y holds nan at \[0, 2\]"):
+        train(net, X, Y, epochs=1)
+
+
+def test_bce_labels_outside_zero_one(net):
+    X, Y = good_data()
+    Y[0, 0] = -1
+    with pytest.raises(DataError, match=r"binary cross-entropy needs targets y in \[0, 1\]"):
+        train(net, X, Y, epochs=1)
+
+
+def test_cce_columns_that_are_not_one_hot():
+    net = gn.Network([2, 3], output="softmax", seed=0)
+    X, _ = good_data(4)
+    Y = np.eye(3)[:, [0, 1, 2, 0]]
+    Y[:, 2] = [1, 1, 0]
+    with pytest.raises(DataError, match=r"column 2 \(example 3\) sums to 2"):
+        train(net, X, Y, epochs=1)
+    Y[:, 2] = [2, -1, 0]
+    with pytest.raises(DataError, match=r"outside \[0, 1\]"):
+        net.cost(X, Y)
+
+
+def test_empty_data(net):
+    with pytest.raises(DataError, match=r"no examples \(m = 0"):
+        train(net, np.zeros((2, 0)), np.zeros((1, 0)), epochs=1)
+
+
+def test_non_numeric_data(net):
+    with pytest.raises(GlassnetTypeError, match=r"X must hold numbers"):
+        net.forward(np.array([["a", "b"], ["c", "d"]]))
+    with pytest.raises(GlassnetTypeError, match=r"complex"):
+        net.forward(np.ones((2, 2)) * 1j)
+
+
+# ------------------------------------------------------------------ names
+@pytest.mark.parametrize("kind,make", [
+    ("activation", lambda: gn.Network([2, 3, 1], activations="relux")),
+    ("loss", lambda: gn.Network([2, 1], loss="hinge")),
+    ("initializer", lambda: gn.Network([2, 1], initializer="orthogonal")),
+    ("optimizer", lambda: train(gn.Network([2, 1], seed=0), *good_data(), optimizer="adagrad")),
+    ("learning-rate schedule", lambda: train(gn.Network([2, 1], seed=0), *good_data(),
+                                             schedule="cosine")),
+])
+def test_unknown_names_list_the_valid_ones(kind, make):
+    with pytest.raises(ConfigError, match=rf"unknown {kind} .*; valid names are: "):
+        make()
+
+
+def test_unknown_activation_lists_them_all():
+    with pytest.raises(ConfigError) as info:
+        gn.activations.get("relux")
+    for name in ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "linear", "softmax"):
+        assert name in str(info.value)
+
+
+def test_unknown_metric(net):
+    with pytest.raises(ConfigError, match=r"unknown metric 'f1'"):
+        train(net, *good_data(), metrics=["f1"])
+
+
+# ------------------------------------------------------------------ settings
+@pytest.mark.parametrize("rate", [0, -0.1, np.nan, np.inf, "fast", True])
+def test_learning_rate_must_be_finite_and_positive(net, rate):
+    with pytest.raises(ConfigError, match=r"learning rate α must be"):
+        train(net, *good_data(), learning_rate=rate)
+
+
+@pytest.mark.parametrize("sizes", [[2], [2, 0, 1], [2, -3, 1], [2, 2.5, 1], "2,3,1"])
+def test_bad_layer_sizes(sizes):
+    with pytest.raises(ConfigError):
+        gn.Network(sizes)
+
+
+def test_activations_list_of_the_wrong_length():
+    with pytest.raises(ConfigError, match=r"lists 3 names but the network has 2 hidden layers"):
+        gn.Network([2, 3, 3, 1], activations=["relu", "relu", "relu"])
+
+
+def test_bad_batch_size_and_epochs(net):
+    with pytest.raises(ConfigError, match=r"batch size must be a whole number ≥ 1"):
+        train(net, *good_data(), batch_size=0)
+    with pytest.raises(ConfigError, match=r"epochs must be a whole number ≥ 0"):
+        train(net, *good_data(), epochs=-1)
+
+
+def test_bad_regularization_rate(net):
+    with pytest.raises(ConfigError, match=r"L2 rate λ₂ must be a finite number ≥ 0"):
+        train(net, *good_data(), l2=-1)
+
+
+def test_bad_dtype():
+    with pytest.raises(ConfigError, match=r"dtype must be float32 or float64"):
+        gn.Network([2, 1], dtype="int32")
+
+
+def test_softmax_needs_two_units():
+    with pytest.raises(ConfigError, match=r"softmax output layer needs at least 2 units"):
+        gn.Network([2, 1], output="softmax")
+
+
+def test_momentum_beta_range():
+    with pytest.raises(ConfigError, match=r"momentum β must be in \[0, 1\)"):
+        gn.optimizers.get({"name": "momentum", "beta": 1.0})
+
+
+# ------------------------------------------------------------------ no warnings, ever
+def test_no_numpy_warning_for_extreme_finite_input():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2, 20)) * 1e150
+    Y = (rng.uniform(size=(1, 20)) > 0.5).astype(float)
+    for g in gn.activations.activations.names():
+        if g == "softmax":
+            continue
+        net = gn.Network([2, 3, 1], activations=g, seed=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            A = net.forward(X)
+            J = net.cost(X, Y)
+            net.backward(Y)
+        # a sigmoid output stays in [0, 1] and the ε clipping keeps log finite
+        assert np.all(np.isfinite(A)) and np.isfinite(J)
+        assert np.all(np.isfinite(net.gradients))
