@@ -223,3 +223,14 @@ def test_no_numpy_warning_for_extreme_finite_input():
         # a sigmoid output stays in [0, 1] and the ε clipping keeps log finite
         assert np.all(np.isfinite(A)) and np.isfinite(J)
         assert np.all(np.isfinite(net.gradients))
+
+
+def test_overflow_is_reported_with_the_layer_not_returned_as_inf():
+    net = gn.Network([2, 3, 1], activations="linear", loss="mse", seed=0)
+    net.W[1] = np.full((3, 2), 1e200)
+    X = np.full((2, 4), 1e200)
+    with pytest.raises(gn.NumericError, match=r"overflowed at layer 1: Z\[1\]"):
+        net.forward(X)
+    net.W[1] = np.full((3, 2), 1.0)
+    with pytest.raises(gn.NumericError, match=r"the cost J is inf"):
+        net.cost(np.full((2, 4), 1e160), np.zeros((1, 4)))

@@ -18,7 +18,10 @@ from .errors import (
     DivergenceError,
     FileFormatError,
     GlassnetError,
+    GlassnetTypeError,
+    LayerIndexError,
     NotFittedError,
+    NumericError,
     ShapeError,
 )
 from .layers import Dense
@@ -33,8 +36,11 @@ __all__ = [
     "DivergenceError",
     "FileFormatError",
     "GlassnetError",
+    "GlassnetTypeError",
+    "LayerIndexError",
     "Network",
     "NotFittedError",
+    "NumericError",
     "ShapeError",
     "activations",
     "initializers",

@@ -22,7 +22,11 @@ class ConfigError(GlassnetError, ValueError):
     """A setting is unknown or out of range: a name, a learning rate, a layer size."""
 
 
-class DivergenceError(GlassnetError, ValueError):
+class NumericError(GlassnetError, ValueError):
+    """A computation left the range of finite numbers (an overflow to inf, or a NaN)."""
+
+
+class DivergenceError(NumericError):
     """Training produced a NaN or infinite cost.
 
     ``epoch`` is the epoch (counting from 1) in which the cost stopped being finite; the
@@ -41,6 +45,10 @@ class NotFittedError(GlassnetError, ValueError):
 
 class FileFormatError(GlassnetError, ValueError):
     """A file is not a glassnet file, or is truncated, corrupt or of an unknown version."""
+
+
+class LayerIndexError(GlassnetError, IndexError):
+    """A layer number outside 1 … L (or 0 … L for A[l]), as ``net.W[5]`` on a 2-layer net."""
 
 
 class GlassnetTypeError(GlassnetError, TypeError):

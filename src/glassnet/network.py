@@ -22,7 +22,14 @@ so that an optimizer updates the whole network at once.
 import numpy as np
 
 from . import activations, losses, regularization
-from .errors import ConfigError, NotFittedError, ShapeError
+from .errors import (
+    ConfigError,
+    GlassnetTypeError,
+    LayerIndexError,
+    NotFittedError,
+    NumericError,
+    ShapeError,
+)
 from .layers import Dense
 from .validation import (
     as_float_array,
@@ -74,10 +81,11 @@ class ByLayer:
 
     def _check(self, l):
         L = self._net.L
-        if isinstance(l, bool) or not isinstance(l, (int, np.integer)) or not (
-            self._first <= l <= L
-        ):
-            raise IndexError(
+        if isinstance(l, bool) or not isinstance(l, (int, np.integer)):
+            raise GlassnetTypeError(
+                f"layers are numbered by whole numbers, as in {self._symbol}[1]; got {l!r}")
+        if not self._first <= l <= L:
+            raise LayerIndexError(
                 f"{self._symbol}[{l}] does not exist: this network has L = {L} layers, so "
                 f"{self._symbol}[{self._first}] … {self._symbol}[{L}]"
             )
@@ -94,7 +102,7 @@ class ByLayer:
 
     def __setitem__(self, l, value):
         if not self._settable:
-            raise TypeError(f"{self._symbol}[l] is computed by the network and cannot be set")
+            raise GlassnetTypeError(f"{self._symbol}[l] is computed by the network and cannot be set")
         target = self[l]
         value = as_float_array(value, f"{self._symbol}[{l}]", target.dtype)
         if value.shape != target.shape and not (value.ndim == 1 and value.size == target.size
@@ -340,7 +348,9 @@ class Network:
         """
         X = check_X(X, self.n_x, self.dtype)
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-            return self._forward(X).copy()
+            A = self._forward(X)
+        self._check_forward_finite()
+        return A.copy()
 
     __call__ = forward
 
@@ -354,6 +364,7 @@ class Network:
         Y = check_Y(Y, self.sizes[-1], self._last.m, self.dtype, self.loss)
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
             self._backward(Y)
+        self._check_gradients_finite()
         return self
 
     def cost(self, X, Y):
@@ -361,7 +372,9 @@ class Network:
         X = check_X(X, self.n_x, self.dtype)
         Y = check_Y(Y, self.sizes[-1], X.shape[1], self.dtype, self.loss)
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-            return self._cost(self._forward(X), Y)
+            J = self._cost(self._forward(X), Y)
+        self._check_forward_finite()
+        return _finite_cost(J)
 
     def gradient(self, X, Y):
         """One forward and backward pass; returns (J, a copy of the flat gradient vector)."""
@@ -369,8 +382,34 @@ class Network:
         Y = check_Y(Y, self.sizes[-1], X.shape[1], self.dtype, self.loss)
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
             J = self._cost(self._forward(X), Y)
+            self._check_forward_finite()
             self._backward(Y)
-        return J, self.gradients.copy()
+        self._check_gradients_finite()
+        return _finite_cost(J), self.gradients.copy()
+
+    def _check_forward_finite(self):
+        """Raise a NumericError naming the first layer whose Z overflowed in the last pass."""
+        c = self._last
+        for l in range(1, self.L + 1):
+            if not np.all(np.isfinite(c.Z[l])):
+                raise NumericError(
+                    f"forward propagation overflowed at layer {l}: Z[{l}] = W[{l}] A[{l - 1}] "
+                    f"+ b[{l}] holds values that are not finite (largest |A[{l - 1}]| is "
+                    f"{_largest(c.A[l - 1]):.3g}, largest |W[{l}]| is "
+                    f"{_largest(self.layers[l - 1].W):.3g}); scale X or use smaller weights"
+                )
+
+    def _check_gradients_finite(self):
+        """Raise a NumericError naming the first dW[l] or db[l] that is not finite."""
+        for l in range(self.L, 0, -1):
+            layer = self.layers[l - 1]
+            for name, value in ((f"dW[{l}]", layer.dW), (f"db[{l}]", layer.db)):
+                if not np.all(np.isfinite(value)):
+                    raise NumericError(
+                        f"backpropagation overflowed: {name} holds values that are not finite "
+                        f"(largest |dZ[{l}]| is {_largest(self._last.dZ[l]):.3g}); scale X "
+                        "and Y or use smaller weights"
+                    )
 
     def fit(self, X, Y, **settings):
         """Train with gradient descent; see ``glassnet.training.train`` for the settings."""
@@ -445,6 +484,20 @@ class Network:
         return "\n".join(lines)
 
     __str__ = summary
+
+
+def _largest(array):
+    with np.errstate(invalid="ignore"):
+        return float(np.max(np.abs(array))) if array.size else 0.0
+
+
+def _finite_cost(J):
+    if not np.isfinite(J):
+        raise NumericError(
+            f"the cost J is {J}: the squared error of outputs this large overflows; scale Y "
+            "(and X) to moderate values"
+        )
+    return J
 
 
 # ---------------------------------------------------------------------- argument checks
