@@ -5,6 +5,7 @@ The number of generated cases is counted; ``test_fuzz_case_count`` checks the to
 prints it (run with ``-s`` to see it).
 """
 
+import os
 import warnings
 
 import numpy as np
@@ -20,7 +21,8 @@ from glassnet.optimizers import optimizers
 from glassnet.training import train
 
 CASES = {"count": 0}
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+EXAMPLES = int(os.environ.get("GLASSNET_FUZZ_EXAMPLES", "150"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 
 
 
@@ -147,4 +149,4 @@ def test_fuzz_case_count():
     print(f"\nfuzzed library cases: {CASES['count']}")
     if CASES["count"] == 0:
         pytest.skip("run together with the fuzzers of this file to count their cases")
-    assert CASES["count"] >= 4 * 150
+    assert CASES["count"] >= 4 * EXAMPLES
