@@ -1,0 +1,300 @@
+"""Diagnostics: the troubles the notes warn about, looked for in a network and some data.
+
+``diagnose(net, X, Y=None)`` runs one forward pass on X (and, given Y, one backward pass)
+and reports, layer by layer in the notes' numbering:
+
+* **symmetric units**: hidden units of layer l whose rows of W[l] and entries of b[l] are
+  equal. They compute the same a[l] for every example; when their outgoing weights in
+  W[l+1] are equal too (as after zero initialization) they also get the same gradients
+  and stay identical forever: the notes' symmetry problem.
+* **dead units**: ReLU units whose z is never positive on the data. ReLU'(z) = 0 for
+  z ≤ 0, so no gradient passes through them and their weights never change.
+* **saturated units**: sigmoid or tanh hidden units whose |z| is so large on most examples
+  that g'(z) is below 1% of its peak (σ'(0) = 1/4, tanh'(0) = 1): the "gradient close to 0"
+  that the notes say slows gradient descent down.
+* **vanishing or exploding gradients** (needs Y): ‖dW[l]‖ far smaller (or far larger) than
+  ‖dW[L]‖ at the output layer, because the gradient shrank (or grew) on its way back
+  through the layers.
+
+Each finding names its layer and units (counting from 1, as a₁[1], a₂[1], …) and gives a
+hint. The network's parameters are not changed; only its caches of Z, A, dZ, dW are
+overwritten by the passes.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import initializers
+from .errors import GlassnetTypeError
+from .network import Network
+from .validation import check_non_negative
+
+_SATURATING = ("sigmoid", "tanh")
+_RELU = ("relu",)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: its ``kind``, the ``layer`` l and ``units`` (from 1), and what to do.
+
+    ``kind`` is one of "symmetric", "dead", "saturated", "vanishing_gradient",
+    "exploding_gradient". ``units`` is empty when the finding is about a whole layer.
+    """
+
+    kind: str
+    layer: int
+    units: tuple
+    message: str
+    hint: str
+
+    def __str__(self):
+        return f"{self.message}\n  hint: {self.hint}"
+
+
+@dataclass(frozen=True)
+class LayerStats:
+    """What was measured on layer l: how many units are dead or saturated, ‖W[l]‖, ‖dW[l]‖.
+
+    Norms are Frobenius norms; ``gradient_norm`` is None when no Y was given.
+    """
+
+    layer: int
+    activation: str
+    units: int
+    dead: int
+    saturated: int
+    weight_norm: float
+    gradient_norm: float | None
+
+
+class Report:
+    """The findings of ``diagnose``, and the per-layer measurements they come from.
+
+    A report is a sequence of ``Finding`` (``len(report) == 0`` means nothing was found);
+    ``report.layers`` holds one ``LayerStats`` per layer; ``str(report)`` is a readable
+    table followed by the findings and their hints.
+    """
+
+    def __init__(self, findings, layers, m, gradients_checked):
+        self.findings = list(findings)
+        self.layers = list(layers)
+        self.m = m
+        self.gradients_checked = gradients_checked
+
+    def __len__(self):
+        return len(self.findings)
+
+    def __iter__(self):
+        return iter(self.findings)
+
+    def __getitem__(self, i):
+        return self.findings[i]
+
+    def kinds(self):
+        """The kinds found, each once, in the order found."""
+        return list(dict.fromkeys(f.kind for f in self.findings))
+
+    def __repr__(self):
+        return f"<Report: {len(self)} finding(s) {self.kinds()}>"
+
+    def __str__(self):
+        head = ("layer", "g", "units", "dead", "saturated", "‖W[l]‖", "‖dW[l]‖")
+        rows = [head] + [
+            (str(s.layer), s.activation, str(s.units), str(s.dead), str(s.saturated),
+             f"{s.weight_norm:.3g}",
+             "" if s.gradient_norm is None else f"{s.gradient_norm:.3g}")
+            for s in self.layers
+        ]
+        widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+        lines = [f"Diagnostics on m = {self.m} examples"
+                 + ("" if self.gradients_checked else " (gradients not checked: pass Y)")]
+        lines += ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+                  for r in rows]
+        if not self.findings:
+            lines.append("no problems found")
+            return "\n".join(lines)
+        lines.append(f"{len(self.findings)} problem(s) found:")
+        for i, finding in enumerate(self.findings):
+            lines.append(f"- {finding.message}")
+            # a run of findings with the same hint (e.g. several layers) shows it once
+            last = i + 1 == len(self.findings) or self.findings[i + 1].hint != finding.hint
+            if last:
+                lines.append(f"  hint: {finding.hint}")
+        return "\n".join(lines)
+
+
+def diagnose(net, X, Y=None, *, saturation=0.01, fraction=0.9, gradient_ratio=1e3):
+    """Look for symmetric, dead and saturated units (and, given Y, gradient trouble).
+
+    X has shape (n_x, m) and Y shape (n[L], m), as for training. A sigmoid/tanh unit is
+    saturated when g'(z) < ``saturation`` × its peak on more than ``fraction`` of the
+    examples; a layer's gradient vanishes (explodes) when ‖dW[l]‖ is more than
+    ``gradient_ratio`` times smaller (larger) than ‖dW[L]‖. Returns a ``Report``.
+    """
+    if not isinstance(net, Network):
+        raise GlassnetTypeError(
+            f"diagnose needs a glassnet Network, got {type(net).__name__}; for a fitted "
+            "estimator pass its network: diagnose(est.network_, X.T, Y.T)"
+        )
+    saturation = check_non_negative(saturation, "saturation")
+    fraction = check_non_negative(fraction, "fraction")
+    gradient_ratio = check_non_negative(gradient_ratio, "gradient_ratio")
+    net.forward(X)  # checks X; fills net.Z[l] and net.A[l]
+    grad_norms = None
+    if Y is not None:
+        net.backward(Y)  # checks Y; fills net.dW[l] (and leaves Z[l], A[l] as they were)
+        grad_norms = [None] + [float(np.linalg.norm(net.dW[l])) for l in range(1, net.L + 1)]
+
+    findings, stats = [], []
+    for l in range(1, net.L + 1):
+        g = net.layers[l - 1].activation
+        hidden = l < net.L
+        symmetric = _symmetric_units(net, l) if hidden else []
+        dead = _dead_units(l, net.Z[l]) if g.name in _RELU else []
+        saturated = (_saturated_units(net, l, net.Z[l], net.A[l], saturation, fraction)
+                     if hidden and g.name in _SATURATING else [])
+        findings += symmetric + dead + saturated
+        stats.append(LayerStats(
+            layer=l, activation=g.name, units=net.sizes[l],
+            dead=sum(len(f.units) for f in dead),
+            saturated=sum(len(f.units) for f in saturated),
+            weight_norm=float(np.linalg.norm(net.W[l])),
+            gradient_norm=None if grad_norms is None else grad_norms[l],
+        ))
+    if grad_norms is not None:
+        findings += _gradient_findings(net, grad_norms, gradient_ratio)
+    return Report(findings, stats, net.A[0].shape[1], grad_norms is not None)
+
+
+# ------------------------------------------------------------------------------- checks
+def _units_text(units, l):
+    """'unit 3 of layer 1' or 'units 1, 2 and 4 of layer 1'."""
+    if len(units) == 1:
+        return f"unit {units[0]} of layer {l}"
+    listed = ", ".join(str(u) for u in units[:-1]) + f" and {units[-1]}"
+    return f"units {listed} of layer {l}"
+
+
+def _initializer_for(net, l):
+    """The usual random initializer for layer l's activation (He or Xavier/Glorot)."""
+    return initializers.default_for(net.layers[l - 1].activation.name).name
+
+
+def _close(M, reference):
+    """Entry-wise M == reference up to rounding: within √ε of the dtype, relatively.
+
+    Units that start out equal get equal updates, but BLAS may sum different rows in a
+    different order, so after training they can differ in the last bits.
+    """
+    tolerance = np.sqrt(np.finfo(M.dtype).eps)
+    return np.abs(M - reference) <= tolerance * (1.0 + np.abs(reference))
+
+
+def _symmetric_units(net, l):
+    """Groups of hidden units of layer l with equal rows of [W[l] | b[l]]."""
+    rows = np.hstack([net.W[l], net.b[l]])
+    findings, grouped = [], np.zeros(rows.shape[0], dtype=bool)
+    for i in range(rows.shape[0]):
+        if grouped[i]:
+            continue
+        same = np.flatnonzero(np.all(_close(rows, rows[i]), axis=1) & ~grouped)
+        if same.size < 2:
+            continue
+        grouped[same] = True
+        units = tuple(int(j) + 1 for j in same)
+        outgoing = net.W[l + 1][:, same]
+        if np.all(_close(outgoing, outgoing[:, :1])):
+            consequence = (f"and their outgoing weights in W[{l + 1}] are equal too, so they "
+                           "get the same gradients and stay identical: the symmetry problem")
+        else:
+            consequence = (f"so they compute the same a[{l}] for every example (their outgoing "
+                           f"weights in W[{l + 1}] differ, so training may still separate them)")
+        findings.append(Finding(
+            "symmetric", l, units,
+            f"{_units_text(units, l).capitalize()} are identical (W[{l}] rows and b[{l}] "
+            f"entries equal), {consequence}",
+            f"initialize W randomly, e.g. initializer='{_initializer_for(net, l)}' "
+            "(zero biases are fine)",
+        ))
+    return findings
+
+
+def _dead_units(l, Z_l):
+    """ReLU units of layer l whose z is ≤ 0 for every example."""
+    units = tuple(int(j) + 1 for j in np.flatnonzero(np.all(Z_l <= 0, axis=1)))
+    if not units:
+        return []
+    verb = "is" if len(units) == 1 else "are"
+    return [Finding(
+        "dead", l, units,
+        f"{_units_text(units, l).capitalize()} {verb} dead: Z[{l}] ≤ 0 on all "
+        f"{Z_l.shape[1]} examples, so ReLU'(z) = 0 and no gradient reaches W[{l}] and "
+        f"b[{l}] through {'it' if len(units) == 1 else 'them'}",
+        "use leaky_relu (its slope keeps a small gradient for z ≤ 0), a smaller learning "
+        "rate, or He initialization with zero biases (initializer='he_normal')",
+    )]
+
+
+def _saturated_units(net, l, Z_l, A_l, saturation, fraction):
+    """Units whose g'(z) < saturation · g'(0) on more than ``fraction`` of the examples."""
+    g = net.layers[l - 1].activation
+    zero = np.zeros((1, 1), dtype=Z_l.dtype)
+    peak = float(g.derivative(zero, g.forward(zero))[0, 0])
+    share = np.mean(g.derivative(Z_l, A_l) < saturation * peak, axis=1)
+    chosen = np.flatnonzero(share > fraction)
+    if chosen.size == 0:
+        return []
+    units = tuple(int(j) + 1 for j in chosen)
+    median_z = float(np.median(np.abs(Z_l[chosen])))
+    verb = "is" if len(units) == 1 else "are"
+    return [Finding(
+        "saturated", l, units,
+        f"{_units_text(units, l).capitalize()} ({g.name}) {verb} saturated: |Z[{l}]| is "
+        f"large (median |z| = {median_z:.3g}), so g'(z) is below {saturation:.0%} of its peak "
+        f"g'(0) = {peak:g} on at least {share[chosen].min():.0%} of the examples and almost "
+        "no gradient passes",
+        "scale the inputs (mean 0, variance 1 per feature) and start from smaller weights, "
+        f"e.g. initializer='{_initializer_for(net, l)}'",
+    )]
+
+
+def _gradient_findings(net, norms, ratio):
+    """Layers whose ‖dW[l]‖ is more than ``ratio`` times below or above ‖dW[L]‖."""
+    L = net.L
+    findings = [Finding(
+        "exploding_gradient", l, (),
+        f"‖dW[{l}]‖ is not a finite number: the gradient overflowed on its way back",
+        "start from smaller weights and scale the inputs (mean 0, variance 1 per feature)",
+    ) for l in range(1, L + 1) if not np.isfinite(norms[l])]
+    if findings or norms[L] == 0:
+        return findings
+    for l in range(1, L):
+        blocked = [k for k in range(l + 1, L + 1) if not np.any(net.W[k])]
+        if norms[l] == 0 and blocked:
+            k = blocked[-1]
+            findings.append(Finding(
+                "vanishing_gradient", l, (),
+                f"dW[{l}] = 0: no gradient reaches layer {l}, because W[{k}] = 0 passes none "
+                f"back (dA[{k - 1}] = W[{k}]ᵀ dZ[{k}] = 0)",
+                f"initialize W randomly, e.g. initializer='{_initializer_for(net, k)}'",
+            ))
+        elif norms[l] * ratio < norms[L]:
+            findings.append(Finding(
+                "vanishing_gradient", l, (),
+                f"‖dW[{l}]‖ = {norms[l]:.3g} is {norms[l] / norms[L]:.2g} × ‖dW[{L}]‖ = "
+                f"{norms[L]:.3g} at the output layer: the gradient vanishes on its way back "
+                f"and W[{l}] barely learns (the vanishing gradient problem)",
+                "use ReLU hidden layers with He initialization (activations='relu', "
+                "initializer='he_normal'), or fewer layers",
+            ))
+        elif norms[l] > ratio * norms[L]:
+            findings.append(Finding(
+                "exploding_gradient", l, (),
+                f"‖dW[{l}]‖ = {norms[l]:.3g} is {norms[l] / norms[L]:.2g} × ‖dW[{L}]‖ = "
+                f"{norms[L]:.3g} at the output layer: the gradient grows on its way back "
+                f"and a step on W[{l}] overshoots (the exploding gradient problem)",
+                f"start from smaller weights (initializer='{_initializer_for(net, l)}'), use a "
+                "smaller learning rate, or fewer layers",
+            ))
+    return findings

@@ -1,0 +1,230 @@
+"""Diagnostics: each pathology of the notes is built on purpose and must be found.
+
+Expected units are worked out here from the definitions (Z = W X + b, σ'(z) = σ(1 − σ),
+ReLU dead when z ≤ 0 everywhere), independently of glassnet.diagnostics' own code.
+"""
+
+import numpy as np
+import pytest
+
+import glassnet as gn
+from glassnet.diagnostics import diagnose
+from glassnet.reference import backward_loop
+
+
+@pytest.fixture
+def data():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((2, 200))
+    Y = (X[0] * X[1] > 0).astype(float).reshape(1, -1)
+    return X, Y
+
+
+def kinds(report):
+    return [f.kind for f in report]
+
+
+# ------------------------------------------------------------------------ symmetry
+def test_zero_initialization_gives_symmetric_units(data):
+    X, Y = data
+    net = gn.Network([2, 3, 1], activations="sigmoid", initializer="zeros")
+    report = diagnose(net, X, Y)
+    (symmetric,) = [f for f in report if f.kind == "symmetric"]
+    assert symmetric.layer == 1 and symmetric.units == (1, 2, 3)
+    assert "Units 1, 2 and 3 of layer 1 are identical" in symmetric.message
+    assert "W[1] rows and b[1] entries equal" in symmetric.message
+    assert "symmetry problem" in symmetric.message
+    assert "initializer='xavier_uniform'" in symmetric.hint
+    # W[2] = 0 passes no gradient back: dW[1] = 0, named as such
+    (blocked,) = [f for f in report if f.kind == "vanishing_gradient"]
+    assert blocked.layer == 1 and "W[2] = 0" in blocked.message
+
+
+def test_symmetry_survives_training_and_is_still_found(data):
+    X, Y = data
+    net = gn.Network([2, 2, 1], activations="tanh", initializer="zeros",
+                     bias_initializer={"name": "constant", "value": 0.1})
+    net.fit(X, Y, epochs=50, learning_rate=0.5)
+    assert not np.allclose(net.W[1], 0)  # training moved the weights ...
+    np.testing.assert_allclose(net.W[1][0], net.W[1][1], rtol=1e-12)  # ... in lockstep
+    report = diagnose(net, X, Y)
+    assert [(f.layer, f.units) for f in report if f.kind == "symmetric"] == [(1, (1, 2))]
+
+
+def test_equal_rows_with_different_outgoing_weights_are_reported_as_separable(data):
+    X, _ = data
+    net = gn.Network([2, 3, 2, 1], activations="tanh", seed=1)
+    net.W[1] = np.array([[0.5, -0.3], [0.1, 0.2], [0.5, -0.3]])
+    net.b[1] = np.array([[0.1], [0.0], [0.1]])
+    (finding,) = diagnose(net, X)
+    assert finding.kind == "symmetric" and finding.layer == 1 and finding.units == (1, 3)
+    assert "may still separate them" in finding.message
+
+
+def test_random_initialization_has_no_symmetric_units(data):
+    X, Y = data
+    for init in ("small_random", "he_normal", "xavier_uniform"):
+        net = gn.Network([2, 8, 8, 1], activations="tanh", initializer=init, seed=0)
+        assert "symmetric" not in kinds(diagnose(net, X, Y))
+
+
+def test_float32_network_is_diagnosed(data):
+    X, Y = data
+    net = gn.Network([2, 4, 1], activations="tanh", initializer="zeros", dtype="float32")
+    assert "symmetric" in kinds(diagnose(net, X, Y))
+
+
+# ------------------------------------------------------------------------- dead ReLU
+def test_large_negative_biases_kill_relu_units(data):
+    X, Y = data
+    net = gn.Network([2, 4, 1], activations="relu", seed=0)
+    net.b[1] = np.full((4, 1), -20.0)
+    report = diagnose(net, X, Y)
+    (dead,) = [f for f in report if f.kind == "dead"]
+    assert dead.layer == 1 and dead.units == (1, 2, 3, 4)
+    assert "Units 1, 2, 3 and 4 of layer 1 are dead: Z[1] ≤ 0 on all 200 examples" in dead.message
+    assert "leaky_relu" in dead.hint
+    assert report.layers[0].dead == 4
+
+
+def test_only_the_dead_unit_is_named(data):
+    X, Y = data
+    net = gn.Network([2, 5, 3, 1], activations="relu", seed=3)
+    net.b[2] = np.array([[0.0], [-1000.0], [0.0]])
+    Z1 = np.maximum(net.W[1] @ X + net.b[1], 0)
+    Z2 = net.W[2] @ Z1 + net.b[2]
+    expected = tuple(int(i) + 1 for i in np.flatnonzero((Z2 <= 0).all(axis=1)))
+    assert 2 in expected
+    found = [f for f in diagnose(net, X, Y) if f.kind == "dead"]
+    assert [(f.layer, f.units) for f in found] == [(2, expected)]
+    assert found[0].message.startswith(f"Unit{'s' if len(expected) > 1 else ''} ")
+
+
+def test_leaky_relu_units_are_never_dead(data):
+    X, Y = data
+    net = gn.Network([2, 4, 1], activations="leaky_relu", seed=0)
+    net.b[1] = np.full((4, 1), -20.0)
+    assert "dead" not in kinds(diagnose(net, X, Y))
+
+
+# --------------------------------------------------------------------- saturation
+def test_huge_weights_saturate_sigmoid_units(data):
+    X, Y = data
+    net = gn.Network([2, 6, 1], activations="sigmoid", seed=0,
+                     initializer={"name": "normal", "std": 100.0})
+    Z1 = net.W[1] @ X + net.b[1]
+    s = 1.0 / (1.0 + np.exp(-np.clip(Z1, -500, 500)))
+    flat_share = ((s * (1 - s)) < 0.01 * 0.25).mean(axis=1)
+    expected = tuple(int(i) + 1 for i in np.flatnonzero(flat_share > 0.9))
+    assert len(expected) >= 4
+    (saturated,) = [f for f in diagnose(net, X, Y) if f.kind == "saturated"]
+    assert saturated.layer == 1 and saturated.units == expected
+    assert "(sigmoid)" in saturated.message and "g'(0) = 0.25" in saturated.message
+    assert "scale the inputs" in saturated.hint
+
+
+def test_saturated_tanh_units_and_the_threshold_settings(data):
+    X, Y = data
+    net = gn.Network([2, 3, 1], activations="tanh", seed=0)
+    net.W[1] = np.array([[40.0, 0.0], [0.0, 0.05], [-30.0, 30.0]])
+    report = diagnose(net, X, Y)
+    assert [f.units for f in report if f.kind == "saturated"] == [(1, 3)]
+    # a stricter "most examples" rule finds nothing
+    assert "saturated" not in kinds(diagnose(net, X, Y, fraction=0.999))
+
+
+def test_saturated_output_layer_is_not_a_problem(data):
+    # confident outputs are what a trained classifier should give
+    X, Y = data
+    net = gn.Network([2, 3, 1], activations="tanh", seed=0)
+    net.W[2] = np.array([[100.0, 100.0, 100.0]])
+    assert "saturated" not in kinds(diagnose(net, X, Y))
+
+
+# ---------------------------------------------------------------------- gradients
+def test_deep_sigmoid_network_has_vanishing_gradients(data):
+    X, Y = data
+    net = gn.Network([2] + [20] * 8 + [1], activations="sigmoid", seed=0)
+    report = diagnose(net, X, Y)
+    # the norms reported are those of the notes' per-example loop, computed independently
+    dW, _ = backward_loop(net, X, Y)
+    norms = [np.linalg.norm(d) for d in dW]
+    np.testing.assert_allclose([s.gradient_norm for s in report.layers], norms, rtol=1e-10)
+    expected = [l for l in range(1, net.L) if norms[l - 1] < norms[-1] / 1e3]
+    assert expected[0] == 1
+    vanishing = [f for f in report if f.kind == "vanishing_gradient"]
+    assert [f.layer for f in vanishing] == expected
+    assert "‖dW[1]‖" in vanishing[0].message and "vanishing gradient" in vanishing[0].message
+    assert "he_normal" in vanishing[0].hint
+
+
+def test_relu_with_he_initialization_does_not_vanish(data):
+    X, Y = data
+    net = gn.Network([2] + [20] * 8 + [1], activations="relu", initializer="he_normal", seed=0)
+    assert not {"vanishing_gradient", "exploding_gradient"} & set(kinds(diagnose(net, X, Y)))
+
+
+def test_large_weights_in_a_deep_tanh_network_explode_the_gradient(data):
+    X, Y = data
+    net = gn.Network([2] + [20] * 8 + [1], activations="tanh", seed=0,
+                     initializer={"name": "normal", "std": 8.0})
+    report = diagnose(net, X, Y)
+    exploding = [f for f in report if f.kind == "exploding_gradient"]
+    assert exploding and exploding[0].layer == 1
+    norms = [s.gradient_norm for s in report.layers]
+    assert norms[0] > 1e3 * norms[-1]
+    assert "grows on its way back" in exploding[0].message
+
+
+def test_without_Y_gradients_are_not_checked(data):
+    X, _ = data
+    net = gn.Network([2] + [20] * 8 + [1], activations="sigmoid", seed=0)
+    report = diagnose(net, X)
+    assert len(report) == 0 and report.layers[0].gradient_norm is None
+    assert "gradients not checked: pass Y" in str(report)
+
+
+# ------------------------------------------------------------------------ healthy
+def test_a_healthy_trained_network_reports_nothing(data):
+    X, Y = data
+    net = gn.Network([2, 8, 1], activations="tanh", seed=0)
+    before = diagnose(net, X, Y)
+    net.fit(X, Y, epochs=300, learning_rate=0.01, optimizer="adam", batch_size=20, seed=0)
+    assert net.cost(X, Y) < 0.2  # it did learn XOR-like quadrants
+    after = diagnose(net, X, Y)
+    assert len(before) == 0 and len(after) == 0
+    text = str(after)
+    assert "no problems found" in text and "‖dW[l]‖" in text
+
+
+def test_diagnose_leaves_the_parameters_alone(data):
+    X, Y = data
+    net = gn.Network([2, 4, 1], activations="relu", seed=0)
+    kept = net.parameters.copy()
+    diagnose(net, X, Y)
+    np.testing.assert_array_equal(net.parameters, kept)
+
+
+def test_report_text_groups_a_shared_hint(data):
+    X, Y = data
+    net = gn.Network([2, 3, 3, 1], activations="tanh", initializer="zeros")
+    text = str(diagnose(net, X, Y))
+    assert text.count("- Units 1, 2 and 3 of layer") == 2
+    assert text.count("hint: initialize W randomly") == 1
+    assert "2 problem(s) found" in text
+
+
+# --------------------------------------------------------------------------- errors
+def test_bad_input_gets_clear_errors(data):
+    X, Y = data
+    net = gn.Network([2, 3, 1], seed=0)
+    with pytest.raises(gn.GlassnetError, match="Network"):
+        diagnose("not a network", X)
+    with pytest.raises(gn.ShapeError, match="pass X.T"):
+        diagnose(net, X.T)  # examples as rows
+    with pytest.raises(gn.ShapeError, match=r"\(n_x, m\)"):
+        diagnose(net, X[:1])
+    with pytest.raises(gn.ShapeError, match="Y must have shape"):
+        diagnose(net, X, Y[:, :5])
+    with pytest.raises(gn.ConfigError, match="saturation"):
+        diagnose(net, X, saturation=-1)
