@@ -14,6 +14,9 @@ from ..errors import GlassnetError
 
 #: command name → module that implements it (imported only when that command runs)
 COMMANDS = {
+    "train": "glassnet.cli.train",
+    "predict": "glassnet.cli.predict",
+    "info": "glassnet.cli.info",
 }
 
 

@@ -1,0 +1,7 @@
+"""``python -m glassnet.cli``: the same as the ``glassnet`` command."""
+
+import sys
+
+from . import main
+
+sys.exit(main())

@@ -1,0 +1,116 @@
+"""``glassnet predict``: a saved model's predictions for the examples of a CSV file.
+
+One prediction per line, in the order of the file's lines: the class label for a
+classifier, the value for a regression. A network saved by ``glassnet train`` knows its
+classes and its input feature maps; a network saved with ``glassnet.save`` prints its
+output A[L] (the units of one example separated by commas); a saved estimator prints its
+``predict``.
+"""
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+from .. import datasets, io, metrics
+from ..errors import ConfigError, DataError, FileFormatError
+from ..network import Network
+from .train import output_path, read_csv
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "predict", help="print a saved model's predictions for a CSV file",
+        description=("Print the predictions of MODEL (saved by glassnet train --save or "
+                     "glassnet.save) for each line of DATA, a CSV file of numbers. A file with "
+                     "one column more than the model's inputs is taken to hold the label where "
+                     "glassnet train read it (by default the last column), which is left out."))
+    parser.add_argument("model", type=existing_file, metavar="MODEL", help="a saved model (.npz)")
+    parser.add_argument("data", type=existing_file, metavar="DATA", help="a CSV file")
+    parser.add_argument("--label-column", type=int, metavar="J",
+                        help="leave out column J (e.g. -1 for the last), the label")
+    parser.add_argument("--output", "-o", type=output_path, metavar="FILE",
+                        help="write the predictions to FILE instead of printing them")
+    parser.set_defaults(run=run)
+    return parser
+
+
+def existing_file(text):
+    """An argument type: the path of a file that exists."""
+    if not Path(text).is_file():
+        raise argparse.ArgumentTypeError(f"no such file: {text!r}")
+    return Path(text)
+
+
+def read_model(path):
+    """(model, task): the saved Network or estimator and, for a network saved by
+    ``glassnet train``, its task (type, inputs, features, classes) or None."""
+    try:
+        kind, meta, arrays = io.read_archive(path)
+    except OSError as exc:
+        raise FileFormatError(f"cannot read {path}: {exc.strerror}") from None
+    model = io.rebuild(kind, meta, arrays, source=path)
+    task = meta.get("task") if kind == "network" else None
+    return model, task if isinstance(task, dict) else None
+
+
+def run(args):
+    model, task = read_model(args.model)
+    X = _examples(args, model, task)
+    if isinstance(model, Network):
+        lines = _network_predictions(model, task, X)
+    else:
+        lines = [_format(value) for value in model.predict(X.T)]  # estimators take rows
+    text = "".join(f"{line}\n" for line in lines)
+    if args.output is None:
+        print(text, end="")
+    else:
+        try:
+            args.output.write_text(text)
+        except OSError as exc:
+            raise ConfigError(f"cannot write {args.output}: {exc.strerror}") from None
+        print(f"wrote {len(lines)} predictions to {args.output}")
+    return 0
+
+
+def _n_inputs(model, task):
+    if task is not None:
+        return task["inputs"]
+    return model.n_x if isinstance(model, Network) else model.n_features_in_
+
+
+def _examples(args, model, task):
+    """The CSV's examples as columns (n inputs, m), the label column left out."""
+    X, _ = read_csv(args.data, label_column=None)
+    n_inputs = _n_inputs(model, task)
+    drop = args.label_column
+    if drop is None and X.shape[0] == n_inputs + 1:  # the label where glassnet train read it
+        drop = (task or {}).get("label_column", -1)
+    if drop is not None:
+        if not -X.shape[0] <= drop < X.shape[0]:
+            raise DataError(f"--label-column {drop} does not exist: {args.data} has "
+                            f"{X.shape[0]} columns")
+        X = np.delete(X, drop, axis=0)
+    if X.shape[0] != n_inputs:
+        raise DataError(f"{args.data} has {X.shape[0]} feature columns, but the model takes "
+                        f"{n_inputs} inputs")
+    return X
+
+
+def _network_predictions(net, task, X):
+    if task is not None and task.get("features"):
+        X = datasets.features(X, task["features"])
+    A = net.forward(X)
+    if task is None:
+        return [", ".join(_format(a) for a in column) for column in A.T]
+    if task["type"] == "regression":
+        return [_format(a) for a in A[0]]
+    classes = np.asarray(task["classes"])
+    return [_format(c) for c in classes[metrics.classes(A, metrics.threshold_for(
+        net.output_activation))]]
+
+
+def _format(value):
+    if isinstance(value, (float, np.floating)):
+        return f"{value:.10g}"
+    return str(value)

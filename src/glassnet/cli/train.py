@@ -1,0 +1,382 @@
+"""``glassnet train``: train a network on a built-in data set or a CSV file, and report.
+
+With no options it trains a 2 → 8 → 8 → 1 tanh network on TensorFlow Playground's circle
+(250 training and 250 test points) and prints the training and test cost and accuracy.
+Every choice of the notes can be changed: the layers, their activations, the loss, the
+initializer, the optimizer, the learning rate α, the batch size, the epochs, the seed.
+
+One ``--seed`` fixes everything: the data, the train/test split, the initial weights and
+the minibatch order, each drawn from its own stream spawned from the seed.
+"""
+
+import argparse
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+
+from .. import activations, datasets, initializers, io, losses, metrics, optimizers
+from ..errors import ConfigError, DataError, GlassnetError
+from ..network import Network
+from ..training import train
+
+#: built-in data sets beyond the playground's, with their kind of problem
+OTHER_DATA = {
+    "moons": "classification",
+    "spirals": "classification",
+    "digits": "classification",
+    "and-gate": "classification",
+    "or-gate": "classification",
+    "xor-gate": "classification",
+    "curve": "regression",
+}
+BUILT_IN = (*datasets.CLASSIFICATION, *datasets.REGRESSION, *OTHER_DATA)
+#: more distinct integer labels than this in a CSV file means regression
+MAX_CLASSES = 20
+
+
+# ---------------------------------------------------------------------- the options
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "train", help="train a network on a data set and report its cost and accuracy",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=("Train a network on a built-in data set or a CSV file (one example per\n"
+                     "line, the label in the last column) and report the cost J and the\n"
+                     "accuracy (R² for regression) on the training and test sets."),
+        epilog=("built-in data sets:\n"
+                "  TensorFlow Playground's: " + ", ".join(datasets.CLASSIFICATION
+                                                           + datasets.REGRESSION) + "\n"
+                "  more: moons, spirals (--classes arms), digits (scikit-learn's 8×8 digits),\n"
+                "        and-gate, or-gate, xor-gate (the notes' truth tables),\n"
+                "        curve (1-D regression)"))
+    data = parser.add_argument_group("data")
+    data.add_argument("data", nargs="?", default="circle", type=_data_source, metavar="DATA",
+                      help="a built-in data set or the path of a CSV file (default: circle)")
+    data.add_argument("--samples", type=_positive_int, metavar="M",
+                      help="number of points to generate (default: the data set's own)")
+    data.add_argument("--noise", type=_non_negative, help="noise level (playground: 0 … 0.5; "
+                      "default: the data set's own)")
+    data.add_argument("--classes", type=_positive_int, default=3, metavar="K",
+                      help="number of arms of 'spirals' (default: 3)")
+    data.add_argument("--train-ratio", type=_ratio, default=0.5, metavar="R",
+                      help="share of the examples used for training, the rest for testing "
+                      "(default: 0.5, as the playground)")
+    data.add_argument("--features", nargs="+", choices=list(datasets.FEATURES), metavar="NAME",
+                      help="input feature maps of a 2-D data set: " + ", ".join(datasets.FEATURES))
+    data.add_argument("--label-column", type=int, default=-1, metavar="J",
+                      help="the CSV column holding the label (default: -1, the last)")
+    data.add_argument("--task", choices=["classification", "regression"],
+                      help="for a CSV file (default: classification when the labels are at most "
+                      f"{MAX_CLASSES} distinct whole numbers)")
+    data.add_argument("--standardize", action="store_true",
+                      help="train on inputs scaled to mean 0 and variance 1 (folded into W[1] "
+                      "and b[1] afterwards, so the saved network takes the raw inputs)")
+
+    net = parser.add_argument_group("network")
+    net.add_argument("--layers", nargs="*", type=_positive_int, default=[8, 8], metavar="N",
+                     help="units of each hidden layer (default: 8 8; none: no hidden layer)")
+    net.add_argument("--activation", nargs="+", type=_named(activations), default=["tanh"],
+                     metavar="G", help="hidden activation g, one for all or one per layer: "
+                     + ", ".join(activations.activations.names()) + " (default: tanh)")
+    net.add_argument("--output", type=_named(activations), metavar="G",
+                     help="output activation g[L] (default: sigmoid for two classes, softmax "
+                     "for more, linear for regression)")
+    net.add_argument("--loss", type=_named(losses), metavar="L", help="the loss: "
+                     + ", ".join(losses.losses.names()) + " (default: the one that goes with "
+                     "the output)")
+    net.add_argument("--initializer", type=_named(initializers), metavar="NAME",
+                     help="how W[l] starts: " + ", ".join(initializers.initializers.names())
+                     + " (default: Xavier for tanh/sigmoid, He for ReLU)")
+    net.add_argument("--l1", type=_non_negative, default=0.0, metavar="λ1", help="L1 rate")
+    net.add_argument("--l2", type=_non_negative, default=0.0, metavar="λ2", help="L2 rate")
+
+    fit = parser.add_argument_group("training")
+    fit.add_argument("--optimizer", type=_named(optimizers), default="adam", metavar="NAME",
+                     help=", ".join(optimizers.optimizers.names()) + " (default: adam)")
+    fit.add_argument("--learning-rate", "--lr", type=_positive_float, default=0.01,
+                     metavar="α", help="the learning rate α (default: 0.01)")
+    fit.add_argument("--batch-size", type=_whole_number, default=10, metavar="B",
+                     help="examples per gradient step (default: 10; 0 for all of them)")
+    fit.add_argument("--epochs", type=_positive_int, default=100, help="passes over the "
+                     "training set (default: 100)")
+    fit.add_argument("--seed", type=_whole_number, default=0,
+                     help="fixes the data, the split, the initial weights and the batches "
+                     "(default: 0)")
+
+    out = parser.add_argument_group("output")
+    out.add_argument("--save", type=output_path, metavar="FILE", help="save the trained network "
+                     "(.npz; glassnet predict and glassnet info read it)")
+    out.add_argument("--plot", type=output_path, metavar="PNG", help="save the cost curve there and, "
+                     "for 2-D classification, the decision boundary next to it (-boundary.png)")
+    parser.set_defaults(run=run)
+    return parser
+
+
+def _argument_type(name, convert, check, requirement):
+    def parse(text):
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {requirement}") from None
+        if not check(value):
+            raise argparse.ArgumentTypeError(f"{text!r} is not {requirement}")
+        return value
+    parse.__name__ = name  # argparse names the type in its messages
+    return parse
+
+
+_positive_int = _argument_type("positive_int", int, lambda v: v >= 1, "a whole number ≥ 1")
+_whole_number = _argument_type("whole_number", int, lambda v: v >= 0, "a whole number ≥ 0")
+_positive_float = _argument_type("positive_float", float, lambda v: 0 < v < float("inf"),
+                                 "a number > 0")
+_non_negative = _argument_type("non_negative", float, lambda v: 0 <= v < float("inf"),
+                               "a number ≥ 0")
+_ratio = _argument_type("ratio", float, lambda v: 0 < v < 1, "a number between 0 and 1")
+
+
+def _named(module):
+    """An argument type that accepts the names (and aliases) of a registry."""
+    def parse(text):
+        try:
+            module.get(text)
+        except GlassnetError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return text
+    parse.__name__ = module.__name__.rsplit(".", 1)[-1]
+    return parse
+
+
+def output_path(text):
+    """An argument type: a file to write, in a folder that exists."""
+    path = Path(text)
+    if path.is_dir() or not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"cannot write {text!r}: "
+                                         + ("it is a folder" if path.is_dir() else
+                                            f"there is no folder {str(path.parent)!r}"))
+    return path
+
+
+def _data_source(text):
+    if text in BUILT_IN or Path(text).is_file():
+        return text
+    raise argparse.ArgumentTypeError(
+        f"{text!r} is neither a built-in data set ({', '.join(BUILT_IN)}) nor a file")
+
+
+# ---------------------------------------------------------------------- the data
+class Data:
+    """Training and test examples as columns (raw inputs), and what the labels mean."""
+
+    def __init__(self, description, task, X_train, y_train, X_test=None, y_test=None):
+        self.description, self.task = description, task
+        self.X_train, self.y_train, self.X_test, self.y_test = X_train, y_train, X_test, y_test
+        self.n_inputs = X_train.shape[0]
+        self.features = None  # names of the feature maps the network sees, if any
+        self.classes = None
+        if task == "classification":
+            labels = y_train if y_test is None else np.concatenate([y_train, y_test])
+            self.classes = np.unique(labels)
+            if self.classes.size < 2:
+                raise DataError(f"the labels hold a single class ({self.classes[0]:g}); "
+                                "classification needs at least two")
+
+    def inputs(self, X):
+        """What the network's input layer sees for raw examples X: X or its feature maps."""
+        return X if self.features is None else datasets.features(X, self.features)
+
+
+def load_data(args, seeds):
+    """The data set ``args.data`` names, split into training and test sets."""
+    name = args.data
+    if name in datasets.CLASSIFICATION or name in datasets.REGRESSION:
+        task = "classification" if name in datasets.CLASSIFICATION else "regression"
+        X, y = datasets.playground(name, args.samples, args.noise or 0.0, seed=seeds[0])
+        where = f"{name} (TensorFlow Playground, noise {args.noise or 0:g})"
+    elif name.endswith("-gate"):
+        X, Y = datasets.truth_table(name[:-len("-gate")])
+        # four examples: the network learns the whole table, there is nothing to test on
+        return _with_features(Data(f"{name} (the notes' truth table, all 4 rows)",
+                                   "classification", X, Y[0]), args.features)
+    elif name in OTHER_DATA:
+        task = OTHER_DATA[name]
+        X, y = _other_data(name, args, seeds[0])
+        where = name
+    else:
+        X, y = read_csv(name, args.label_column)
+        task = args.task or _guess_task(y)
+        where = f"{name} ({task})"
+    X_train, y_train, X_test, y_test = datasets.split(X, y, args.train_ratio, seed=seeds[1])
+    data = Data(f"{where}: {X_train.shape[1]} training and {X_test.shape[1]} test examples",
+                task, X_train, y_train, X_test, y_test)
+    return _with_features(data, args.features)
+
+
+def read_csv(path, label_column):
+    """``datasets.load_csv``, with a file that cannot be opened as an expected error."""
+    try:
+        return datasets.load_csv(path, label_column)
+    except OSError as exc:
+        raise DataError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _other_data(name, args, seed):
+    noise = {} if args.noise is None else {"noise": args.noise}
+    size = {} if args.samples is None else {"n_samples": args.samples}
+    if name == "moons":
+        return datasets.moons(**size, **noise, seed=seed)
+    if name == "spirals":
+        return datasets.spiral(args.classes, **size, **noise, seed=seed)
+    if name == "curve":
+        return datasets.curve(**size, **noise, seed=seed)
+    return datasets.digits()
+
+
+def _guess_task(y):
+    if np.all(y == np.round(y)) and np.unique(y).size <= MAX_CLASSES:
+        return "classification"
+    return "regression"
+
+
+def _with_features(data, names):
+    if names:
+        if data.n_inputs != 2:
+            raise ConfigError(f"--features maps the two inputs (x1, x2) of a 2-D data set, "
+                              f"but this data set has {data.n_inputs} inputs")
+        data.features = list(names)
+    return data
+
+
+def _targets(data, y, g):
+    """The notes' Y (n[L], m) for labels y and an output activation g."""
+    if y is None:
+        return None
+    if data.task == "regression":
+        return y.reshape(1, -1)
+    if data.classes.size > 2:
+        return datasets.one_hot(y, data.classes)[0]
+    # One output unit: the first class is the low end of g's range, the second the high
+    # end (0 and 1 for sigmoid, -1 and +1 for tanh; 0 and 1 when the range is open).
+    low, high = g.output_range
+    if not (np.isfinite(low) and np.isfinite(high)):
+        low, high = 0.0, 1.0
+    return np.where(y == data.classes[1], high, low).reshape(1, -1)
+
+
+# ---------------------------------------------------------------------- the run
+def run(args):
+    seeds = [np.random.default_rng(s) for s in np.random.SeedSequence(args.seed).spawn(4)]
+    data = load_data(args, seeds)
+    X_train = data.inputs(data.X_train)
+    X_test = None if data.X_test is None else data.inputs(data.X_test)
+    net = _network(args, data, X_train.shape[0], seeds[2])
+    Y_train = _targets(data, data.y_train, net.output_activation)
+    Y_test = _targets(data, data.y_test, net.output_activation)
+    # with --standardize the network trains on (x − μ)/σ, then takes raw x after the fold
+    mu, sigma = _standardization(X_train) if args.standardize else (0.0, 1.0)
+    metric = "r2" if data.task == "regression" else "accuracy"
+    history = train(net, (X_train - mu) / sigma, Y_train, epochs=args.epochs,
+                    learning_rate=args.learning_rate, optimizer=args.optimizer,
+                    batch_size=args.batch_size or None, seed=seeds[3], metrics=[metric],
+                    validation_data=None if X_test is None else ((X_test - mu) / sigma, Y_test))
+    if args.standardize:
+        _fold_standardization(net, mu, sigma)
+    print(_report(args, data, net, history, [("training", X_train, Y_train),
+                                             ("test", X_test, Y_test)], metric))
+    try:
+        if args.save:
+            _save(net, args.save, data, args)
+            print(f"saved the network to {args.save}")
+        if args.plot:
+            for path in _plot(args.plot, history, net, data):
+                print(f"wrote {path}")
+    except OSError as exc:
+        raise ConfigError(f"cannot write {exc.filename}: {exc.strerror}") from None
+    return 0
+
+
+def _network(args, data, n_x, seed):
+    """The network the options describe, with one output unit per class beyond two."""
+    n_out = 1 if data.classes is None or data.classes.size == 2 else data.classes.size
+    hidden = args.activation[0] if len(args.activation) == 1 else args.activation
+    return Network([n_x, *args.layers, n_out], activations=hidden,
+                   output=args.output or ("linear" if data.task == "regression" else None),
+                   loss=args.loss, initializer=args.initializer, seed=seed,
+                   l1=args.l1, l2=args.l2)
+
+
+def _standardization(X):
+    """μ and σ of each feature (row) of the training inputs; σ = 1 for a constant feature."""
+    mu = X.mean(axis=1, keepdims=True)
+    sigma = X.std(axis=1, keepdims=True)
+    sigma[sigma == 0] = 1.0
+    return mu, sigma
+
+
+def _fold_standardization(net, mu, sigma):
+    # W[1] (x − μ)/σ + b[1] = (W[1]/σᵀ) x + (b[1] − (W[1]/σᵀ) μ): the same Z[1] from raw x.
+    W1 = net.W[1] / sigma.T
+    net.b[1] = net.b[1] - W1 @ mu
+    net.W[1] = W1
+
+
+def _report(args, data, net, history, sets, metric):
+    arch = " → ".join(str(n) for n in net.sizes)
+    gs = ", ".join(layer.activation.name for layer in net.layers)
+    inputs = f" on {', '.join(data.features)}" if data.features else ""
+    batch = min(args.batch_size or data.X_train.shape[1], data.X_train.shape[1])
+    lines = [
+        f"data      {data.description}",
+        f"network   {arch}{inputs} ({gs}), loss {net.loss.name}, {net.n_parameters} parameters",
+        f"training  {optimizers.get(args.optimizer).name}, α = {args.learning_rate:g}, "
+        f"batch size {batch}, {history.epochs} epochs, seed {args.seed}",
+        "",
+        f"{'':10}{'cost J':>10}  {'accuracy' if metric == 'accuracy' else 'R²':>8}",
+    ]
+    threshold = metrics.threshold_for(net.output_activation)
+    for label, X, Y in sets:
+        if X is None:
+            continue
+        A = net.forward(X)
+        score = (f"{100 * metrics.accuracy(A, Y, threshold):7.1f}%" if metric == "accuracy"
+                 else f"{metrics.r2(A, Y):8.4f}")
+        lines.append(f"{label:10}{net.cost(X, Y):10.4g}  {score}")
+    return "\n".join(lines)
+
+
+def _save(net, path, data, args):
+    # A plain network file (glassnet.load reads it) whose metadata also says how the CLI
+    # made its inputs and what its outputs mean, for ``glassnet predict``.
+    task = {"type": data.task, "inputs": data.n_inputs, "features": data.features,
+            "classes": None if data.classes is None else data.classes.tolist(),
+            "label_column": args.label_column}
+    io.write_archive(path, "network", {**net.config(), "task": task},
+                     {"parameters": net.parameters})
+
+
+class _OnRawInputs:
+    """The network seen from the raw inputs (x1, x2) when it was trained on feature maps."""
+
+    n_x = 2
+
+    def __init__(self, net, data):
+        self.net, self.data = net, data
+        self.output_activation = net.output_activation
+
+    def forward(self, X):
+        return self.net.forward(self.data.inputs(X))
+
+
+def _plot(path, history, net, data):
+    if importlib.util.find_spec("matplotlib") is None:
+        raise ConfigError("--plot needs matplotlib: pip install 'glassnet[plot]'")
+    from .. import plotting
+
+    plotting.cost_curve(history, path=path)
+    written = [path]
+    if data.task == "classification" and data.n_inputs == 2:
+        # the test points (all points for a truth table) over the plane of raw (x1, x2)
+        X, y = (data.X_train, data.y_train) if data.X_test is None else (data.X_test, data.y_test)
+        boundary = path.with_name(f"{path.stem}-boundary{path.suffix}")
+        plotting.decision_boundary(_OnRawInputs(net, data), X, y, path=boundary)
+        written.append(boundary)
+    return written
