@@ -67,7 +67,8 @@ class Sigmoid(Activation):
     output_range = (0.0, 1.0)
 
     def forward(self, Z, out=None):
-        out = np.logaddexp(0.0, -Z, out=out)
+        out = np.negative(Z, out=out)
+        np.logaddexp(0.0, out, out=out)  # log(1 + e^(−z)), with no overflow
         np.negative(out, out=out)
         return np.exp(out, out=out)
 

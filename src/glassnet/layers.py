@@ -72,10 +72,20 @@ class Dense:
         dW and db go into the layer's gradient views; dA[l-1] into ``dA_prev`` when given
         (the first layer has no use for dA[0] = dX and skips it).
         """
-        inv_m = 1.0 / dZ.shape[1]
+        m = dZ.shape[1]
+        self.backward_sums(dZ, A_prev, np.ones((m, 1), dZ.dtype), dA_prev)
+        self.dW *= 1.0 / m
+        self.db *= 1.0 / m
+
+    def backward_sums(self, dZ, A_prev, ones, dA_prev=None):
+        """``backward`` without the 1/m: m·dW[l] = dZ[l] A[l-1]ᵀ and m·db[l] = dZ[l] 1.
+
+        ``ones`` is a column of m ones. The network's backward pass uses this and then
+        scales its whole gradient vector by 1/m in one go, instead of every dW[l] and db[l].
+        """
         np.dot(dZ, A_prev.T, out=self.dW)
-        self.dW *= inv_m
-        np.sum(dZ, axis=1, keepdims=True, out=self.db)
-        self.db *= inv_m
+        # Σ over the m columns as the product with a column of ones: one BLAS call, several
+        # times faster than np.sum's reduction on small layers
+        np.dot(dZ, ones, out=self.db)
         if dA_prev is not None:
             np.dot(self.W.T, dZ, out=dA_prev)

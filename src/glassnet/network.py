@@ -56,10 +56,12 @@ class _Cache:
     """The values of one forward and backward pass over m examples: A[0..L], Z, dA, dZ.
 
     Buffers are kept between passes of the same m, so training allocates nothing per step.
+    ``ones`` is a column of m ones, with which the backward pass sums dZ[l] over examples.
     """
 
     def __init__(self, sizes, m, dtype):
         self.m = m
+        self.ones = np.ones((m, 1), dtype=dtype)
         hidden_and_output = [np.empty((n, m), dtype=dtype) for n in sizes[1:]]
         self.Z = [None] + hidden_and_output
         self.A = [None] + [np.empty((n, m), dtype=dtype) for n in sizes[1:]]
@@ -327,10 +329,13 @@ class Network:
             self.loss.dA(c.A[L], Y, out=c.dA[L])
             layers[-1].activation.backward(c.dA[L], c.Z[L], c.A[L], out=c.dZ[L])
         for l in range(L, 0, -1):
-            layers[l - 1].backward(c.dZ[l], c.A[l - 1], c.dA[l - 1] if l > 1 else None)
+            layers[l - 1].backward_sums(c.dZ[l], c.A[l - 1], c.ones,
+                                        c.dA[l - 1] if l > 1 else None)
             if l > 1:
                 layers[l - 2].activation.backward(c.dA[l - 1], c.Z[l - 1], c.A[l - 1],
                                                   out=c.dZ[l - 1])
+        # the 1/m of every dW[l] and db[l] at once: one call on the flat gradient vector
+        self.gradients *= 1.0 / c.m
         n_w = self.n_weights
         regularization.add_gradient(self.gradients[:n_w], self.parameters[:n_w], c.m,
                                     self.l1, self.l2)

@@ -39,6 +39,7 @@ class Optimizer(Named):
     def __init__(self):
         self.state = {}
         self.t = 0
+        self._scratch = {}  # work arrays for intermediate results, not saved with ``state``
 
     def reset(self):
         """Forget the running averages (and the step count t)."""
@@ -50,10 +51,13 @@ class Optimizer(Named):
         self.t += 1
         self._update(theta, g, learning_rate)
 
-    def _buffer(self, key, like):
-        buf = self.state.get(key)
+    def _buffer(self, key, like, scratch=False):
+        """The running average ``key`` (zeros at first), shaped like θ; with ``scratch``, a
+        work array kept between steps instead, outside ``state``."""
+        store = self._scratch if scratch else self.state
+        buf = store.get(key)
         if buf is None or buf.shape != like.shape or buf.dtype != like.dtype:
-            buf = self.state[key] = np.zeros_like(like)
+            buf = store[key] = np.zeros_like(like)
         return buf
 
     def _update(self, theta, g, lr):
@@ -71,7 +75,8 @@ class SGD(Optimizer):
     aliases = ("gd", "gradient_descent")
 
     def _update(self, theta, g, lr):
-        theta -= lr * g
+        # α·g goes into a kept buffer: no new array of every parameter's size per step
+        theta -= np.multiply(g, lr, out=self._buffer("step", g, scratch=True))
 
 
 @optimizers.register
@@ -112,10 +117,11 @@ class ClassicMomentum(Optimizer):
 
     def _update(self, theta, g, lr):
         v = self._buffer("v", theta)
+        step = np.multiply(g, lr, out=self._buffer("step", g, scratch=True))  # α·g
         v *= self.momentum
-        v -= lr * g
+        v -= step
         if self.nesterov:
-            theta += self.momentum * v - lr * g
+            theta += self.momentum * v - step
         else:
             theta += v
 
