@@ -180,8 +180,9 @@ def test_seed003_deltas_and_gradients(net003):
     assert round(net003.db[2][0, 0], 4) == 0.0045
     np.testing.assert_allclose(np.round(net003.dW[1], 4), [[-0.0018, -0.0017], [-0.0024, -0.0022]])
     np.testing.assert_allclose(np.round(net003.db[1], 4), [[0.0007], [0.0014]])
-    # Where the notes slip: their dW[1][1,0] "−0.0023" is −0.002352 (rounds to −0.0024), and
-    # db[1][0] "0.0008" is 0.000726 (rounds to 0.0007); their dW[2] shown as "[−0.0002,
+    # Where the notes differ from the exact values: their dW[1] entry (row 2, column 1)
+    # "−0.0023" is −0.002352 exactly (rounds to −0.0024; the notes' figure follows from their
+    # own rounded δ[1]), and db[1] "0.0008" is 0.000726 (rounds to 0.0007); their dW[2] shown as "[−0.0002,
     # −0.0006]" in the update is right: dW[2] = [−0.000175, −0.000577].
     np.testing.assert_allclose(np.round(net003.dW[2], 4), [[-0.0002, -0.0006]])
 

@@ -17,6 +17,9 @@ COMMANDS = {
     "train": "glassnet.cli.train",
     "predict": "glassnet.cli.predict",
     "info": "glassnet.cli.info",
+    "playground": "glassnet.cli.playground",
+    "explain": "glassnet.cli.explain",
+    "check": "glassnet.cli.check",
 }
 
 

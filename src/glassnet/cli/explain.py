@@ -1,0 +1,90 @@
+"""``glassnet explain``: the worked solution of a problem file, step by step.
+
+PROBLEM is a YAML or JSON problem file (see ``glassnet.explain.problems``) or the name of
+an example shipped with glassnet (``glassnet explain --list``). The solution shows every
+Z[l], A[l], the cost, dA[l], dZ[l], dW[l], db[l] and the update, with each small layer's
+sums written out term by term; ``--format`` picks plain text, Markdown (with LaTeX), a
+LaTeX document or JSON (every value at full precision).
+"""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from ..errors import ConfigError, FileFormatError
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "explain", help="write the worked solution of a problem file (YAML or JSON)",
+        description=("Write the worked solution of PROBLEM: the forward pass, the cost, the "
+                     "backward pass and the update, in the notes' notation."))
+    parser.add_argument("problem", nargs="?", metavar="PROBLEM",
+                        help="a problem file, or the name of a shipped example (see --list)")
+    parser.add_argument("--format", choices=("text", "markdown", "latex", "json"),
+                        default="text", help="how to write the solution (default: text)")
+    parser.add_argument("--digits", type=int, default=3, metavar="N",
+                        help="decimals shown (more for small numbers, to keep N significant "
+                             "figures); default 3")
+    parser.add_argument("--detail", choices=("auto", "full", "matrices"), default="auto",
+                        help="write each entry's sum term by term: for small layers (auto), "
+                             "always (full) or never (matrices)")
+    parser.add_argument("--output", "-o", type=Path, metavar="FILE",
+                        help="write the solution to FILE instead of printing it")
+    parser.add_argument("--list", action="store_true", help="list the shipped examples")
+    parser.set_defaults(run=run)
+    return parser
+
+
+def problem_path(text):
+    """A path that exists, or the shipped example of that name."""
+    from ..explain import example_path
+
+    path = Path(text)
+    if path.is_file():
+        return path
+    try:
+        return example_path(text)
+    except ConfigError:
+        raise FileFormatError(f"cannot read {text}: no such file, and no shipped example of "
+                              "that name (glassnet explain --list)") from None
+
+
+def run(args):
+    from ..explain import examples, load_problem
+
+    if args.list:
+        print("\n".join(examples() + examples(answers=True)))
+        return 0
+    if args.problem is None:
+        print("glassnet explain: error: give a PROBLEM file (or --list)", file=sys.stderr)
+        return 2
+    trace = load_problem(problem_path(args.problem)).trace()
+    if args.format == "json":
+        text = trace.to_json()
+    else:
+        write = {"text": trace.to_text, "markdown": trace.to_markdown, "latex": trace.to_latex}
+        text = write[args.format](digits=args.digits, detail=args.detail)
+    if args.output is None:
+        print(text, end="")
+    else:
+        write_atomically(args.output, text)
+        print(f"wrote the solution to {args.output}")
+    return 0
+
+
+def write_atomically(path, text):
+    """Write ``text`` to ``path`` through a temporary file, so a failure leaves no half file."""
+    path = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        if "tmp" in locals() and os.path.exists(tmp):
+            os.unlink(tmp)
+        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -1,0 +1,393 @@
+"""Checking a hand calculation: a student's values judged one by one, as an examiner would.
+
+An answers file maps the notes' names (see ``names``) to the values the student wrote::
+
+    Z[1]: [[0.3, 0.7, 0.5, 0.9], [0.5, 1.0, 0.8, 1.3]]
+    A[1][1,4]: 0.696              # one entry: unit 1, example 4, counted from 1
+    cost: 0.090
+    b[2] after step 1: 0.4978
+
+**The rule.** Each number is judged at the precision it is written with: with u one unit
+of its last written digit (u = 0.001 for 0.711, 0.0001 for 0.4978, 1 for 2), it is right
+when it is within u/2 of
+
+1. the exact value, or
+2. the value the formulas give from the student's own earlier values that are right
+   (rounded ones included): a student who carries 0.0045 for db[2] and writes
+   b[2] := 0.5 − 0.5·0.0045 = 0.4978 is right, although the exact 0.497731 rounds to
+   0.4977 (rounding of rounded values).
+
+(A relative slack of 1e-9 absorbs the binary representation of decimals.) A value that is
+neither, but is within u/2 of the value that follows from *all* the student's earlier
+values, wrong ones included, is wrong but **carried forward**: right given their own
+earlier mistake, which is named. Anything else is wrong. Where a whole matrix and one of
+its entries are both given, the matrix is what later values are computed from.
+
+``check(problem, answers)`` returns a ``CheckResult``: ``ok`` is True when every value is
+right, ``str(result)`` is the report, listing for each wrong value the right one, where it
+is computed and how, and whether it follows from an earlier mistake.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ConfigError, DataError, GlassnetError
+from . import names as names_module
+from .problems import Problem, load_problem, read_file
+from .solution import Context, Values, entry_formula, stage
+from .trace import lookup, position, run
+
+_NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+_SLACK = 1e-9
+
+
+# ------------------------------------------------------------------------------- reading
+@dataclass
+class Answer:
+    """One line of an answers file: its ``label`` as written, the parsed ``name`` and the
+    ``value`` as written (text, or nested lists of text)."""
+
+    label: str
+    name: names_module.Name
+    value: object
+
+
+def load_answers(path):
+    """The answers in a YAML or JSON file, each number kept as the text it was written as."""
+    path = Path(path)
+    data = read_file(path, keep_number_text=True)
+    try:
+        return answers_from_dict(data)
+    except GlassnetError as exc:
+        raise type(exc)(f"{path.name}: {exc}") from None
+
+
+def answers_from_dict(data):
+    """``Answer`` objects from a mapping of names to written values (text or numbers)."""
+    if not isinstance(data, dict) or not data:
+        raise ConfigError("an answers file must map names to values, e.g. 'Z[1]: [[0.3, 0.7]]'")
+    return [Answer(str(label), names_module.parse(str(label)), value)
+            for label, value in data.items()]
+
+
+def _written_number(text, label):
+    """(value, u) of a number as written: u is one unit of its last written digit."""
+    text = str(text).strip().replace("−", "-")  # a minus sign copied from glassnet's output
+    if not _NUMBER.match(text):
+        raise DataError(f"{label}: {text!r} is not a number")
+    mantissa, _, exponent = text.lower().partition("e")
+    decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+    return float(text), 10.0 ** (int(exponent or 0) - decimals)
+
+
+# -------------------------------------------------------------------------------- entries
+@dataclass
+class Entry:
+    """One written number, where it belongs (step, key such as "A[1]" or "b[2] after",
+    0-based position) and its ``verdict``: "right", "rounded" (right from the student's
+    rounded earlier values), "carried" (wrong, but right given their earlier mistakes,
+    ``culprits``) or "wrong"; ``exact`` and ``carried`` are the two values it was judged by.
+    """
+
+    answer: int  # index of its Answer
+    label: str  # "A[1][1,4]"
+    step: int
+    key: str
+    position: tuple
+    text: str
+    value: float
+    unit: float
+    whole: bool  # part of a whole-quantity answer (these override single entries)
+    verdict: str = ""
+    exact: float = 0.0
+    carried: float = 0.0
+    culprits: list = field(default_factory=list)
+
+    def close_to(self, value):
+        return abs(self.value - value) <= 0.5 * self.unit * (1 + _SLACK) + _SLACK * abs(value)
+
+    @property
+    def right(self):
+        return self.verdict in ("right", "rounded")
+
+    @property
+    def decimals(self):
+        return max(0, -int(round(np.log10(self.unit))))
+
+
+def _entries(answers, exact_trace):
+    entries = []
+    for i, answer in enumerate(answers):
+        name = answer.name
+        _refuse_given(answer)
+        whole = lookup(exact_trace, name.whole)
+        positions = _positions(answer, whole.shape)
+        for (r, c), text in positions:
+            step, key, (kr, kc) = _target(name, r, c)
+            value, unit = _written_number(text, answer.label)
+            label = answer.label if name.index is not None else _entry_label(name, r, c,
+                                                                                whole.shape)
+            entries.append(Entry(i, label, step, key, (kr, kc), str(text).strip(), value, unit,
+                                 name.index is None))
+    return entries
+
+
+def _refuse_given(answer):
+    name = answer.name
+    if name.symbol == "A" and name.layer == 0:
+        raise ConfigError(f"{answer.label!r}: A[0] is X, which the problem gives")
+    if name.symbol in ("W", "b", "W̃") and not name.after and name.step == 1:
+        raise ConfigError(f"{answer.label!r}: {name.symbol}[{name.layer}] is given; write "
+                          f"'{name.symbol}[{name.layer}] after step 1' for its updated value")
+
+
+def _positions(answer, shape):
+    """[((r, c), text)]: the written numbers with their 0-based places in the quantity."""
+    value, name = answer.value, answer.name
+    n, m = shape
+    if name.index is not None:
+        if isinstance(value, (list, dict)):
+            raise DataError(f"{answer.label}: one entry needs one number, got {value!r}")
+        return [(position(name, shape), value)]
+    expected = (f"{n}×{m} numbers" if n > 1 and m > 1 else f"{n * m} number"
+                + "s" * (n * m > 1))
+    if not isinstance(value, list):
+        value = [value]
+    if all(not isinstance(v, list) for v in value):
+        if n > 1 and m > 1 or len(value) != n * m:
+            raise DataError(f"{answer.label}: expected {expected} (shape {n}×{m}), got "
+                            f"{len(value)} number{'s' * (len(value) != 1)}")
+        return [((k // m, k % m), v) for k, v in enumerate(value)]
+    if len(value) != n or any(not isinstance(row, list) or len(row) != m for row in value):
+        raise DataError(f"{answer.label}: expected {n} rows of {m} numbers (shape {n}×{m})")
+    return [((r, c), value[r][c]) for r in range(n) for c in range(m)]
+
+
+def _target(name, r, c):
+    """(step, key, (r, c)) of the trace value that entry (r, c) of ``name`` belongs to."""
+    step, after = name.step, name.after
+    symbol = name.symbol
+    if symbol in names_module.BIAS_COLUMN:
+        b_sym, W_sym = names_module.BIAS_COLUMN[symbol]
+        symbol, c = (b_sym, c) if c == 0 else (W_sym, c - 1)
+    if symbol in ("W", "b") and not after:  # W[l] in step k is W[l] after step k − 1
+        step, after = step - 1, True
+    key = "cost" if symbol == "cost" else f"{symbol}[{name.layer}]" + " after" * after
+    return step, key, (r, c)
+
+
+def _entry_label(name, r, c, shape):
+    """The name of entry (r, c) of a whole answer, as the worked solution writes it."""
+    n, m = shape
+    if n * m == 1:
+        return name.text
+    first = 0 if name.symbol in names_module.BIAS_COLUMN else 1
+    index = f"[{r + 1}]" if m == 1 else f"[{r + 1},{c + first}]"
+    when = f" after step {name.step}" if name.after else (
+        f" in step {name.step}" if name.step > 1 else "")
+    return f"{name.symbol}[{name.layer}]{index}{when}"
+
+
+# --------------------------------------------------------------------------------- judging
+def check(problem, answers):
+    """Judge ``answers`` (a path, a mapping or ``Answer`` list) against ``problem`` (a path
+    or ``Problem``); see the module docstring for the rule. Returns a ``CheckResult``."""
+    if not isinstance(problem, Problem):
+        problem = load_problem(problem)
+    if not problem.given_parameters:
+        raise ConfigError("this problem gives shapes only; there are no numbers to check")
+    if isinstance(answers, (str, Path)):
+        answers = load_answers(answers)
+    elif isinstance(answers, dict):
+        answers = answers_from_dict(answers)
+    exact = problem.trace()
+    entries = _entries(answers, exact)
+    net, X, Y, alpha, steps = problem.network, exact.X, exact.Y, exact.learning_rate, len(
+        exact.steps)
+
+    def replay(chosen):
+        """(params, used, computed) per step, carrying on with the ``chosen`` entries."""
+        by_place = {}
+        for e in sorted(chosen, key=lambda e: e.whole):  # whole answers last: they win
+            by_place.setdefault((e.step, e.key), []).append(e)
+
+        def substitute(k, key, value):
+            for e in by_place.get((k, key), []):
+                value[e.position] = e.value
+            return value
+
+        return run(net.copy(), X, Y, alpha, steps, substitute)
+
+    carried = replay(entries)
+    judged = _judge(entries, exact, carried, net, X, Y, alpha, steps)
+    _find_culprits(entries, answers, judged, replay)
+    return CheckResult(problem, exact, answers, entries, carried)
+
+
+def _judge(entries, exact, carried, net, X, Y, alpha, steps):
+    """Give each entry its verdict, replaying the steps with the right entries only."""
+    by_place = {}
+    for e in entries:
+        by_place.setdefault((e.step, e.key), []).append(e)
+
+    def substitute(k, key, value):
+        here = by_place.get((k, key), [])
+        for e in here:
+            e.exact = float(exact.steps[k - 1].values[key][e.position])
+            e.carried = float(carried[k - 1][2][key][e.position])
+            if e.close_to(e.exact):
+                e.verdict = "right"
+            elif e.close_to(value[e.position]):
+                e.verdict = "rounded"  # right from the student's right, rounded values
+            elif e.close_to(e.carried):
+                e.verdict = "carried"
+            else:
+                e.verdict = "wrong"
+        for e in sorted(here, key=lambda e: e.whole):
+            if e.right:
+                value[e.position] = e.value
+        return value
+
+    return run(net.copy(), X, Y, alpha, steps, substitute)
+
+
+def _find_culprits(entries, answers, judged, replay):
+    """For each carried-forward entry, the nearest earlier wrong answers it follows from.
+
+    Answer i is a culprit of entry e when the right values plus i's wrong ones change the
+    value computed at e; a culprit that only acts through another culprit (Z[1] through
+    the A[1] the student wrote from it) is left out, as a tutor names the nearest cause.
+    """
+    carried = [e for e in entries if e.verdict == "carried"]
+    if not carried:
+        return
+    right = [e for e in entries if e.right]
+    wrong = {i: [e for e in entries if e.answer == i and not e.right]
+             for i in range(len(answers))}
+    changes = {}  # i → the wrong entries whose computed value i's mistakes change
+    for i, mine in wrong.items():
+        if mine:
+            with_it = replay(right + mine)
+            changes[i] = {id(e) for e in entries if not e.right and e.answer != i
+                          and _moved(judged, with_it, e)}
+    for e in carried:
+        causes = [i for i in changes if id(e) in changes[i]]
+        nearest = [i for i in causes if not any(
+            j != i and any(id(w) in changes[i] for w in wrong[j]) for j in causes)]
+        e.culprits = [answers[i].label for i in nearest]
+
+
+def _moved(before, after, e):
+    a = before[e.step - 1][2][e.key][e.position]
+    b = after[e.step - 1][2][e.key][e.position]
+    return abs(a - b) > 1e-12 * (1 + abs(a))
+
+
+# --------------------------------------------------------------------------------- result
+class CheckResult:
+    """The verdicts: ``entries`` (one per written number), ``ok``, and the report."""
+
+    def __init__(self, problem, exact, answers, entries, carried):
+        self.problem, self.exact, self.answers = problem, exact, answers
+        self.entries = entries
+        self._carried = carried
+
+    @property
+    def ok(self):
+        return all(e.right for e in self.entries)
+
+    @property
+    def wrong(self):
+        return [e for e in self.entries if not e.right]
+
+    def __bool__(self):
+        return self.ok
+
+    def to_dict(self):
+        return {"ok": self.ok, "values": [
+            {"name": e.label, "written": e.text, "verdict": e.verdict, "exact": e.exact,
+             "from_your_values": e.carried, "carried_from": e.culprits,
+             "computed_in": stage(Context(self.exact), e.key)} for e in self.entries]}
+
+    def __str__(self):
+        return self.report()
+
+    def report(self):
+        """The examiner's report: one line per answer, details for every wrong value."""
+        ctx = Context(self.exact)
+        n_values = len(self.entries)
+        title = self.problem.title or (self.problem.path.name if self.problem.path else "")
+        lines = [f"Checking {len(self.answers)} answers ({n_values} values) against "
+                 f"{title or 'the problem'}.",
+                 "A value is right when it is within half a unit of its last written digit "
+                 "of the exact value, or of the value your own right (rounded) earlier "
+                 "values give.", ""]
+        for i, answer in enumerate(self.answers):
+            mine = [e for e in self.entries if e.answer == i]
+            lines += self._answer_lines(ctx, answer, mine)
+        wrong = self.wrong
+        carried = [e for e in wrong if e.verdict == "carried"]
+        summary = f"Result: {n_values - len(wrong)} of {n_values} values right"
+        if wrong:
+            summary += (f"; {len(wrong)} wrong" + (f", {len(carried)} of them only because of "
+                                                   "earlier mistakes" if carried else ""))
+        lines += ["", summary + "."]
+        return "\n".join(lines) + "\n"
+
+    def _answer_lines(self, ctx, answer, mine):
+        bad = [e for e in mine if not e.right]
+        single = len(mine) == 1
+        head = f"{answer.label} = {mine[0].text}" if single else answer.label
+        if not bad:
+            lines = [f"✓ {head}: " + ("right" if single else f"all {len(mine)} values right")]
+        elif single:
+            lines = [f"✗ {head}: {self._detail(ctx, bad[0])}"]
+        else:
+            lines = [f"✗ {head}: {len(bad)} of {len(mine)} values wrong"]
+        for e in mine:
+            if e.verdict == "rounded":
+                lines.append(f"    {self._rounded_note(e)}")
+            elif not e.right and not single:
+                lines.append(f"    {e.label} = {e.text}: {self._detail(ctx, e)}")
+        return lines
+
+    def _detail(self, ctx, e):
+        right = _fmt(e.exact, e.decimals)
+        text = (f"wrong, should be {right} ({_full(e.exact)}), computed in "
+                f"{stage(ctx, e.key)}: {self._how(ctx, e, carried=False)}")
+        if e.verdict == "carried":
+            source = ", ".join(e.culprits) or "earlier values"
+            text += (f"; but it is right given your {source} (error carried forward): "
+                     f"{self._how(ctx, e, carried=True)}")
+        return text
+
+    def _rounded_note(self, e):
+        return (f"{e.label} = {e.text} is right from your rounded earlier values "
+                f"(the exact {_full(e.exact)} rounds to {_fmt(e.exact, e.decimals)})")
+
+    def _how(self, ctx, e, carried):
+        """The entry with its numbers, from the exact values or the student's own."""
+        step = self.exact.steps[e.step - 1]
+        ctx = Context(self.exact, digits=max(3, e.decimals))
+        if carried:
+            params, used, computed = self._carried[e.step - 1]
+            values = dict(used)
+            values[e.key] = computed[e.key]
+            vals = Values(ctx, params, values)
+        else:
+            vals = Values(ctx, step.parameters, step.values)
+        rhs = entry_formula(ctx, vals, e.key, *e.position, decimals=e.decimals)
+        value = vals[e.key][e.position]
+        return (f"{e.label} = " + (rhs.text if rhs is not None else _fmt(value, e.decimals))
+                ).replace("\n", " ")
+
+
+def _fmt(x, decimals):
+    return f"{x:.{decimals}f}".replace("-", "−")
+
+
+def _full(x):
+    return f"{x:.6g}".replace("-", "−")

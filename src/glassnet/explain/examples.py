@@ -1,0 +1,35 @@
+"""Examples: the lecture notes' exercises, shipped as problem files (and answer files).
+
+They live in the package folder ``glassnet/examples``: ``seed003_math_problem.yaml`` is the
+worked problem of seed 003, ``seed003_notes_answers.yaml`` the notes' own hand values for
+it. ``examples()`` lists the problem files by name; ``example_path(name)`` finds one by
+its name, with or without the suffix, so that ``glassnet explain seed003_math_problem``
+works from any folder.
+"""
+
+from importlib import resources
+from pathlib import Path
+
+from ..errors import ConfigError
+
+_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _folder():
+    return Path(str(resources.files("glassnet") / "examples"))
+
+
+def examples(answers=False):
+    """The names of the shipped problem files (or, with ``answers``, answer files)."""
+    names = sorted(p.stem for p in _folder().iterdir() if p.suffix in _SUFFIXES)
+    return [n for n in names if n.endswith("_answers") == answers]
+
+
+def example_path(name):
+    """The path of the shipped file ``name`` ("seed003_math_problem", suffix optional)."""
+    for suffix in ("", *_SUFFIXES):
+        path = _folder() / f"{name}{suffix}"
+        if path.is_file():
+            return path
+    raise ConfigError(f"no example named {name!r}; the examples are: "
+                      f"{', '.join(examples() + examples(answers=True))}")

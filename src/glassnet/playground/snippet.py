@@ -1,0 +1,108 @@
+"""The export "Python snippet": code that rebuilds a playground's setup with the library.
+
+The snippet makes the same data (same generator, noise, seed and split), the same input
+features and the same network (layers, activations, output, loss, initializers, weight
+seed), and trains it with ``glassnet.training.train`` on the playground's settings. It
+rebuilds the configuration, not the exact run: the page's epochs are interleaved with the
+user's clicks, and ``train`` shuffles with its own generator.
+"""
+
+from . import protocol
+
+
+def _data_lines(state, data):
+    name = state["dataset"] if state["problem"] == "classification" else state["regDataset"]
+    noise, seed = state["noise"] / 100, state["seed"]
+    if name == protocol.UPLOAD:
+        return [
+            "# the uploaded table, as exported by the page (Export → data CSV)",
+            'X, y = gn.datasets.load_csv("playground-data.csv")',
+            *(["X = np.vstack([X, np.zeros_like(X)])  # one input: x2 = 0"] if data.one_d
+              else []),
+            *(["y = np.searchsorted(np.unique(y), y)  # the labels as classes 0 … k-1"]
+              if data.n_classes else []),
+        ]
+    from .session import EXTRA_SCALE, EXTRA_SIZE
+
+    if name in protocol.TENSORFLOW_SETS:
+        lines = [f'X, y = gn.datasets.playground("{name}", noise={noise:g}, seed={seed})']
+        if data.n_classes:
+            lines.append("y = (y > 0).astype(int)  # class 1 is the playground's +1 (blue)")
+        return lines
+    m, scale = EXTRA_SIZE[name], EXTRA_SCALE[name]
+    if name == "moons":
+        return [f"X, y = gn.datasets.moons(n_samples={m}, noise={noise:g}, seed={seed})",
+                f"X = (X - [[0.5], [0.25]]) * {scale:g}  # centred and scaled into the view"]
+    if name == "spiral3":
+        return [f"X, y = gn.datasets.spiral(n_classes=3, n_samples={m}, noise={noise:g}, "
+                f"seed={seed})",
+                f"X = X * {scale:g}  # scaled into the view"]
+    return [f"X, y = gn.datasets.curve(n_samples={m}, noise={noise:g}, seed={seed})",
+            f"X = np.vstack([X * {scale:g}, np.zeros_like(X)])  # x scaled into the view; "
+            "x2 = 0"]
+
+
+def _target_lines(net, n_classes):
+    output = net.output_activation.name
+    if output == "softmax":
+        return [f"Y_train, _ = gn.datasets.one_hot(y_train, classes=range({n_classes}))",
+                f"Y_test, _ = gn.datasets.one_hot(y_test, classes=range({n_classes}))"]
+    if output == "tanh":
+        return ["Y_train = 2.0 * y_train.reshape(1, -1) - 1  # TensorFlow's targets ±1",
+                "Y_test = 2.0 * y_test.reshape(1, -1) - 1"]
+    return ["Y_train, Y_test = y_train.reshape(1, -1), y_test.reshape(1, -1)"]
+
+
+def _spec(config):
+    """A registry spec as short as it can be: the bare name when there are no settings."""
+    return config["name"] if len(config) == 1 else config
+
+
+def _layer_line(layer):
+    config = layer.config()
+    return (f"    Dense({config['units']}, {_spec(config['activation'])!r}, "
+            f"initializer={_spec(config['initializer'])!r}, "
+            f"bias_initializer={_spec(config['bias_initializer'])!r}),")
+
+
+def snippet(session):
+    """The Python source (a str) that rebuilds ``session``'s setup."""
+    state, data, net = session.state, session.data, session.net
+    names = [protocol.FEATURES[key] for key in protocol.FEATURES if state[key]]
+    reg, rate, batch = state["regularization"], state["regularizationRate"], state["batchSize"]
+    penalty = ""
+    if reg != "none" and rate:
+        # the playground's rate r adds α·r·w per step: the notes' λ = r·(batch size)
+        penalty = f", {reg.lower()}={rate * batch:g}"
+    lines = [
+        '"""A glassnet playground setup, rebuilt in Python (exported by the page)."""',
+        "import numpy as np",
+        "",
+        "import glassnet as gn",
+        "import glassnet.datasets",
+        "from glassnet.layers import Dense",
+        "from glassnet.training import train",
+        "",
+        *_data_lines(state, data),
+        f"X_train, y_train, X_test, y_test = gn.datasets.split(X, y, "
+        f"train_ratio={state['percTrainData'] / 100:g}, seed={state['seed']})",
+        f"features = {names!r}",
+        "A_train = gn.datasets.features(X_train, features)",
+        "A_test = gn.datasets.features(X_test, features)",
+        *_target_lines(net, data.n_classes),
+        "",
+        "layers = [",
+        *[_layer_line(layer) for layer in net.layers],
+        "]",
+        f"net = gn.Network.from_layers({net.n_x}, layers, loss={net.loss.name!r}, "
+        f"seed={state['initSeed']})",
+        "",
+        "# the playground's regularization rate r is the notes' λ = r × batch size",
+        f"history = train(net, A_train, Y_train, epochs=100, "
+        f"learning_rate={state['learningRate']:g}, optimizer={state['optimizer']!r}, "
+        f"batch_size={batch}{penalty}, validation_data=(A_test, Y_test))",
+        'print(f"train loss {history.cost[-1]:.3f}, test loss '
+        '{history[\'val_cost\'][-1]:.3f}")',
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,199 @@
+"""Checking a hand calculation: the precision rule, errors carried forward, and the notes'
+own worked solutions, whose slips the check must list exactly."""
+
+import json
+
+import numpy as np
+import pytest
+
+from glassnet import explain
+from glassnet.errors import ConfigError, DataError
+
+SEED003 = explain.example_path("seed003_math_problem")
+
+
+def verdicts(result):
+    return {e.label: e.verdict for e in result.entries}
+
+
+def wrong(result):
+    return {e.label: e.verdict for e in result.entries if not e.right}
+
+
+def test_the_notes_seed003_hand_solution_and_its_slips():
+    result = explain.check(SEED003, explain.example_path("seed003_notes_answers"))
+    assert not result.ok
+    assert wrong(result) == {
+        # "σ(0.9) ≈ 0.696": σ(0.9) = 0.7109 (the notes' matrix then uses 0.711)
+        "A[1][1,4]": "wrong",
+        # A[2] = [0.752 …]: σ(1.1033) = 0.7509 → 0.751
+        "A[2][1,1]": "wrong",
+        # a − y = 0.752 − 0 follows from that 0.752: right given their A[2]
+        "dA[2][1,1]": "carried",
+        # "δ(2) = [.140 −.091 −.043 −.039]": −0.0409 → −0.041 and −0.0382 → −0.038
+        "dZ[2][1,2]": "wrong",
+        "dZ[2][1,4]": "wrong",
+        # "gradient_w(2) = [−0.0005, −0.0000]": dW[2] = [−0.000175, −0.000577]
+        "dW[2][1,1]": "wrong",
+        "dW[2][1,2]": "wrong",
+        # ① = W[2]ᵀ δ(2): the first column's sign is lost (0.4·0.140 = +0.056, 0.6·0.140)
+        "dA[1][1,1]": "wrong",
+        "dA[1][2,1]": "wrong",
+        # δ(1): −0.0135 is wrong even from their −0.056 (−0.056·0.574·0.426 = −0.0137)
+        "dZ[1][1,1]": "wrong",
+        # −0.0197 = −0.084·0.622·0.378: right given their dA[1][2,1] = −0.084
+        "dZ[1][2,1]": "carried",
+        # −0.0038: −0.023·0.786·0.214 = −0.00387 → −0.0039 (exactly −0.00386)
+        "dZ[1][2,4]": "wrong",
+        # db[1] "0.0008": exactly 0.000726 → 0.0007; from their values 0.000748, still 0.0007
+        "db[1][1]": "wrong",
+    }
+    assert {e.label: e.culprits for e in result.entries if e.verdict == "carried"} == {
+        "dA[2][1,1]": ["A[2]"], "dZ[1][2,1]": ["dA[1]"]}
+    # Right only from their own rounded (right) earlier values, as an examiner accepts:
+    rounded = {e.label for e in result.entries if e.verdict == "rounded"}
+    assert rounded == {
+        "dZ[1][1,3]",  # −0.017·0.622·0.378 = −0.0039970 → −0.0040 (exactly −0.004061)
+        "dW[1][2,1]",  # (−0.0055 + …)/4 = −0.00234 → −0.0023 (exactly −0.002352)
+        "b[2] after step 1",  # 0.5 − 0.5·0.0045 = 0.49775 → 0.4978 (exactly 0.497731)
+    }
+    assert len(result.entries) == 71 and sum(e.right for e in result.entries) == 58
+
+
+def test_the_seed003_report_lists_the_right_value_and_its_step():
+    report = explain.check(SEED003, explain.example_path("seed003_notes_answers")).report()
+    assert ("✗ A[1][1,4] = 0.696: wrong, should be 0.711 (0.71095), computed in the forward "
+            "pass, layer 1: A[1][1,4] = σ(0.9) = 1/(1 + e^−0.9) = 0.711") in report
+    assert ("dZ[1][2,1] = -0.0197: wrong, should be 0.0198 (0.0198053), computed in the "
+            "backward pass, layer 1") in report
+    assert ("but it is right given your dA[1] (error carried forward): dZ[1][2,1] = "
+            "(−0.084)·0.622(1 − 0.622) = −0.0197") in report
+    assert "✓ cost = 0.090: right" in report
+    assert report.rstrip().endswith(
+        "Result: 58 of 71 values right; 13 wrong, 2 of them only because of earlier mistakes.")
+
+
+def test_the_notes_seed004_forward_pass_and_its_slips():
+    result = explain.check(explain.example_path("seed004_forward_pass"),
+                           explain.example_path("seed004_notes_answers"))
+    assert wrong(result) == {
+        "A[1][1]": "wrong",  # "sigmoid(0.52) = 0.62": 0.6271 → 0.63
+        "Z[1][2]": "wrong",  # "(0.2×0.2) + (0.5×0.3) + (−0.9×0.1) + 0.1 = 0.55": it is 0.20
+        "A[1][2]": "carried",  # σ(0.55) = 0.634 → 0.63: right given their 0.55
+        "Z[2]": "carried",  # (0.62·0.2) + (0.63·0.6) + (0.77·0.2) + 0.1 = 0.756
+        "A[2]": "carried",  # σ(0.756) = 0.6805 → 0.68 (exactly σ(0.7097) = 0.670)
+    }
+    assert {e.label: e.culprits for e in result.entries if e.verdict == "carried"} == {
+        "A[1][2]": ["Z[1][2]"], "Z[2]": ["A[1][1]", "A[1][2]"], "A[2]": ["Z[2]"]}
+
+
+@pytest.mark.parametrize("name", ["seed000_1", "seed000_2", "seed000_3", "seed000_5"])
+def test_the_notes_seed000_solutions_are_right(name):
+    problem = next(p for p in explain.examples() if p.startswith(name))
+    result = explain.check(explain.example_path(problem),
+                           explain.example_path(f"{name}_notes_answers"))
+    assert result.ok and all(e.verdict == "right" for e in result.entries)
+
+
+@pytest.mark.parametrize("written, verdict", [
+    ("0.711", "right"),  # σ(0.9) = 0.710950: 0.711 is 0.00005 away, within 0.0005
+    ("0.7110", "wrong"),  # four decimals: 0.0000505 away, more than 0.00005
+    ("0.7109", "right"), ("0.71", "right"), ("0.7", "right"),
+    ("0.710", "wrong"),  # 0.00095 away at three decimals
+    ("0.7108", "wrong"), ("0.696", "wrong"), ("1", "right"), (".711", "right"),
+    ("7.11e-1", "right"), ("7.1e-1", "right"), ("0.71095", "right"), ("0.71096", "wrong"),
+])
+def test_each_value_is_judged_at_the_precision_it_is_written_with(written, verdict):
+    # σ(0.9) = 0.7109495…: right when within half a unit of the last written digit
+    result = explain.check(SEED003, {"A[1][1,4]": written})
+    assert verdicts(result) == {"A[1][1,4]": verdict}
+    assert result.ok == (verdict == "right")
+
+
+def test_a_minus_sign_copied_from_the_solution_is_read():
+    result = explain.check(SEED003, {"dW[2][1,1]": "−0.000175"})
+    assert result.ok
+
+
+def test_errors_are_carried_forward_and_the_nearest_cause_is_named():
+    answers = {
+        "Z[1][1,4]": "1.0",  # wrong (0.9)
+        "A[1][1,4]": "0.731",  # σ(1.0): right given Z[1][1,4] = 1.0
+        "Z[2][1,4]": "1.268",  # 0.4·0.731 + 0.6·0.786 + 0.5 = 1.2640 from their A: wrong
+        "A[2][1,4]": "0.7798",  # σ(1.268) = 0.7804: wrong twice over
+    }
+    result = explain.check(SEED003, answers)
+    assert verdicts(result) == {"Z[1][1,4]": "wrong", "A[1][1,4]": "carried",
+                                "Z[2][1,4]": "wrong", "A[2][1,4]": "wrong"}
+    assert result.entries[1].culprits == ["Z[1][1,4]"]
+    # with Z[2][1,4] written as it follows from their A, the next value is carried too
+    answers.update({"Z[2][1,4]": "1.264", "A[2][1,4]": "0.780"})
+    result = explain.check(SEED003, answers)
+    assert verdicts(result)["Z[2][1,4]"] == "carried" and verdicts(result)["A[2][1,4]"] == "carried"
+    assert result.entries[2].culprits == ["A[1][1,4]"] and result.entries[3].culprits == [
+        "Z[2][1,4]"]
+
+
+def test_a_whole_matrix_is_what_later_values_are_computed_from():
+    # the notes write σ(0.9) ≈ 0.696 beside a matrix with 0.711: later values are computed
+    # from the matrix's 0.711, whichever order the two are written in
+    matrix = [["0.574", "0.668", "0.622", "0.711"], ["0.622", "0.731", "0.690", "0.786"]]
+    for first, second in (("A[1][1,4]", "A[1]"), ("A[1]", "A[1][1,4]")):
+        values = {"A[1][1,4]": "0.696", "A[1]": matrix}
+        answers = {first: values[first], second: values[second], "Z[2][1,4]": "1.250"}
+        z = next(e for e in explain.check(SEED003, answers).entries if e.label == "Z[2][1,4]")
+        assert z.carried == pytest.approx(0.4 * 0.711 + 0.6 * 0.786 + 0.5, rel=1e-12)
+        assert z.verdict == "wrong"  # 1.250 = 0.4·0.696 + …, but 0.696 was not carried on
+
+
+def test_later_steps_and_the_bias_column_form(tmp_path):
+    problem = explain.load_problem(explain.example_path("seed000_5_symmetry"))
+    t = problem.trace()
+    answers = {"W̃[2] after step 1": [f"{v:.4f}" for v in t["W̃[2] after step 1"].ravel()],
+               "Z[2][1,3] in step 2": f"{t['Z[2] in step 2'][0, 2]:.5f}",
+               "cost in step 3": f"{t['cost in step 3'][0, 0]:.3f}",
+               "W[1] in step 3": [[f"{v:.6f}" for v in row] for row in t["W[1] in step 3"]]}
+    result = explain.check(problem, answers)
+    assert result.ok, result.report()
+    labels = [e.label for e in result.entries]
+    assert labels[:3] == ["W̃[2][1,0] after step 1", "W̃[2][1,1] after step 1",
+                          "W̃[2][1,2] after step 1"]
+    assert {(e.step, e.key) for e in result.entries[:3]} == {(1, "b[2] after"),
+                                                              (1, "W[2] after")}
+    answers["cost in step 3"] = "0.123"
+    assert not explain.check(problem, answers).ok
+
+
+def test_answers_in_json_keep_the_written_precision(tmp_path):
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"A[1][1,4]": 0.7}).replace("0.7", "0.710"))
+    assert verdicts(explain.check(SEED003, path)) == {"A[1][1,4]": "wrong"}  # 0.710, not 0.71
+    path.write_text('{"A[1][1,4]": "0.711", "cost": 0.09}')
+    assert explain.check(SEED003, path).ok
+
+
+@pytest.mark.parametrize("answers, error, message", [
+    ({"Q[1]": "1"}, ConfigError, "not a name"),
+    ({"A[2]": ["0.75", "0.77"]}, DataError, r"A\[2\]: expected 4 numbers \(shape 1×4\), got 2"),
+    ({"A[1]": ["1", "2", "3", "4", "5", "6", "7", "8"]}, DataError, "expected 2×4 numbers"),
+    ({"A[1]": [["1", "2"], ["3", "4"]]}, DataError, "expected 2 rows of 4 numbers"),
+    ({"cost": "about 0.09"}, DataError, "'about 0.09' is not a number"),
+    ({"A[1][1,4]": ["0.7", "0.8"]}, DataError, "one entry needs one number"),
+    ({"W[1]": [["0.2", "0.4"], ["0.3", "0.5"]]}, ConfigError,
+     "is given; write 'W.1. after step 1'"),
+    ({"A[0]": "1"}, ConfigError, "A.0. is X"),
+    ({"Z[1] in step 2": "1"}, ConfigError, "1 step"),
+    ({}, ConfigError, "must map names to values"),
+])
+def test_bad_answers_get_a_clear_error(answers, error, message):
+    with pytest.raises(error, match=message):
+        explain.check(SEED003, answers)
+
+
+def test_the_result_as_data():
+    data = explain.check(SEED003, {"A[1][1,4]": "0.696", "cost": "0.090"}).to_dict()
+    assert data["ok"] is False
+    first = data["values"][0]
+    assert first["name"] == "A[1][1,4]" and first["verdict"] == "wrong"
+    assert first["exact"] == pytest.approx(1 / (1 + np.exp(-0.9)), rel=1e-14)
+    assert first["computed_in"] == "the forward pass, layer 1"

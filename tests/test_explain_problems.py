@@ -1,0 +1,127 @@
+"""Problem files: YAML and JSON read alike; an incomplete or inconsistent file gets an error
+that names the field and what was expected."""
+
+import json
+
+import numpy as np
+import pytest
+
+from glassnet import explain
+from glassnet.errors import ConfigError, DataError, FileFormatError, GlassnetError, ShapeError
+
+SEED003 = """
+X: [[0, 0, 1, 1], [0, 1, 0, 1]]
+Y: [0, 1, 1, 1]
+layers:
+  - W: [[0.2, 0.4], [0.3, 0.5]]
+    b: [0.3, 0.5]
+    activation: sigmoid
+  - W: [[0.4, 0.6]]
+    b: [0.5]
+    activation: sigmoid
+loss: half_squared_error
+learning_rate: 0.5
+"""
+
+
+def write(tmp_path, text, name="problem.yaml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_yaml_and_json_problems_are_the_same_problem(tmp_path):
+    import yaml
+
+    data = yaml.safe_load(SEED003)
+    from_yaml = explain.load_problem(write(tmp_path, SEED003))
+    from_json = explain.load_problem(write(tmp_path, json.dumps(data), "problem.json"))
+    for p in (from_yaml, from_json):
+        assert p.network.sizes == [2, 2, 1] and p.learning_rate == 0.5 and p.steps == 1
+        assert p.network.loss.name == "half_squared_error" and p.notation == "W,b"
+        np.testing.assert_array_equal(p.network.b[1], [[0.3], [0.5]])
+        np.testing.assert_array_equal(p.Y, [[0, 1, 1, 1]])
+    assert np.array_equal(from_yaml.trace()["dW[1]"], from_json.trace()["dW[1]"])
+
+
+def test_bias_columns_flat_lists_and_the_notation_they_imply(tmp_path):
+    p = explain.load_problem(write(tmp_path, "X: [1, 4, 0.5]\nlayers:\n"
+                                             "  - W_tilde: [-1, 2, 0.5, -2]\n"
+                                             "    activation: sigmoid\n"))
+    assert p.notation == "bias-column" and p.Y is None
+    np.testing.assert_array_equal(p.X, [[1], [4], [0.5]])  # a flat X is one example
+    np.testing.assert_array_equal(p.network.W[1], [[2, 0.5, -2]])
+    np.testing.assert_array_equal(p.network.b[1], [[-1]])
+    # YAML reads 1e-3 as text; a number written so is still a number
+    p = explain.load_problem(write(tmp_path, "X: [2]\nY: [1]\nlearning_rate: 1e-3\nlayers:\n"
+                                             "  - {W: 0.5, b: -0.5, activation: sigmoid}\n"))
+    assert p.learning_rate == 0.001
+
+
+def test_an_architecture_alone_is_a_problem_of_shapes(tmp_path):
+    p = explain.load_problem(write(tmp_path, "n_x: 5\nm: 3\nlayers:\n"
+                                             "  - {units: 4, activation: relu}\n"
+                                             "  - {units: 2, activation: sigmoid}\n"))
+    assert not p.given_parameters and p.network.sizes == [5, 4, 2]
+    assert "Z[1] (4×3)" in p.trace().to_text()
+    with pytest.raises(ConfigError, match="shapes only"):
+        explain.check(p, {"Z[1]": 0})
+
+
+@pytest.mark.parametrize("change, error, message", [
+    (lambda d: d.pop("layers"), ConfigError, "layers: missing"),
+    (lambda d: d.update(learning_rte=0.5), ConfigError, "unknown field 'learning_rte'"),
+    (lambda d: d["layers"][1].update(W=[[0.4, 0.6, 0.1]]), ShapeError,
+     r"layer 2: W\[2\] has 3 columns but layer 1 has 2 units .*\(1, 2\)"),
+    (lambda d: d["layers"][0].update(b=[0.3, 0.5, 0.1]), ShapeError,
+     r"layer 1: b\[1\] has shape \(3, 1\) but W\[1\] has 2 rows"),
+    (lambda d: d["layers"][0].update(activation="sigmoidd"), ConfigError,
+     "layer 1: activation: unknown activation 'sigmoidd'"),
+    (lambda d: d["layers"][0].pop("activation"), ConfigError, "layer 1: activation is missing"),
+    (lambda d: d["layers"][0].pop("b"), ConfigError, r"layer 1: b\[1\] is missing"),
+    (lambda d: d["layers"][0].update({"W̃": [[1, 2, 3]]}), ConfigError, "not both"),
+    (lambda d: d["layers"][0].update(W=[[0.2, "x"], [0.3, 0.5]]), ConfigError,
+     r"layer 1: W\[1\]\[1,2\]: expected a number, got 'x'"),
+    (lambda d: d["layers"][0].update(W=[[0.2, 0.4], [0.3]]), ShapeError,
+     "rows have different lengths"),
+    (lambda d: d["layers"][0].update(W=[[0.2, float("nan")], [0.3, 0.5]]), DataError,
+     r"W\[1\]\[1,2\] is nan"),
+    (lambda d: d.update(X=[[0, 0, 1, 1]]), ShapeError, "X has 1 rows but W.1. has 2 columns"),
+    (lambda d: d.update(X=[[0, 0], [0, 1], [1, 0], [1, 1]]), ShapeError, "transpose X"),
+    (lambda d: d.update(Y=[0, 1, 1]), ShapeError, r"Y has shape \(1, 3\) but must have shape"),
+    (lambda d: d.pop("X"), ConfigError, "X: missing"),
+    (lambda d: d.pop("learning_rate"), ConfigError, "learning_rate: missing"),
+    (lambda d: d.update(learning_rate=-1), ConfigError, "learning_rate α must be a finite number > 0"),
+    (lambda d: d.update(steps=0), ConfigError, "steps must be a whole number ≥ 1"),
+    (lambda d: d.update(steps=1.5), ConfigError, "steps: expected a whole number"),
+    (lambda d: d.update(loss="hinge"), ConfigError, "loss: unknown loss 'hinge'"),
+    (lambda d: d.update(loss="binary_cross_entropy", Y=[0, 2, 1, 1]), DataError,
+     "Y: binary cross-entropy needs targets y in"),
+    (lambda d: d.update(notation="tilde"), ConfigError, "notation: expected"),
+    (lambda d: (d.pop("Y"), d.update(steps=2)), ConfigError, "Y: missing"),
+    (lambda d: d["layers"][1].update(units=1), ConfigError, "layer 2: give units .* not both"),
+    (lambda d: d["layers"][1].update(bias=1), ConfigError, "layer 2: unknown field 'bias'"),
+])
+def test_bad_problems_name_the_field_and_what_was_expected(tmp_path, change, error, message):
+    import yaml
+
+    data = yaml.safe_load(SEED003)
+    change(data)
+    with pytest.raises(error, match=message) as info:
+        explain.load_problem(write(tmp_path, json.dumps(data), "bad.json"))
+    assert str(info.value).startswith("bad.json: ")
+
+
+def test_unreadable_files(tmp_path):
+    with pytest.raises(FileFormatError, match="cannot read"):
+        explain.load_problem(tmp_path / "missing.yaml")
+    with pytest.raises(FileFormatError, match="line 2: not valid YAML"):
+        explain.load_problem(write(tmp_path, "X: [1, 2\nlayers: [\n"))
+    with pytest.raises(FileFormatError, match="line 1"):
+        explain.load_problem(write(tmp_path, "{'X': 1}", "p.json"))
+    with pytest.raises(FileFormatError, match="must hold a mapping"):
+        explain.load_problem(write(tmp_path, "- 1\n- 2\n"))
+    with pytest.raises(GlassnetError, match="n_x: missing"):
+        explain.load_problem(write(tmp_path, "layers:\n  - {units: 2, activation: relu}\n"))
+    with pytest.raises(ConfigError, match="no example named"):
+        explain.example_path("seed999")
