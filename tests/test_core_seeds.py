@@ -200,7 +200,8 @@ def test_seed003_parameters_after_one_step(net003):
     np.testing.assert_allclose(net003.b[1], np.array(b1_003) - alpha * np.array(hand["db1"]),
                                rtol=1e-14)
     # The notes: W[2] ≈ [0.4001 0.6003], W[1] ≈ [[.2009 .4008] [.3012 .5011]],
-    # b[1] ≈ [.2996 .4993]. Their b[2] "0.4978" is a slip: 0.5 − 0.5·0.004537 = 0.49773.
+    # b[1] ≈ [.2996 .4993]. Their b[2] "0.4978" differs from the exact 0.5 − 0.5·0.004537 =
+    # 0.49773 (it follows from their rounded db[2] = 0.0045).
     np.testing.assert_allclose(np.round(net003.W[2], 4), [[0.4001, 0.6003]])
     np.testing.assert_allclose(np.round(net003.W[1], 4), [[0.2009, 0.4008], [0.3012, 0.5011]])
     np.testing.assert_allclose(np.round(net003.b[1], 4), [[0.2996], [0.4993]])

@@ -1,6 +1,6 @@
-"""The docs run: every ```python block of every docs/*.md file, so they cannot drift.
+"""The docs run: every ```python block of every docs/*.md file and of the README.
 
-For each Markdown file in docs/ (one test per file, named after it) the ```python blocks
+For each Markdown file in docs/, and the README (one test per file, named after it) the ```python blocks
 are executed in order in one namespace, in a fresh temporary working directory. A block
 fenced ```python no-run is shown to readers but not executed. A block fenced ```output
 right after a python block holds what that block prints: the printed text must match it
@@ -83,7 +83,8 @@ def run_blocks(path, blocks):
                             f"says\n{want}", pytrace=False)
 
 
-DOC_FILES = sorted(DOCS.glob("*.md"))
+README = DOCS.parent / "README.md"
+DOC_FILES = sorted(DOCS.glob("*.md")) + [README] * README.exists()
 
 
 @pytest.mark.parametrize("path", DOC_FILES, ids=[p.name for p in DOC_FILES])
@@ -102,7 +103,8 @@ def test_every_guide_is_listed_in_the_index():
     if not index.exists():
         pytest.skip("docs/index.md is not written yet")
     text = index.read_text(encoding="utf-8")
-    missing = [p.name for p in DOC_FILES if p.name != "index.md" and f"({p.name})" not in text]
+    guides = [p for p in DOC_FILES if p.parent == DOCS and p.name != "index.md"]
+    missing = [p.name for p in guides if f"({p.name})" not in text]
     assert not missing, f"docs/index.md does not link to {missing}"
 
 
