@@ -323,7 +323,7 @@ class _NetworkEstimator(BaseEstimator):
             est._load_encoder(meta, arrays)
         except GlassnetError:
             raise
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (LookupError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             raise FileFormatError(
                 f"the saved {cls.__name__} is incomplete or damaged ({type(exc).__name__}: "
                 f"{exc}); save the estimator again"

@@ -180,9 +180,9 @@ def _read_header(archive, path):
             f"reads version {FORMAT_VERSION}: upgrade glassnet to load it"
         )
     arrays = header.get("arrays")
-    if (not isinstance(header.get("kind"), str) or not isinstance(arrays, dict)
+    if (not isinstance(header.get("kind"), str) or "meta" not in header or not isinstance(arrays, dict)
             or not all(isinstance(name, str) and _ARRAY_NAME.fullmatch(name) for name in arrays)):
-        raise FileFormatError(f"{path}: {_META_ENTRY} lacks a valid 'kind' or 'arrays' entry")
+        raise FileFormatError(f"{path}: {_META_ENTRY} lacks a valid 'kind', 'meta' or 'arrays' entry")
     expected = sorted([_META_ENTRY] + [f"{name}.npy" for name in arrays])
     if sorted(names) != expected:
         raise FileFormatError(f"{path}: the archive holds {sorted(names)}, but its "
@@ -259,10 +259,12 @@ def rebuild(kind, meta, arrays, source="the file"):
             _check_parameter_count(meta, arrays["parameters"], source)
             return Network.from_config(meta, arrays["parameters"])
         if estimators is not None:
+            if meta.get("fitted"):  # as for a network: never allocate what a file claims
+                _check_parameter_count(meta["network"], arrays["parameters"], source)
             return _estimator_from_archive(estimators, meta, arrays)
     except FileFormatError:
         raise
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (LookupError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise FileFormatError(f"{source}: the saved {kind} cannot be rebuilt from its "
                               f"metadata ({type(exc).__name__}: {exc})") from None
     raise FileFormatError(f"{source} holds a {kind!r}, which this glassnet cannot load")

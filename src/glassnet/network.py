@@ -232,16 +232,46 @@ class Network:
         self._shortcut = self.loss.shortcut_activation == out
         self._caches = {}
         self._last = None
-        self.W = ByLayer(self, "W", lambda l: self.layers[l - 1].W, settable=True)
-        self.b = ByLayer(self, "b", lambda l: self.layers[l - 1].b, settable=True)
-        self.dW = ByLayer(self, "dW", self._if_backward(lambda l: self.layers[l - 1].dW))
-        self.db = ByLayer(self, "db", self._if_backward(lambda l: self.layers[l - 1].db))
-        self.Z = ByLayer(self, "Z", self._from_cache("Z"))
-        self.A = ByLayer(self, "A", self._from_cache("A"), first=0)
-        self.dZ = ByLayer(self, "dZ", self._if_backward(self._from_cache("dZ")))
-        self.dA = ByLayer(self, "dA", self._if_backward(self._from_cache("dA")))
-        self.W_tilde = ByLayer(self, "W̃", self.bias_column)
         self._backward_done = False
+
+    # ------------------------------------------------------------------ access by layer
+    # net.W[l], net.Z[l], ...: each access builds a small ByLayer, so that the network
+    # holds no reference to itself and is freed as soon as it is let go of.
+    @property
+    def W(self):
+        return ByLayer(self, "W", lambda l: self.layers[l - 1].W, settable=True)
+
+    @property
+    def b(self):
+        return ByLayer(self, "b", lambda l: self.layers[l - 1].b, settable=True)
+
+    @property
+    def dW(self):
+        return ByLayer(self, "dW", self._if_backward(lambda l: self.layers[l - 1].dW))
+
+    @property
+    def db(self):
+        return ByLayer(self, "db", self._if_backward(lambda l: self.layers[l - 1].db))
+
+    @property
+    def Z(self):
+        return ByLayer(self, "Z", self._from_cache("Z"))
+
+    @property
+    def A(self):
+        return ByLayer(self, "A", self._from_cache("A"), first=0)
+
+    @property
+    def dZ(self):
+        return ByLayer(self, "dZ", self._if_backward(self._from_cache("dZ")))
+
+    @property
+    def dA(self):
+        return ByLayer(self, "dA", self._if_backward(self._from_cache("dA")))
+
+    @property
+    def W_tilde(self):
+        return ByLayer(self, "W̃", self.bias_column)
 
     def _from_cache(self, name):
         return lambda l: None if self._last is None else getattr(self._last, name)[l]
@@ -336,9 +366,10 @@ class Network:
                                                   out=c.dZ[l - 1])
         # the 1/m of every dW[l] and db[l] at once: one call on the flat gradient vector
         self.gradients *= 1.0 / c.m
-        n_w = self.n_weights
-        regularization.add_gradient(self.gradients[:n_w], self.parameters[:n_w], c.m,
-                                    self.l1, self.l2)
+        if self.l1 or self.l2:
+            n_w = self.n_weights
+            regularization.add_gradient(self.gradients[:n_w], self.parameters[:n_w], c.m,
+                                        self.l1, self.l2)
         self._backward_done = True
 
     def _cost(self, A, Y):

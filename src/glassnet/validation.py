@@ -29,6 +29,11 @@ def as_float_array(value, name, dtype):
 
 def check_finite(array, name):
     """Raise a DataError naming the first NaN or infinite entry of ``array``."""
+    # A finite sum proves every entry finite (a NaN or ±inf makes it NaN or infinite)
+    # without np.isfinite's boolean copy of the data; entries are examined only otherwise.
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.sum(array)):
+            return
     if not np.all(np.isfinite(array)):
         bad = np.argwhere(~np.isfinite(array))[0]
         where = ", ".join(str(int(i)) for i in bad)

@@ -2,9 +2,6 @@
 
 import sys
 
-#: hosts that make the playground reachable from other machines
-_ALL_INTERFACES = ("0.0.0.0", "::", "")
-
 
 def add_parser(subparsers):
     parser = subparsers.add_parser(
@@ -31,14 +28,15 @@ def _port(text):
 
 def run(args):
     try:
-        from ..playground.server import serve
+        from ..playground.server import exposure, serve
     except ImportError as exc:
         from ..errors import ConfigError
 
         raise ConfigError(f"the playground needs its extra ({exc.name} is missing): "
                           "pip install 'glassnet[playground]'") from None
-    if args.host in _ALL_INTERFACES:
-        print("glassnet: warning: listening on all interfaces: anyone who can reach this "
+    exposed = exposure(args.host)
+    if exposed:
+        print(f"glassnet: warning: listening on {exposed}: anyone who can reach this "
               "machine can use the playground (there is no login)", file=sys.stderr)
 
     def ready(url):

@@ -15,6 +15,7 @@ uploads and exports of a tab from touching its network while a frame's epochs ru
 """
 
 import asyncio
+import ipaddress
 import json
 import logging
 import math
@@ -25,6 +26,8 @@ from importlib.resources import files
 from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
@@ -38,6 +41,8 @@ log = logging.getLogger("glassnet.playground")
 
 FRAME_SECONDS = 1 / 30  #: at most 30 frames a second
 MAX_SESSIONS = 32
+#: the names under which a browser on this machine reaches a server on a loopback address
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 STATIC = files("glassnet.playground") / "static"
 
 
@@ -74,6 +79,8 @@ class Tab:
                 await self.error(str(exc))
                 if self.session is not None:
                     await self.send(self.session.describe())  # the page shows what was kept
+            except WebSocketDisconnect:
+                raise  # the tab is gone: nothing to answer, nobody to tell
             except Exception as exc:  # a bug must not end the tab's session
                 log.exception("playground message failed")
                 await self.error(f"internal error ({type(exc).__name__}: {exc}); the "
@@ -88,7 +95,7 @@ class Tab:
 
     async def _on_init(self, message):
         state, problems = protocol.parse_hash(message["hash"])
-        self.session = await asyncio.to_thread(Session, state)
+        self.session = await asyncio.to_thread(Session, state)  # a second init starts over
         await self.send({"type": "hello", "id": self.id})
         await self.send(catalog())
         await self._send_all()
@@ -147,7 +154,7 @@ class Tab:
             except Diverged as exc:
                 return str(exc), session.frame()
 
-        diverged, frame = await asyncio.to_thread(work)
+        diverged, frame = await _to_thread_to_the_end(work)
         if diverged:
             await self.send({"type": "diverged", "message": diverged})
             await self.send(session.describe())
@@ -170,6 +177,18 @@ class Tab:
                     else:  # as fast as it goes: epochs for most of a frame's time
                         await self._train(math.inf, seconds=0.8 * FRAME_SECONDS)
             await asyncio.sleep(max(0.0, FRAME_SECONDS - (time.perf_counter() - started)))
+
+
+async def _to_thread_to_the_end(work):
+    """``work()`` in a worker thread. Cancelling the caller does not stop the thread, so a
+    cancelled caller still waits for it: once the caller is done, nothing runs on the
+    session any more (the tab's clean-up relies on it)."""
+    future = asyncio.ensure_future(asyncio.to_thread(work))
+    try:
+        return await asyncio.shield(future)
+    except asyncio.CancelledError:
+        await asyncio.wait([future])
+        raise
 
 
 # ---------------------------------------------------------------------- the app
@@ -205,9 +224,12 @@ async def websocket_endpoint(websocket: WebSocket):
     except WebSocketDisconnect:
         pass
     finally:
-        runner.cancel()
         tabs.pop(tab.id, None)
-        tab.session = None  # the data and network go with the tab
+        runner.cancel()
+        # the runner ends once its frame's thread is done (or ended on the closed socket)
+        await asyncio.gather(runner, return_exceptions=True)
+        async with tab.lock:  # an upload or export under way finishes first
+            tab.session = None  # the data and network go with the tab
 
 
 def _tab(request):
@@ -268,17 +290,57 @@ async def index(request):
     return FileResponse(str(STATIC / "index.html"))
 
 
-def create_app():
-    """The playground as an ASGI app (uvicorn serves it; tests drive it directly)."""
+def create_app(allowed_hosts=None):
+    """The playground as an ASGI app (uvicorn serves it; tests drive it directly).
+
+    ``allowed_hosts`` lists the names the browser may use in the Host header (None: any).
+    ``serve`` gives the loopback names when it listens on this machine only, so that a web
+    page whose own name is made to resolve to 127.0.0.1 (DNS rebinding) is refused: its
+    requests carry its own name.
+    """
     app = Starlette(routes=[
         Route("/", index),
         WebSocketRoute("/ws", websocket_endpoint),
         Route("/api/{id}/upload", upload, methods=["POST"]),
         Route("/api/{id}/{what}", export),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
-    ])
+    ], middleware=[Middleware(_TrustedHosts, allowed_hosts=allowed_hosts or ["*"])])
     app.state.tabs = {}
     return app
+
+
+class _TrustedHosts(TrustedHostMiddleware):
+    """Starlette's check of the Host header; a WebSocket it refuses is closed before it
+    opens (the browser sees 403), since uvicorn logs the refusal page it would otherwise
+    get as an error of the app."""
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "websocket":
+            send = _closing_instead_of_a_page(send)
+        await super().__call__(scope, receive, send)
+
+
+def _closing_instead_of_a_page(send):
+    async def closing(message):
+        if message["type"] == "websocket.http.response.start":
+            await send({"type": "websocket.close", "code": 1008})
+        elif message["type"] != "websocket.http.response.body":
+            await send(message)
+    return closing
+
+
+def exposure(host):
+    """None when ``host`` is a loopback address (this machine only); otherwise what makes
+    the playground reachable from other machines: "all interfaces", or the host itself."""
+    try:
+        infos = socket.getaddrinfo(host or None, 0, type=socket.SOCK_STREAM,
+                                   flags=socket.AI_PASSIVE)
+    except OSError:
+        return host  # it cannot be bound either; serve says so
+    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    if any(address.is_unspecified for address in addresses):
+        return "all interfaces"
+    return None if all(address.is_loopback for address in addresses) else host
 
 
 def serve(host="127.0.0.1", port=8000, sock=None, ready=None):
@@ -295,10 +357,13 @@ def serve(host="127.0.0.1", port=8000, sock=None, ready=None):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
     sock.listen()
+    host, bound = sock.getsockname()[:2]
+    name = f"[{host}]" if ":" in host else host
     if ready is not None:
-        host, bound = sock.getsockname()[:2]
-        ready(f"http://{f'[{host}]' if ':' in host else host}:{bound}/")
+        ready(f"http://{name}:{bound}/")
+    local = ipaddress.ip_address(host.split("%")[0]).is_loopback
+    app = create_app(allowed_hosts=[*LOOPBACK_HOSTS, name] if local else None)
     # messages up to 1 MiB reach the session, which answers an oversized one with an
     # error; uvicorn closes the socket on anything larger
-    config = uvicorn.Config(create_app(), log_level="warning", ws_max_size=2**20)
+    config = uvicorn.Config(app, log_level="warning", ws_max_size=2**20)
     uvicorn.Server(config).run(sockets=[sock])
