@@ -11,7 +11,7 @@ The scikit-learn estimators, plots and the playground are imported only when use
 ``import glassnet`` costs little more than ``import numpy``.
 """
 
-from . import activations, datasets, initializers, losses
+from . import activations, initializers, losses
 from .errors import (
     ConfigError,
     DataError,
@@ -24,26 +24,34 @@ from .errors import (
     NumericError,
     ShapeError,
 )
-from .io import load, save
 from .layers import Dense
 from .network import Network
 
 __version__ = "0.1.0"
 
-#: names imported on first use (``glassnet.MLPClassifier``), so that ``import glassnet``
-#: does not import scikit-learn
-_LAZY = {name: "estimators" for name in
-         ("LinearRegression", "LogisticRegression", "MLPClassifier", "MLPRegressor")}
+#: names imported on first use, so that ``import glassnet`` imports neither scikit-learn
+#: (the estimators) nor the file and data-set modules' own imports (zipfile, hashlib, csv)
+_LAZY = {
+    **{name: "estimators" for name in
+       ("LinearRegression", "LogisticRegression", "MLPClassifier", "MLPRegressor")},
+    "save": "io",
+    "load": "io",
+}
+_LAZY_MODULES = ("datasets", "explain", "plotting", "diagnostics", "gradcheck", "reference")
 
 
 def __getattr__(name):
-    if name not in _LAZY:
-        raise AttributeError(f"module 'glassnet' has no attribute {name!r}")
     import importlib
 
-    value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    if name in _LAZY_MODULES:
+        value = importlib.import_module(f".{name}", __name__)
+    elif name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    else:
+        raise AttributeError(f"module 'glassnet' has no attribute {name!r}")
     globals()[name] = value  # later lookups skip this function
     return value
+
 
 __all__ = [
     "ConfigError",

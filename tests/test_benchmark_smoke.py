@@ -1,0 +1,65 @@
+"""The benchmark's quick mode runs, and its contenders did the same work.
+
+Nothing here is about time (speed is measured by ``python -m benchmarks.run``, never
+asserted in a test): the final costs of the contenders that train from the same initial
+weights on the same epoch orders must agree, and scikit-learn's (which shuffles with its
+own generator) must be close.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench") / "quick.json"
+    done = subprocess.run([sys.executable, "-m", "benchmarks.run", "--quick", "--json", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "glassnet" in done.stdout and "samples/s" in done.stdout
+    return json.loads(out.read_text())
+
+
+def test_every_workload_and_dtype_ran(results):
+    assert set(results["speed"]) == {f"{w} {d}" for w in ("playground", "digits", "wide")
+                                     for d in ("float32", "float64")}
+    for rows in results["speed"].values():
+        for name in ("glassnet", "textbook NumPy", "matrix products alone"):
+            assert rows[name]["samples_per_second"] > 0
+        for row in rows.values():
+            assert "skipped" in row or row["samples_per_second"] > 0
+
+
+@pytest.mark.parametrize("key", [f"{w} {d}" for w in ("playground", "digits", "wide")
+                                 for d in ("float32", "float64")])
+def test_final_costs_agree(results, key):
+    rows = results["speed"][key]
+    core = rows["glassnet"]["final_cost"]
+    rtol = 1e-4 if key.endswith("float32") else 1e-9
+    for name in ("textbook NumPy", "glassnet MLPClassifier", "PyTorch eager"):
+        if "skipped" not in rows[name]:
+            assert rows[name]["final_cost"] == pytest.approx(core, rel=rtol), name
+    if "skipped" not in rows["scikit-learn MLPClassifier"]:
+        # same start, same rate, other minibatch orders: close, not equal
+        assert rows["scikit-learn MLPClassifier"]["final_cost"] == pytest.approx(core, rel=0.05)
+    assert rows["matrix products alone"]["final_cost"] is None
+
+
+def test_loop_equals_vectorized_and_memory_and_import_are_measured(results):
+    for loop in results["loop"]:
+        assert loop["max_difference"] < 1e-12 and loop["speedup"] > 0
+    assert results["memory"]["peak_bytes"] > 0
+    assert results["import"]["heavy_modules_loaded"] == []
+
+
+def test_playground_streams_frames_with_every_map(results):
+    if results["playground"] is None:
+        pytest.skip("the playground extra is not installed")
+    assert results["playground"]["frames"] > 1 and results["playground"]["full_maps"]
+    assert results["playground"]["epochs_per_second"] > 0
