@@ -18,12 +18,10 @@ Faults and cases are counted; ``test_robust_file_counts`` prints them (run with 
 """
 
 import errno
-import json
 import os
 import signal
 import time
 import warnings
-import zipfile
 
 import numpy as np
 import pytest
@@ -33,6 +31,7 @@ from hypothesis import strategies as st
 import glassnet as gn
 from glassnet import io
 from glassnet.errors import FileFormatError, GlassnetError
+from test_io import rewrite_header
 
 estimators = pytest.importorskip("glassnet.estimators")
 
@@ -375,19 +374,9 @@ def test_random_metadata_is_refused_or_loads_a_working_model(saved_files, tmp_pa
 
     COUNTS["metadata mutations"] += 1
     damaged = tmp_path_factory.getbasetemp() / f"meta-{kind}.npz"
-    load_or_refuse(rewrite_meta(path, damaged, mutate), model)
+    load_or_refuse(rewrite_header(path, damaged, mutate), model)
 
 
-def rewrite_meta(path, target, change):
-    with zipfile.ZipFile(path) as archive:
-        entries = {name: archive.read(name) for name in archive.namelist()}
-    header = json.loads(entries["glassnet.json"])
-    change(header)
-    entries["glassnet.json"] = json.dumps(header).encode()
-    with zipfile.ZipFile(target, "w") as archive:
-        for name, content in entries.items():
-            archive.writestr(name, content)
-    return target
 
 
 def set_at(*keys_and_value):
@@ -413,7 +402,7 @@ def set_at(*keys_and_value):
 def test_damaged_estimator_metadata_found_by_fuzzing(saved_files, tmp_path, change, message):
     path, _ = saved_files["estimator"]
     with pytest.raises(FileFormatError, match=message):
-        gn.load(rewrite_meta(path, tmp_path / "damaged.npz", change))
+        gn.load(rewrite_header(path, tmp_path / "damaged.npz", change))
 
 
 def test_robust_file_counts():
