@@ -497,6 +497,16 @@ class _Regression(RegressorMixin):
         pass
 
 
+def _store_settings(estimator, settings):
+    """Keep every argument of ``__init__`` as it was given, under its own name.
+
+    scikit-learn's rule: ``__init__`` only stores its arguments; they are checked in ``fit``.
+    """
+    for name, value in settings.items():
+        if name != "self":
+            setattr(estimator, name, value)
+
+
 # ---------------------------------------------------------------------- the architectures
 class _MLP(_NetworkEstimator):
     """Hidden layers: ``hidden_layer_sizes`` with ``activation`` (one name, or one each)."""
@@ -508,30 +518,7 @@ class _MLP(_NetworkEstimator):
                  nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1,
                  beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10,
                  initializer=None, dtype="float64"):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.solver = solver
-        self.alpha = alpha
-        self.l1 = l1
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.learning_rate_init = learning_rate_init
-        self.max_iter = max_iter
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.tol = tol
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.momentum = momentum
-        self.nesterovs_momentum = nesterovs_momentum
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.n_iter_no_change = n_iter_no_change
-        self.initializer = initializer
-        self.dtype = dtype
+        _store_settings(self, locals())
 
     def _hidden(self):
         sizes = self.hidden_layer_sizes
@@ -560,28 +547,7 @@ class _OneLayer(_NetworkEstimator):
                  momentum=0.0, nesterovs_momentum=False, early_stopping=False,
                  validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
                  n_iter_no_change=10, initializer="zeros", dtype="float64"):
-        self.solver = solver
-        self.alpha = alpha
-        self.l1 = l1
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.learning_rate_init = learning_rate_init
-        self.max_iter = max_iter
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.tol = tol
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.momentum = momentum
-        self.nesterovs_momentum = nesterovs_momentum
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.n_iter_no_change = n_iter_no_change
-        self.initializer = initializer
-        self.dtype = dtype
+        _store_settings(self, locals())
 
     def _hidden(self):
         return (), "linear"  # no hidden layer, so no hidden activation is used
