@@ -583,7 +583,7 @@ class MLPRegressor(_Regression, _MLP):
     ``classes_``); several targets per example (y of shape (m, k)) are supported.
     """
 
-    # scikit-learn's MLPRegressor takes ``loss`` first; the rest is _MLP's, passed on.
+    # scikit-learn's MLPRegressor takes ``loss`` first; the rest is _MLP's.
     def __init__(self, loss="squared_error", hidden_layer_sizes=(100,), activation="relu", *,
                  solver="adam", alpha=0.0001, l1=0.0, batch_size="auto",
                  learning_rate="constant", learning_rate_init=0.001, max_iter=200,
@@ -591,16 +591,7 @@ class MLPRegressor(_Regression, _MLP):
                  momentum=0.9, nesterovs_momentum=True, early_stopping=False,
                  validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
                  n_iter_no_change=10, initializer=None, dtype="float64"):
-        super().__init__(
-            hidden_layer_sizes, activation, solver=solver, alpha=alpha, l1=l1,
-            batch_size=batch_size, learning_rate=learning_rate,
-            learning_rate_init=learning_rate_init, max_iter=max_iter, shuffle=shuffle,
-            random_state=random_state, tol=tol, verbose=verbose, warm_start=warm_start,
-            momentum=momentum, nesterovs_momentum=nesterovs_momentum,
-            early_stopping=early_stopping, validation_fraction=validation_fraction,
-            beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, n_iter_no_change=n_iter_no_change,
-            initializer=initializer, dtype=dtype)
-        self.loss = loss
+        _store_settings(self, locals())
 
     def _output_layer(self, n_out, encoder):
         try:
