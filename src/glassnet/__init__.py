@@ -37,6 +37,7 @@ _LAZY = {
     "save": "io",
     "load": "io",
 }
+_EXTRAS = {"sklearn": "sklearn", "scipy": "sklearn", "matplotlib": "plot", "yaml": "explain"}
 _LAZY_MODULES = ("datasets", "explain", "plotting", "diagnostics", "gradcheck", "reference")
 
 
@@ -46,7 +47,12 @@ def __getattr__(name):
     if name in _LAZY_MODULES:
         value = importlib.import_module(f".{name}", __name__)
     elif name in _LAZY:
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        try:
+            module = importlib.import_module(f".{_LAZY[name]}", __name__)
+        except ModuleNotFoundError as exc:  # an extra that is not installed
+            raise ImportError(f"glassnet.{name} needs {exc.name}: pip install "
+                              f"'glassnet[{_EXTRAS.get(exc.name, 'all')}]'") from exc
+        value = getattr(module, name)
     else:
         raise AttributeError(f"module 'glassnet' has no attribute {name!r}")
     globals()[name] = value  # later lookups skip this function
