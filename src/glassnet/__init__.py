@@ -50,8 +50,9 @@ def __getattr__(name):
         try:
             module = importlib.import_module(f".{_LAZY[name]}", __name__)
         except ModuleNotFoundError as exc:  # an extra that is not installed
-            raise ImportError(f"glassnet.{name} needs {exc.name}: pip install "
-                              f"'glassnet[{_EXTRAS.get(exc.name, 'all')}]'") from exc
+            missing = (exc.name or "").split(".")[0]
+            raise ImportError(f"glassnet.{name} needs {missing}: pip install "
+                              f"'glassnet[{_EXTRAS.get(missing, 'all')}]'") from exc
         value = getattr(module, name)
     else:
         raise AttributeError(f"module 'glassnet' has no attribute {name!r}")
