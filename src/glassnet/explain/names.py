@@ -19,10 +19,7 @@ from dataclasses import dataclass
 
 from ..errors import ConfigError
 
-#: the values of one step, in the notes' order, by kind
-FORWARD = ("Z", "A")
-BACKWARD = ("dA", "dZ", "dW", "db")
-PARAMETERS = ("W", "b")
+#: each bias-column name and the two it joins: W̃[l] = [b[l] | W[l]]
 BIAS_COLUMN = {"W̃": ("b", "W"), "dW̃": ("db", "dW")}
 
 _SYMBOLS = {
