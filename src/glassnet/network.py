@@ -59,13 +59,14 @@ class _Cache:
     ``ones`` is a column of m ones, with which the backward pass sums dZ[l] over examples.
     """
 
-    def __init__(self, sizes, m, dtype):
+    def __init__(self, sizes, m, dtype, shortcut):
         self.m = m
         self.ones = np.ones((m, 1), dtype=dtype)
-        hidden_and_output = [np.empty((n, m), dtype=dtype) for n in sizes[1:]]
-        self.Z = [None] + hidden_and_output
+        self.Z = [None] + [np.empty((n, m), dtype=dtype) for n in sizes[1:]]
         self.A = [None] + [np.empty((n, m), dtype=dtype) for n in sizes[1:]]
         self.dA = [None] + [np.empty((n, m), dtype=dtype) for n in sizes[1:]]
+        if shortcut:  # dZ[L] = A[L] − Y directly: dA[L] is never formed
+            self.dA[-1] = None
         self.dZ = [None] + [np.empty((n, m), dtype=dtype) for n in sizes[1:]]
 
 
@@ -333,7 +334,7 @@ class Network:
         if cache is None:
             if len(self._caches) >= 4:  # keep the buffers of a few batch sizes at most
                 self._caches.pop(next(iter(self._caches)))
-            cache = self._caches[m] = _Cache(self.sizes, m, self.dtype)
+            cache = self._caches[m] = _Cache(self.sizes, m, self.dtype, self._shortcut)
         return cache
 
     def _forward(self, X):
@@ -352,10 +353,7 @@ class Network:
         L = self.L
         if self._shortcut:
             np.subtract(c.A[L], Y, out=c.dZ[L])  # the notes' dZ[L] = A[L] − Y
-            c.dA[L] = None  # skipped: with the shortcut dA[L] is never formed
         else:
-            if c.dA[L] is None:
-                c.dA[L] = np.empty_like(c.dZ[L])
             self.loss.dA(c.A[L], Y, out=c.dA[L])
             layers[-1].activation.backward(c.dA[L], c.Z[L], c.A[L], out=c.dZ[L])
         for l in range(L, 0, -1):
