@@ -50,3 +50,51 @@ def test_python_dash_m_glassnet():
     assert result.returncode == 0
     for command in ("train", "predict", "info", "explain", "check", "playground"):
         assert command in result.stdout
+
+
+def test_the_package_docstring_example_runs():
+    import doctest
+
+    result = doctest.testmod(gn, verbose=False)
+    assert result.attempted >= 6 and result.failed == 0
+
+
+def test_dir_and_all_list_the_lazily_imported_names():
+    listed = dir(gn)
+    for name in ("MLPClassifier", "MLPRegressor", "LinearRegression", "LogisticRegression",
+                 "save", "load", "datasets", "explain", "plotting"):
+        assert name in listed and name in gn.__all__
+    for name in gn.__all__:
+        assert getattr(gn, name) is not None
+
+
+def test_the_version_is_written_once():
+    from importlib.metadata import version
+
+    assert version("glassnet") == gn.__version__
+    import pathlib
+
+    pyproject = pathlib.Path(__file__).parents[1] / "pyproject.toml"
+    assert gn.__version__ not in pyproject.read_text()
+
+
+def test_the_wheel_ships_the_licence_and_py_typed(tmp_path):
+    import pathlib
+    import zipfile
+
+    root = pathlib.Path(__file__).parents[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(tmp_path), str(root)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    (wheel,) = tmp_path.glob("glassnet-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "glassnet/py.typed" in names
+    licence = [n for n in names if n.endswith("licenses/LICENSE")]
+    assert licence, names
+    text = zipfile.ZipFile(wheel).read(licence[0]).decode()
+    assert text.startswith("MIT License")
+    metadata = zipfile.ZipFile(wheel).read(
+        next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert "License-Expression: MIT" in metadata
+    assert f"Version: {gn.__version__}" in metadata

@@ -13,6 +13,7 @@ import pytest
 import glassnet as gn
 
 pytest.importorskip("matplotlib")
+from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.collections import PathCollection  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
@@ -40,9 +41,9 @@ def blue_ish(pixels):
     return (b > 0.5) & (b - r > 0.3)
 
 
-def pixel_at(fig, image, x1, x2):
-    """The image's colour at data point (x1, x2) of the figure's first axes."""
-    x, y = fig.axes[0].transData.transform((x1, x2))
+def pixel_at(ax, image, x1, x2):
+    """The image's colour at data point (x1, x2) of the Axes."""
+    x, y = ax.transData.transform((x1, x2))
     row, col = image.shape[0] - int(round(y)), int(round(x))
     return image[row - 2:row + 3, col - 2:col + 3].reshape(-1, 3).mean(axis=0)
 
@@ -68,22 +69,22 @@ def trained(blobs):
 def test_cost_curve_writes_a_png_with_both_curves(trained, tmp_path):
     _, history = trained
     path = tmp_path / "cost.png"
-    fig = plotting.cost_curve(history, path)
-    assert isinstance(fig, Figure) and path.stat().st_size > 1000
+    ax = plotting.cost_curve(history, path)
+    assert isinstance(ax, Axes) and isinstance(ax.figure, Figure)
+    assert path.stat().st_size > 1000
     image = rgb(path)
     assert distinct_colours(image) > 20
     assert blue_ish(image).sum() > 100 and orange_ish(image).sum() > 100  # train, validation
-    ax = fig.axes[0]
     assert [line.get_label() for line in ax.lines] == ["training cost J", "validation cost"]
     np.testing.assert_array_equal(ax.lines[0].get_ydata(), history["cost"])
     np.testing.assert_array_equal(ax.lines[1].get_ydata(), history["val_cost"])
 
 
 def test_cost_curve_takes_a_list_or_a_mapping_and_marks_early_stopping(tmp_path):
-    fig = plotting.cost_curve([0.7, 0.5, 0.4, 0.35])
-    assert len(fig.axes[0].lines) == 1
-    fig = plotting.cost_curve({"cost": [0.7, 0.5], "val_cost": [0.8, 0.6]})
-    assert len(fig.axes[0].lines) == 2
+    ax = plotting.cost_curve([0.7, 0.5, 0.4, 0.35])
+    assert len(ax.lines) == 1
+    ax = plotting.cost_curve({"cost": [0.7, 0.5], "val_cost": [0.8, 0.6]})
+    assert len(ax.lines) == 2
     rng = np.random.default_rng(1)
     X = rng.standard_normal((2, 40))
     y = (X[0] > 0).astype(float)
@@ -91,15 +92,15 @@ def test_cost_curve_takes_a_list_or_a_mapping_and_marks_early_stopping(tmp_path)
     history = net.fit(X, y, epochs=500, learning_rate=0.5, early_stopping=True, patience=3,
                       tol=1e-2)
     assert history.stopped_early
-    fig = plotting.cost_curve(history, tmp_path / "early.png")
-    assert any("best epoch" in line.get_label() for line in fig.axes[0].lines)
+    ax = plotting.cost_curve(history, tmp_path / "early.png")
+    assert any("best epoch" in line.get_label() for line in ax.lines)
 
 
 def test_cost_curve_draws_on_given_axes():
     fig = Figure()
     ax = fig.add_subplot()
-    assert plotting.cost_curve([1.0, 0.5], ax=ax) is fig
-    assert len(ax.lines) == 1
+    assert plotting.cost_curve([1.0, 0.5], ax=ax) is ax
+    assert len(ax.lines) == 1 and fig.axes == [ax]
 
 
 def test_cost_curve_bad_input():
@@ -118,14 +119,14 @@ def test_decision_boundary_is_orange_and_blue_where_the_data_are(trained, blobs,
     net, _ = trained
     X, y = blobs
     path = tmp_path / "boundary.png"
-    fig = plotting.decision_boundary(net, X, y, path)
+    ax = plotting.decision_boundary(net, X, y, path)
     image = rgb(path)
     assert distinct_colours(image) > 50
     assert orange_ish(image).sum() > 2000 and blue_ish(image).sum() > 2000
-    assert orange_ish(pixel_at(fig, image, *X[:, y == 0].mean(axis=1)))
-    assert blue_ish(pixel_at(fig, image, *X[:, y == 1].mean(axis=1)))
+    assert orange_ish(pixel_at(ax, image, *X[:, y == 0].mean(axis=1)))
+    assert blue_ish(pixel_at(ax, image, *X[:, y == 1].mean(axis=1)))
     # the points are drawn on top, one colour per class: the playground's orange and blue
-    points = [c for c in fig.axes[0].collections if isinstance(c, PathCollection)]
+    points = [c for c in ax.collections if isinstance(c, PathCollection)]
     assert [c.get_label() for c in points] == ["y = 0", "y = 1"]
     assert [to_hex(c.get_facecolor()[0]) for c in points] == [plotting.ORANGE, plotting.BLUE]
     assert [len(c.get_offsets()) for c in points] == [60, 60]
@@ -139,10 +140,10 @@ def test_decision_boundary_playground_labels_and_tanh_output(tmp_path):
     net = gn.Network([2, 3, 1], activations="tanh", output="tanh", loss="half_squared_error",
                      seed=0)
     net.fit(X / 5, y, epochs=200, learning_rate=0.1)
-    fig = plotting.decision_boundary(net, X / 5, y, tmp_path / "pm.png")
+    ax = plotting.decision_boundary(net, X / 5, y, tmp_path / "pm.png")
     image = rgb(tmp_path / "pm.png")
-    assert blue_ish(pixel_at(fig, image, 0.0, 0.8))
-    assert orange_ish(pixel_at(fig, image, 0.0, -0.8))
+    assert blue_ish(pixel_at(ax, image, 0.0, 0.8))
+    assert orange_ish(pixel_at(ax, image, 0.0, -0.8))
 
 
 def test_decision_boundary_multiclass(tmp_path):
@@ -153,14 +154,14 @@ def test_decision_boundary_multiclass(tmp_path):
     Y = np.eye(3)[labels].T
     net = gn.Network([2, 6, 3], activations="tanh", seed=0)
     net.fit(X, Y, epochs=200, learning_rate=0.5)
-    fig = plotting.decision_boundary(net, X, labels, tmp_path / "three.png")
+    ax = plotting.decision_boundary(net, X, labels, tmp_path / "three.png")
     image = rgb(tmp_path / "three.png")
     # the class regions are paler than the points: compare the channels
-    r, g, b = pixel_at(fig, image, -2.0, 0.0)
+    r, g, b = pixel_at(ax, image, -2.0, 0.0)
     assert r > b + 0.15  # orange: class 0
-    r, g, b = pixel_at(fig, image, 2.0, 0.0)
+    r, g, b = pixel_at(ax, image, 2.0, 0.0)
     assert b > r + 0.15  # blue: class 1
-    r, g, b = pixel_at(fig, image, 0.0, 3.0)
+    r, g, b = pixel_at(ax, image, 0.0, 3.0)
     assert g > r and g > b  # green: class 2
     plotting.decision_boundary(net, X, Y)  # one-hot Y is taken as labels too
 
@@ -194,12 +195,12 @@ def test_decision_boundary_bad_input(trained, blobs):
 # -------------------------------------------------------------------- activation figures
 def test_activation_functions_draw_g_and_its_derivative(tmp_path):
     path = tmp_path / "activations.png"
-    fig = plotting.activation_functions(path=path)
+    axes = plotting.activation_functions(path=path)
     image = rgb(path)
     assert distinct_colours(image) > 50
     assert blue_ish(image).sum() > 500 and orange_ish(image).sum() > 500
-    visible = [ax for ax in fig.axes if ax.get_visible()]
-    assert len(visible) == 6
+    visible = [ax for ax in axes[0].figure.axes if ax.get_visible()]
+    assert len(visible) == 6 and list(axes) == visible
     # the curves are the library's own g and g'
     z = np.linspace(-5, 5, 801)
     sigmoid = activation("sigmoid")
@@ -209,11 +210,11 @@ def test_activation_functions_draw_g_and_its_derivative(tmp_path):
 
 
 def test_activation_functions_by_name_and_errors(tmp_path):
-    fig = plotting.activation_functions("tanh", path=tmp_path / "tanh.svg")
+    axes = plotting.activation_functions("tanh", path=tmp_path / "tanh.svg")
     assert (tmp_path / "tanh.svg").read_text().lstrip().startswith("<?xml")
-    assert len(fig.axes) == 1
-    fig = plotting.activation_functions(["relu", {"name": "leaky_relu", "slope": 0.2}])
-    leaky = fig.axes[1].lines[0].get_ydata()
+    assert len(axes) == 1 and axes[0].figure.axes == [axes[0]]
+    axes = plotting.activation_functions(["relu", {"name": "leaky_relu", "slope": 0.2}])
+    leaky = axes[1].lines[0].get_ydata()
     assert leaky[0] == pytest.approx(-5 * 0.2)
     with pytest.raises(gn.GlassnetError, match="softmax"):
         plotting.activation_functions(["softmax"])
@@ -221,3 +222,15 @@ def test_activation_functions_by_name_and_errors(tmp_path):
         plotting.activation_functions(["relux"])
     with pytest.raises(gn.DataError):
         plotting.activation_functions([])
+
+
+def test_activation_functions_draw_on_given_axes():
+    fig = Figure()
+    one = fig.add_subplot(1, 2, 1)
+    assert list(plotting.activation_functions("relu", ax=one)) == [one]
+    assert [line.get_label() for line in one.lines[:2]] == ["g(z)", "g'(z)"]
+    pair = fig.subplots(1, 2)
+    assert list(plotting.activation_functions(["tanh", "sigmoid"], ax=pair)) == list(pair)
+    assert pair[1].get_title() == activation("sigmoid").formula
+    with pytest.raises(gn.DataError, match="1 Axes for 2 activations"):
+        plotting.activation_functions(["tanh", "sigmoid"], ax=one)

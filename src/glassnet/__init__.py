@@ -3,9 +3,15 @@
 The lecture notes' networks in NumPy, in their notation: examples are columns, X has
 shape (n_x, m), layer l has W[l] (n[l], n[l-1]) and b[l] (n[l], 1).
 
+    >>> import numpy as np
     >>> import glassnet as gn
+    >>> X = np.array([[0, 0, 1, 1],
+    ...               [0, 1, 0, 1]])          # 4 examples as columns: X is (n_x, m) = (2, 4)
+    >>> Y = np.array([[0, 1, 1, 0]])          # XOR
     >>> net = gn.Network([2, 4, 1], activations="tanh", seed=0)
-    >>> history = gn.train(net, X, Y, epochs=100, learning_rate=0.5)   # doctest: +SKIP
+    >>> history = net.fit(X, Y, epochs=500, learning_rate=0.5)
+    >>> net.forward(X).round().astype(int).tolist()       # A[L], one column per example
+    [[0, 1, 1, 0]]
 
 The scikit-learn estimators, plots and the playground are imported only when used, so
 ``import glassnet`` costs little more than ``import numpy``.
@@ -60,6 +66,11 @@ def __getattr__(name):
     return value
 
 
+def __dir__():
+    """The module's names, the ones imported on first use included (for editors, help())."""
+    return sorted({*globals(), *_LAZY, *_LAZY_MODULES})
+
+
 __all__ = [
     "ConfigError",
     "DataError",
@@ -69,14 +80,23 @@ __all__ = [
     "GlassnetError",
     "GlassnetTypeError",
     "LayerIndexError",
+    "LinearRegression",
+    "LogisticRegression",
+    "MLPClassifier",
+    "MLPRegressor",
     "Network",
     "NotFittedError",
     "NumericError",
     "ShapeError",
     "activations",
     "datasets",
+    "diagnostics",
+    "explain",
+    "gradcheck",
     "initializers",
     "load",
     "losses",
+    "plotting",
+    "reference",
     "save",
 ]

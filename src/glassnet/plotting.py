@@ -1,13 +1,15 @@
 """Pictures: the cost curve, a classifier's decision boundary, the activation functions.
 
-Each function returns a matplotlib ``Figure`` and, given ``path``, also saves it as a PNG.
+Each function follows matplotlib's convention for plotting functions: it draws on the
+Axes given as ``ax=`` (a new figure's when none is given) and returns the Axes it drew on;
+given ``path``, it also saves the figure (a PNG unless the name says otherwise).
 matplotlib (the ``plot`` extra) is imported only when one of them is called.
 
-The figures are built with ``matplotlib.figure.Figure`` rather than ``pyplot``: they need
-no display and no GUI backend (they render with Agg), and nothing accumulates in pyplot's
-list of open figures however many are made. Jupyter shows a returned figure as it is; in
-a script, save it (``path=``) or draw on axes of your own (``ax=``) and call
-``plt.show()``.
+Without ``ax=`` the figure is built with ``matplotlib.figure.Figure`` rather than
+``pyplot``: it needs no display and no GUI backend (it renders with Agg), and nothing
+accumulates in pyplot's list of open figures however many are made. The figure is
+``ax.figure``: end a Jupyter cell with it to see it; in a script save it (``path=``), or
+draw on axes of your own (``fig, ax = plt.subplots()``, ``ax=ax``) and call ``plt.show()``.
 
 The decision boundary uses TensorFlow Playground's look: orange for the negative class
 (label 0 or −1), blue for the positive class (label 1 or +1), and a diverging
@@ -39,8 +41,8 @@ def _new_axes(ax=None, figsize=(6.0, 4.5)):
     return fig, fig.add_subplot()
 
 
-def _finish(fig, path):
-    """Save the figure when a path (or a binary file object) is given.
+def _finish(fig, path, drawn):
+    """Save the figure when a path (or a binary file object) is given; return ``drawn``.
 
     The file is a PNG unless its name ends in another format matplotlib writes (.svg,
     .pdf, ...); a file object gets a PNG.
@@ -52,7 +54,7 @@ def _finish(fig, path):
             if suffix in fig.canvas.get_supported_filetypes():
                 fmt = suffix
         fig.savefig(path, format=fmt, dpi=100)
-    return fig
+    return drawn
 
 
 # --------------------------------------------------------------------------- cost curve
@@ -100,7 +102,7 @@ def cost_curve(history, path=None, ax=None):
     ax.set_title("Cost per epoch")
     ax.grid(True, alpha=0.3)
     ax.legend()
-    return _finish(fig, path)
+    return _finish(fig, path, ax)
 
 
 # --------------------------------------------------------------------- decision boundary
@@ -221,7 +223,7 @@ def decision_boundary(model, X, y, path=None, ax=None, resolution=200):
     ax.set_ylabel("x2")
     ax.set_title("Decision boundary")
     ax.legend(loc="upper right", fontsize="small", framealpha=0.8)
-    return _finish(fig, path)
+    return _finish(fig, path, ax)
 
 
 def _draw_output_value(fig, ax, model, values, y, extent):
@@ -275,13 +277,15 @@ def _label_colours(y, threshold):
 _DEFAULT_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu")
 
 
-def activation_functions(names=None, path=None, z_range=(-5.0, 5.0)):
+def activation_functions(names=None, path=None, z_range=(-5.0, 5.0), ax=None):
     """One panel per activation: g(z) and its derivative g'(z), as the notes draw them.
 
     ``names`` lists activations by name (default: sigmoid, tanh, ReLU, leaky ReLU, ELU,
     SELU); the curves come from ``glassnet.activations`` itself, ``forward`` and
     ``derivative``, so the figure shows exactly what the network computes. Softmax has no
-    element-wise derivative and cannot be drawn this way.
+    element-wise derivative and cannot be drawn this way. ``ax`` is one Axes per activation
+    (a single Axes for a single activation); returned is a NumPy array of the Axes drawn on,
+    one per activation.
     """
     names = list(_DEFAULT_ACTIVATIONS if names is None else
                  [names] if isinstance(names, str) else names)
@@ -294,23 +298,35 @@ def activation_functions(names=None, path=None, z_range=(-5.0, 5.0)):
                 f"{g.name} works on a whole column at once and has no element-wise g'(z) "
                 "to draw; choose element-wise activations"
             )
+    fig, axes = _panels(len(gs), ax)
+    z = np.linspace(z_range[0], z_range[1], 801)
+    for panel, g in zip(axes, gs, strict=True):
+        a = g.forward(z)
+        panel.plot(z, a, color=BLUE, label="g(z)")
+        panel.plot(z, g.derivative(z, a), color=ORANGE, linestyle="--", label="g'(z)")
+        panel.axhline(0, color="0.6", linewidth=0.6)
+        panel.axvline(0, color="0.6", linewidth=0.6)
+        panel.set_title(g.formula, fontsize="small")
+        panel.set_xlabel("z")
+        panel.grid(True, alpha=0.3)
+        panel.legend(fontsize="small")
+    return _finish(fig, path, axes)
+
+
+def _panels(k, ax):
+    """(figure, array of k Axes): the caller's ``ax``, or a grid of up to 3 columns."""
+    if ax is not None:
+        axes = np.atleast_1d(np.asarray(ax, dtype=object)).ravel()
+        if axes.size != k:
+            raise DataError(f"ax holds {axes.size} Axes for {k} activations: give one per "
+                            "activation")
+        return axes[0].figure, axes
     from matplotlib.figure import Figure
 
-    columns = min(3, len(gs))
-    rows = -(-len(gs) // columns)
+    columns = min(3, k)
+    rows = -(-k // columns)
     fig = Figure(figsize=(3.6 * columns, 3.0 * rows), layout="constrained")
-    axes = fig.subplots(rows, columns, squeeze=False).ravel()
-    z = np.linspace(z_range[0], z_range[1], 801)
-    for ax, g in zip(axes, gs, strict=False):
-        a = g.forward(z)
-        ax.plot(z, a, color=BLUE, label="g(z)")
-        ax.plot(z, g.derivative(z, a), color=ORANGE, linestyle="--", label="g'(z)")
-        ax.axhline(0, color="0.6", linewidth=0.6)
-        ax.axvline(0, color="0.6", linewidth=0.6)
-        ax.set_title(g.formula, fontsize="small")
-        ax.set_xlabel("z")
-        ax.grid(True, alpha=0.3)
-        ax.legend(fontsize="small")
-    for ax in axes[len(gs):]:
-        ax.set_visible(False)
-    return _finish(fig, path)
+    grid = fig.subplots(rows, columns, squeeze=False).ravel()
+    for unused in grid[k:]:
+        unused.set_visible(False)
+    return fig, grid[:k]
