@@ -749,7 +749,7 @@ def test_cli_playground_options(monkeypatch, capsys):
 
     calls = []
 
-    def fake_serve(host, port, ready=None):
+    def fake_serve(host, port, ready=None, allowed_hosts=()):
         calls.append((host, port))
         ready(f"http://{host}:{port}/")
 

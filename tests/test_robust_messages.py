@@ -522,7 +522,7 @@ def test_other_routes_refuse_what_they_do_not_know(client):
 def test_sessions_are_capped(client, monkeypatch):
     from glassnet.playground import server
 
-    monkeypatch.setattr(server, "MAX_SESSIONS", 3)
+    monkeypatch.setattr(client.app.state, "limits", server.Limits(sessions=3))
     sockets = [client.websocket_connect("/ws") for _ in range(3)]
     opened = [s.__enter__() for s in sockets]
     for ws in opened:

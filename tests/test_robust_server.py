@@ -437,7 +437,7 @@ def test_other_addresses_are_warned_about(monkeypatch, capsys):
     from glassnet.cli import main
     from glassnet.playground import server as playground_server
 
-    monkeypatch.setattr(playground_server, "serve", lambda host, port, ready=None: None)
+    monkeypatch.setattr(playground_server, "serve", lambda host, port, ready=None, allowed_hosts=(): None)
     for host, warned in [("127.0.0.1", None), ("localhost", None), ("::1", None),
                          ("0.0.0.0", "all interfaces"), ("::", "all interfaces"),
                          ("0", "all interfaces"), ("", "all interfaces"),

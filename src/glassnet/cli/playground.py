@@ -13,6 +13,11 @@ def add_parser(subparsers):
                         help="address to listen on (default 127.0.0.1: this machine only)")
     parser.add_argument("--port", type=_port, default=8000,
                         help="port to listen on (default 8000; 0 picks a free one)")
+    parser.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                        help="a further name the browser may reach this server by (for a "
+                             "wider --host; repeat for several). Addresses and this "
+                             "machine's own names are always allowed; any other name is "
+                             "refused, which stops DNS-rebinding pages")
     parser.add_argument("--open", action="store_true", help="open the page in a browser")
     parser.set_defaults(run=run)
     return parser
@@ -21,7 +26,8 @@ def add_parser(subparsers):
 def _port(text):
     import argparse
 
-    if not text.isdigit() or int(text) > 65535:
+    # ASCII digits only: str.isdigit() also takes "٨٠" (Arabic-Indic), which int() reads as 80
+    if not (text.isascii() and text.isdigit()) or int(text) > 65535:
         raise argparse.ArgumentTypeError(f"a port is a whole number from 0 to 65535, got {text!r}")
     return int(text)
 
@@ -48,7 +54,7 @@ def run(args):
             webbrowser.open(local)
 
     try:
-        serve(args.host, args.port, ready=ready)
+        serve(args.host, args.port, ready=ready, allowed_hosts=args.allow_host)
     except OSError as exc:
         from ..errors import ConfigError
 

@@ -109,9 +109,18 @@ def _number(value, name):
             value = float(value)
         except ValueError:
             pass
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise ConfigError(f"{name} must be a finite number; got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not _finite(value):
+        shown = f"a number of {len(str(value))} digits" if isinstance(value, int) else repr(value)
+        raise ConfigError(f"{name} must be a finite number; got {shown}")
     return float(value)
+
+
+def _finite(value):
+    """True for a real number that is finite as a float (a huge integer is not)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer beyond the largest float, ±1.8e308
+        return False
 
 
 def _one_of_numbers(options):

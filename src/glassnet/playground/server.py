@@ -22,13 +22,15 @@ import math
 import secrets
 import socket
 import time
+from dataclasses import dataclass
 from importlib.resources import files
 from urllib.parse import urlsplit
 
+import anyio
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.requests import ClientDisconnect
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -40,17 +42,38 @@ from .session import Diverged, Session, catalog
 log = logging.getLogger("glassnet.playground")
 
 FRAME_SECONDS = 1 / 30  #: at most 30 frames a second
-MAX_SESSIONS = 32
 #: the names under which a browser on this machine reaches a server on a loopback address
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 STATIC = files("glassnet.playground") / "static"
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What the clients may hold of the server, and for how long: no client that is slow,
+    silent or greedy can keep the others out or make the server's memory grow.
+
+    A client is one remote address (every tab of this machine is 127.0.0.1).
+    """
+
+    sessions: int = 32                  #: open tabs at once, in all
+    sessions_per_client: int = 24       #: of them from one address (8 stay for the others)
+    first_message_seconds: float = 10   #: a new socket must send its init within this
+    idle_seconds: float = 30 * 60       #: a tab sending nothing for this long is closed
+    header_seconds: float = 10          #: a request's headers must all arrive within this
+    upload_seconds: float = 30          #: an upload's whole body must arrive within this
+    #: bytes of uploads still arriving, held at once, in all
+    upload_bytes: int = 4 * protocol.MAX_UPLOAD_BYTES
+
+
+MAX_SESSIONS = Limits.sessions
+
+
 class Tab:
     """One open tab: its WebSocket, its Session, and the loop that trains and draws it."""
 
-    def __init__(self, websocket):
+    def __init__(self, websocket, client="?"):
         self.websocket = websocket
+        self.client = client  #: the remote address, for the per-client limit
         self.id = secrets.token_urlsafe(16)
         self.session = None
         self.lock = asyncio.Lock()
@@ -194,33 +217,47 @@ async def _to_thread_to_the_end(work):
 # ---------------------------------------------------------------------- the app
 def _same_origin(websocket):
     """True when the page that opens the socket was served by this server (or no browser
-    sent an Origin): another web site must not drive a local session."""
+    sent an Origin): another web site must not drive a local session. The scheme counts:
+    a page of https://host or of another port is another origin."""
     origin = websocket.headers.get("origin")
-    return origin is None or urlsplit(origin).netloc == websocket.headers.get("host")
+    if origin is None:
+        return True
+    parts = urlsplit(origin)
+    scheme = {"ws": "http", "wss": "https"}[websocket.url.scheme]
+    return parts.scheme == scheme and parts.netloc == websocket.headers.get("host")
+
+
+async def _refuse(websocket, message, code):
+    """Tell the page why, then close: the reason stays on its screen (code 4000+: ours)."""
+    await websocket.send_text(json.dumps({"type": "error", "message": message,
+                                          "final": True}))
+    await websocket.close(code=code, reason=message[:120])
+
+
+def _client(connection):
+    return connection.client.host if connection.client else "?"
 
 
 async def websocket_endpoint(websocket: WebSocket):
-    tabs = websocket.app.state.tabs
+    tabs, limits = websocket.app.state.tabs, websocket.app.state.limits
     if not _same_origin(websocket):
         await websocket.close(code=1008)
         return
     await websocket.accept()
-    if len(tabs) >= MAX_SESSIONS:
-        await websocket.send_text(json.dumps({
-            "type": "error",
-            "message": f"the server already runs {MAX_SESSIONS} sessions; close a tab"}))
-        await websocket.close(code=1013)
+    client = _client(websocket)
+    if len(tabs) >= limits.sessions:
+        await _refuse(websocket, f"the server already runs {limits.sessions} sessions; "
+                      "close a tab", 4001)
         return
-    tab = Tab(websocket)
+    if sum(tab.client == client for tab in tabs.values()) >= limits.sessions_per_client:
+        await _refuse(websocket, f"this computer already has {limits.sessions_per_client} "
+                      "playground tabs open; close one", 4002)
+        return
+    tab = Tab(websocket, client)
     tabs[tab.id] = tab
     runner = asyncio.create_task(tab.run())
     try:
-        while True:
-            message = await websocket.receive()
-            if message["type"] == "websocket.disconnect":
-                break
-            await tab.handle(message.get("text") if message.get("text") is not None
-                             else message.get("bytes"))
+        await _receive(websocket, tab, limits)
     except WebSocketDisconnect:
         pass
     finally:
@@ -230,6 +267,39 @@ async def websocket_endpoint(websocket: WebSocket):
         await asyncio.gather(runner, return_exceptions=True)
         async with tab.lock:  # an upload or export under way finishes first
             tab.session = None  # the data and network go with the tab
+        _give_back_memory()
+
+
+async def _receive(websocket, tab, limits):
+    """Hand each message to the tab until it closes; a silent tab is closed with a reason:
+    one that never says init soon, or one that has sent nothing for long (playing or not:
+    a tab left alone must not hold its slot and a core for ever)."""
+    while True:
+        waiting = limits.first_message_seconds if tab.session is None else limits.idle_seconds
+        message = None
+        with anyio.move_on_after(waiting):
+            message = await websocket.receive()
+        if message is None:  # nothing came in time
+            await _refuse(websocket, (
+                "no init message arrived: closed" if tab.session is None else
+                f"closed after {limits.idle_seconds / 60:g} minutes without use; the link "
+                "keeps your setup: reload the page to go on"), 4003)
+            return
+        if message["type"] == "websocket.disconnect":
+            return
+        await tab.handle(message.get("text") if message.get("text") is not None
+                         else message.get("bytes"))
+
+
+def _give_back_memory():
+    """Return freed memory to the system (glibc keeps it in per-thread arenas otherwise,
+    and the worker threads that trained the tabs each have one)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def _tab(request):
@@ -247,12 +317,22 @@ async def upload(request):
     tab = _tab(request)
     if tab is None:
         return _not_found()
-    content = bytearray()
-    async for chunk in request.stream():
-        content += chunk
-        if len(content) > protocol.MAX_UPLOAD_BYTES:
-            return JSONResponse({"error": f"the file is larger than the limit of "
-                                 f"{protocol.MAX_UPLOAD_BYTES} bytes"}, status_code=413)
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > protocol.MAX_UPLOAD_BYTES:
+        return _too_large()
+    limits = request.app.state.limits
+    content = None
+    try:
+        with anyio.move_on_after(limits.upload_seconds):
+            content = await _body(request)
+    except ClientDisconnect:
+        log.info("an upload from %s was abandoned before its end", _client(request))
+        return Response(status_code=400)
+    if content is None:
+        return JSONResponse({"error": f"the upload did not arrive within "
+                             f"{limits.upload_seconds:g} s"}, status_code=408)
+    if isinstance(content, Response):
+        return content
     name = request.query_params.get("name", "the uploaded file")[:100]
     async with tab.lock:
         try:
@@ -262,6 +342,29 @@ async def upload(request):
         tab.session.playing = False
         await tab._send_all()
     return JSONResponse({"ok": True})
+
+
+async def _body(request):
+    """The request's body, counted against the bytes all unfinished uploads may hold."""
+    state, limits = request.app.state, request.app.state.limits
+    content = bytearray()
+    try:
+        async for chunk in request.stream():
+            content += chunk
+            state.upload_bytes += len(chunk)
+            if len(content) > protocol.MAX_UPLOAD_BYTES:
+                return _too_large()
+            if state.upload_bytes > limits.upload_bytes:
+                return JSONResponse({"error": "the server is receiving too many uploads at "
+                                     "once; try again in a moment"}, status_code=503)
+        return content
+    finally:
+        state.upload_bytes -= len(content)
+
+
+def _too_large():
+    return JSONResponse({"error": f"the file is larger than the limit of "
+                         f"{protocol.MAX_UPLOAD_BYTES} bytes"}, status_code=413)
 
 
 EXPORTS = {
@@ -290,13 +393,14 @@ async def index(request):
     return FileResponse(str(STATIC / "index.html"))
 
 
-def create_app(allowed_hosts=None):
+def create_app(allowed_hosts=None, limits=Limits()):
     """The playground as an ASGI app (uvicorn serves it; tests drive it directly).
 
     ``allowed_hosts`` lists the names the browser may use in the Host header (None: any).
-    ``serve`` gives the loopback names when it listens on this machine only, so that a web
-    page whose own name is made to resolve to 127.0.0.1 (DNS rebinding) is refused: its
-    requests carry its own name.
+    ``serve`` always gives a list, so that a web page whose own name is made to resolve to
+    this machine (DNS rebinding) is refused: its requests carry its own name. An address
+    written as digits (127.0.0.1, 192.168.1.5, [::1]) is always allowed: rebinding needs a
+    name. ``limits`` bounds what the clients may hold (see ``Limits``).
     """
     app = Starlette(routes=[
         Route("/", index),
@@ -304,29 +408,40 @@ def create_app(allowed_hosts=None):
         Route("/api/{id}/upload", upload, methods=["POST"]),
         Route("/api/{id}/{what}", export),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
-    ], middleware=[Middleware(_TrustedHosts, allowed_hosts=allowed_hosts or ["*"])])
+    ], middleware=[Middleware(_HostCheck, allowed=allowed_hosts)])
     app.state.tabs = {}
+    app.state.limits = limits
+    app.state.upload_bytes = 0
     return app
 
 
-class _TrustedHosts(TrustedHostMiddleware):
-    """Starlette's check of the Host header; a WebSocket it refuses is closed before it
-    opens (the browser sees 403), since uvicorn logs the refusal page it would otherwise
-    get as an error of the app."""
+def host_allowed(host_header, allowed):
+    """True when the Host header names an allowed name, or an address written as digits."""
+    name = urlsplit(f"//{host_header}").hostname or ""
+    try:
+        ipaddress.ip_address(name)
+        return True
+    except ValueError:
+        return allowed is None or name.lower() in {a.strip("[]").lower() for a in allowed}
+
+
+class _HostCheck:
+    """Refuse requests whose Host header is not allowed (see ``create_app``): a page gets
+    400, a WebSocket is closed before it opens (the browser sees 403)."""
+
+    def __init__(self, app, allowed):
+        self.app, self.allowed = app, allowed
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] == "websocket":
-            send = _closing_instead_of_a_page(send)
-        await super().__call__(scope, receive, send)
-
-
-def _closing_instead_of_a_page(send):
-    async def closing(message):
-        if message["type"] == "websocket.http.response.start":
-            await send({"type": "websocket.close", "code": 1008})
-        elif message["type"] != "websocket.http.response.body":
-            await send(message)
-    return closing
+        if scope["type"] in ("http", "websocket"):
+            host = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
+            if not host_allowed(host, self.allowed):
+                if scope["type"] == "websocket":
+                    await send({"type": "websocket.close", "code": 1008})
+                else:
+                    await PlainTextResponse("Invalid host header", 400)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def exposure(host):
@@ -343,12 +458,15 @@ def exposure(host):
     return None if all(address.is_loopback for address in addresses) else host
 
 
-def serve(host="127.0.0.1", port=8000, sock=None, ready=None):
+def serve(host="127.0.0.1", port=8000, sock=None, ready=None, allowed_hosts=(),
+          limits=Limits()):
     """Run the playground with uvicorn until interrupted.
 
     ``sock`` is an already bound socket (tests pass one bound to port 0); ``ready(url)`` is
     called once the socket listens, before the server runs (connections wait in the
-    backlog meanwhile), e.g. to open a browser.
+    backlog meanwhile), e.g. to open a browser. Requests must name this machine: by a
+    loopback name, by an address, by this machine's own names when it listens wider, or
+    by one of ``allowed_hosts``.
     """
     import uvicorn
 
@@ -362,8 +480,59 @@ def serve(host="127.0.0.1", port=8000, sock=None, ready=None):
     if ready is not None:
         ready(f"http://{name}:{bound}/")
     local = ipaddress.ip_address(host.split("%")[0]).is_loopback
-    app = create_app(allowed_hosts=[*LOOPBACK_HOSTS, name] if local else None)
+    own = () if local else (socket.gethostname(), socket.getfqdn())
+    app = create_app(allowed_hosts=[*LOOPBACK_HOSTS, *own, *allowed_hosts], limits=limits)
+    uvicorn.Server(server_config(app)).run(sockets=[sock])
+
+
+def server_config(app):
+    """uvicorn's settings for the app: its limits applied to the connections too."""
+    import uvicorn
+
     # messages up to 1 MiB reach the session, which answers an oversized one with an
     # error; uvicorn closes the socket on anything larger
-    config = uvicorn.Config(app, log_level="warning", ws_max_size=2**20)
-    uvicorn.Server(config).run(sockets=[sock])
+    return uvicorn.Config(app, log_level="warning", ws_max_size=2**20,
+                          http=_protocol_with_header_deadline(app.state.limits.header_seconds))
+
+
+def _protocol_with_header_deadline(seconds):
+    """uvicorn's HTTP protocol, closing a connection whose request headers take longer than
+    ``seconds`` to arrive (uvicorn itself waits for them forever)."""
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    class HeaderDeadline(HttpToolsProtocol):
+        _deadline = None
+
+        def _arm(self):
+            if self._deadline is None:
+                self._deadline = self.loop.call_later(seconds, self._too_slow)
+
+        def _disarm(self):
+            if self._deadline is not None:
+                self._deadline.cancel()
+                self._deadline = None
+
+        def _too_slow(self):
+            self._deadline = None
+            if not self.transport.is_closing():
+                log.info("closed a connection from %s: its request headers took over %g s",
+                         self.client[0] if self.client else "?", seconds)
+                self.transport.close()
+
+        def connection_made(self, transport):
+            super().connection_made(transport)
+            self._arm()
+
+        def on_message_begin(self):  # a further request on a kept-alive connection
+            self._arm()
+            super().on_message_begin()
+
+        def on_headers_complete(self):
+            self._disarm()
+            super().on_headers_complete()
+
+        def connection_lost(self, exc):
+            self._disarm()
+            super().connection_lost(exc)
+
+    return HeaderDeadline
