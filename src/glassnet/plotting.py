@@ -16,14 +16,25 @@ The decision boundary uses TensorFlow Playground's look: orange for the negative
 orange–white–blue background that shows the output unit's value over the plane.
 """
 
+from __future__ import annotations
+
 import os
+from collections.abc import Mapping, Sequence
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from . import activations as activations_module
 from . import metrics
 from .errors import DataError, GlassnetTypeError, ShapeError
 from .validation import as_float_array, check_finite
+
+if TYPE_CHECKING:  # matplotlib is imported only when a picture is drawn
+    from matplotlib.axes import Axes
+
+#: where a figure may be saved: a file name (its suffix picks the format), a binary file
+Destination = str | os.PathLike[str] | IO[bytes] | None
 
 # TensorFlow Playground's colours (negative, middle, positive).
 ORANGE, WHITE, BLUE = "#f59322", "#e8eaeb", "#0877bd"
@@ -82,7 +93,7 @@ def _cost_series(history):
     return train, val, getattr(history, "best_epoch", None)
 
 
-def cost_curve(history, path=None, ax=None):
+def cost_curve(history: Any, path: Destination = None, ax: Axes | None = None) -> Axes:
     """The cost J per epoch: training, and validation when the history has it.
 
     ``history`` is what ``net.fit`` / ``glassnet.training.train`` returned (or a mapping
@@ -180,7 +191,9 @@ def _grid(X, resolution):
     return G1, G2, np.vstack([G1.ravel(), G2.ravel()])
 
 
-def decision_boundary(model, X, y, path=None, ax=None, resolution=200):
+def decision_boundary(model: Any, X: npt.ArrayLike, y: npt.ArrayLike,
+                      path: Destination = None, ax: Axes | None = None,
+                      resolution: int = 200) -> Axes:
     """The plane of two features coloured by the model's output, with the data on top.
 
     ``model`` is a Network with n_x = 2 (anything with ``.forward(X)`` taking columns, or
@@ -277,7 +290,9 @@ def _label_colours(y, threshold):
 _DEFAULT_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu")
 
 
-def activation_functions(names=None, path=None, z_range=(-5.0, 5.0), ax=None):
+def activation_functions(names: str | Sequence[str | Mapping[str, Any]] | None = None,
+                         path: Destination = None, z_range: tuple[float, float] = (-5.0, 5.0),
+                         ax: Axes | Sequence[Axes] | None = None) -> np.ndarray:
     """One panel per activation: g(z) and its derivative g'(z), as the notes draw them.
 
     ``names`` lists activations by name (default: sigmoid, tanh, ReLU, leaky ReLU, ELU,
