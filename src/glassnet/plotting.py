@@ -123,7 +123,7 @@ def _playground_colormap():
     return LinearSegmentedColormap.from_list("playground", [ORANGE, WHITE, BLUE])
 
 
-def _check_points(X: npt.ArrayLike, y: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+def _check_points(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     """X as (2, m) floats and y as m labels (a row of Y, or one-hot columns, also taken)."""
     X = as_float_array(X, "X", np.float64)
     if X.ndim != 2 or X.shape[0] != 2:
