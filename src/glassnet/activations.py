@@ -50,7 +50,10 @@ class Activation(Named):
         return np.multiply(dA, self.derivative(Z, A), out=out)
 
     def __call__(self, Z):
-        return self.forward(np.asarray(Z, dtype=float) if np.isscalar(Z) else Z)
+        """g(Z) for an array; for a single number z, g(z) as a number (through a 1 × 1 Z)."""
+        if np.isscalar(Z):
+            return self.forward(np.full((1, 1), Z, dtype=float))[0, 0]
+        return self.forward(Z)
 
 
 activations = Registry("activation", Activation)
