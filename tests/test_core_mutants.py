@@ -184,3 +184,18 @@ def test_cce_dA_clips_a_to_epsilon_and_one(dtype):
     assert dA is out
     eps = np.finfo(dtype).eps
     np.testing.assert_allclose(dA[0], [-1 / eps, -1.0, -2.0], rtol=1e-6)
+
+
+def test_dense_refuses_a_bad_number_of_units_by_name():
+    with pytest.raises(gn.ConfigError, match=r"^the number of units of a layer must be a whole "
+                                             r"number ≥ 1, got 0$"):
+        gn.layers.Dense(0)
+
+
+def test_dense_backward_in_float32():
+    net = gn.Network.from_parameters([[[1.0, 2.0]]], [[0.5]], ["linear"], loss="mse",
+                                     dtype="float32")
+    layer = net.layers[0]
+    layer.backward(np.array([[1.0, 3.0]], np.float32), np.ones((2, 2), np.float32))
+    assert layer.db.dtype == np.float32
+    np.testing.assert_array_equal(layer.db, [[2.0]])
