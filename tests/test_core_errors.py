@@ -14,6 +14,7 @@ from glassnet.errors import (
     NotFittedError,
     ShapeError,
 )
+from glassnet.io import rebuild
 from glassnet.training import train
 
 
@@ -234,3 +235,137 @@ def test_overflow_is_reported_with_the_layer_not_returned_as_inf():
     net.W[1] = np.full((3, 2), 1.0)
     with pytest.raises(gn.NumericError, match=r"the cost J is inf"):
         net.cost(np.full((2, 4), 1e160), np.zeros((1, 4)))
+
+
+# ------------------------------------------------------------------ settings where they enter
+@pytest.mark.parametrize(("spec", "error", "message"), [
+    ({"name": "leaky_relu", "slope": float("nan")}, ConfigError, r"leaky ReLU slope .* got nan"),
+    ({"name": "leaky_relu", "slope": float("inf")}, ConfigError, r"leaky ReLU slope"),
+    ({"name": "leaky_relu", "slope": -0.1}, ConfigError, r"slope must be a finite number in \[0, 1\)"),
+    ({"name": "leaky_relu", "slope": 1.0}, ConfigError, r"in \[0, 1\), got 1.0"),
+    ({"name": "leaky_relu", "slope": "0.2"}, GlassnetTypeError, r"slope must be a number .* str '0.2'"),
+    ({"name": "leaky_relu", "slope": True}, GlassnetTypeError, r"got bool True"),
+    ({"name": "elu", "alpha": 0.0}, ConfigError, r"ELU α must be a finite number in \(0, inf\]"),
+    ({"name": "elu", "alpha": float("nan")}, ConfigError, r"ELU α"),
+    ({"name": "elu", "alpha": None}, GlassnetTypeError, r"ELU α must be a number"),
+])
+def test_activation_settings_are_checked_where_they_enter(spec, error, message):
+    with pytest.raises(error, match=message):
+        gn.activations.get(spec)
+    with pytest.raises(error, match=message):  # the same error through a network
+        gn.Network([2, 3, 1], activations=spec)
+
+
+def test_a_saved_file_with_a_nan_slope_is_refused():
+    net = gn.Network([2, 3, 1], activations={"name": "leaky_relu", "slope": 0.2}, seed=0)
+    config = net.config()
+    config["layers"][0]["activation"]["slope"] = float("nan")
+    with pytest.raises(gn.FileFormatError, match=r"leaky ReLU slope .* got nan"):
+        rebuild("network", config, {"parameters": net.parameters})
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ({"name": "normal", "sigma": 1.0}, r"'normal' has no setting 'sigma'; its settings are: std"),
+    ({"name": "zeros", "value": 1.0}, r"'zeros' has no setting 'value'; it takes no settings"),
+    ({"name": "uniform", "lo": 0}, r"its settings are: low, high"),
+])
+def test_a_misspelt_setting_lists_the_valid_ones(spec, message):
+    with pytest.raises(ConfigError, match=message):
+        gn.initializers.get(spec)
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ({"name": "uniform", "low": -1e308, "high": 1e308}, r"finite width high − low"),
+    ({"name": "uniform", "low": 1.0, "high": 1.0}, r"needs low < high"),
+    ({"name": "uniform", "low": float("nan")}, r"uniform initializer's low"),
+    ({"name": "normal", "std": -1.0}, r"std σ must be a finite number in \[0, inf\]"),
+    ({"name": "constant", "value": float("inf")}, r"constant initializer's value"),
+])
+def test_initializer_settings_are_checked(spec, message):
+    with pytest.raises(ConfigError, match=message):
+        gn.Network([2, 3, 1], initializer=spec)
+
+
+def test_an_initializer_beyond_the_dtype_is_refused_without_a_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ConfigError, match=r"gives W\[1\] values beyond the largest float32"):
+            gn.Network([2, 3, 1], initializer={"name": "normal", "std": 1e300}, dtype="float32")
+        with pytest.raises(ConfigError, match=r"gives b\[1\] values beyond the largest float32"):
+            gn.Network([2, 3, 1], bias_initializer={"name": "constant", "value": 1e300},
+                       dtype="float32")
+
+
+@pytest.mark.parametrize("seed", ["abc", -1, 1.5, True, [1, 2]])
+def test_bad_seeds_name_the_seed(seed):
+    with pytest.raises(ConfigError, match=r"seed must be None, a whole number ≥ 0"):
+        gn.Network([2, 3, 1], seed=seed)
+    with pytest.raises(ConfigError, match=r"seed must be"):
+        gn.Network([2, 3, 1], seed=0).initialize(seed)
+
+
+def test_seeds_that_are_fine():
+    a = gn.Network([2, 3, 1], seed=np.int64(7)).parameters
+    b = gn.Network([2, 3, 1], seed=np.random.default_rng(7)).parameters
+    np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("dtype", ["abc", "int32", 5, "float16", "f8x"])
+def test_a_dtype_that_is_not_float32_or_float64(dtype):
+    with pytest.raises(ConfigError, match=r"dtype must be float32 or float64"):
+        gn.Network([2, 1], dtype=dtype)
+
+
+def test_float32_input_beyond_its_range_is_named_without_a_cast_warning():
+    net = gn.Network([2, 3, 1], dtype="float32", seed=0)
+    X = np.ones((2, 4))
+    X[1, 2] = -1e300
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(DataError, match=r"X holds -1e\+300 at \[1, 2\], beyond the largest float32"):
+            net.forward(X)
+        with pytest.raises(DataError, match=r"Y holds 1e\+39"):
+            net.cost(np.ones((2, 1)), np.array([[1e39]]))
+
+
+@pytest.mark.parametrize(("sizes", "figure"), [
+    ([2, 2**62, 1], r"18,446,744,073,709,551,617 parameters"),
+    ([2, 100000, 100000, 1], r"10,000,500,001 parameters \(W and b\), 160 GB"),
+])
+def test_a_network_too_large_is_refused_with_its_size_before_allocating(sizes, figure):
+    with pytest.raises(ConfigError, match=figure + r".*at most 100,000,000"):
+        gn.Network(sizes)
+
+
+def test_the_size_cap_is_exact(monkeypatch):
+    monkeypatch.setattr(gn.network, "MAX_PARAMETERS", 13)
+    assert gn.Network([2, 3, 1]).n_parameters == 13  # 2·3 + 3 + 3·1 + 1: at the cap
+    with pytest.raises(ConfigError, match=r"make 16 parameters .* at most 13"):
+        gn.Network([3, 3, 1])
+
+
+@pytest.mark.parametrize("epsilon", [float("nan"), 0, -1e-7, 1e-300, 2.0, "1e-7", None])
+def test_gradient_check_epsilon_is_checked(net, epsilon):
+    X, Y = good_data()
+    with pytest.raises(GlassnetError, match=r"gradient check's step ε must be a"):
+        gn.gradcheck.check_gradients(net, X, Y, epsilon=epsilon)
+    with pytest.raises(GlassnetError, match=r"step ε"):
+        gn.gradcheck.numerical_gradient(net, X, Y, epsilon=epsilon)
+
+
+def test_softmax_is_refused_in_a_hidden_layer_with_the_reason():
+    with pytest.raises(ConfigError, match=r"softmax cannot be g\[2\] of hidden layer 2: it is an "
+                                          r"output activation"):
+        gn.Network([2, 3, 3, 2], activations=["relu", "softmax"])
+    layers = [gn.layers.Dense(3, "softmax"), gn.layers.Dense(1, "sigmoid")]
+    with pytest.raises(ConfigError, match=r"softmax cannot be g\[1\]"):
+        gn.Network.from_layers(2, layers)
+
+
+def test_W_tilde_is_read_only(net):
+    W_tilde = net.W_tilde[1]
+    with pytest.raises(ValueError, match="read-only"):
+        W_tilde[0, 0] = 9.0
+    with pytest.raises(GlassnetTypeError, match=r"set it with net.set_bias_column"):
+        net.W_tilde[1] = np.zeros((4, 3))
+    assert net.b[1][0, 0] != 9.0 and net.W_tilde[1].flags.writeable is False

@@ -6,10 +6,12 @@ import numpy as np
 import pytest
 
 import glassnet as gn
+from glassnet.activations import activations
 from glassnet.gradcheck import check_gradients, numerical_gradient, relative_difference
 from glassnet.reference import backward_loop, forward_loop
 
-HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "linear", "swish"]
+# every registered activation but softmax, which is an output activation only
+HIDDEN = [name for name in activations.names() if name != "softmax"]
 # (output activation, loss) pairs that make sense together
 PAIRS = [
     ("sigmoid", "binary_cross_entropy"),

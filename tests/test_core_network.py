@@ -205,3 +205,69 @@ def test_pickle_and_copy_keep_views_and_values():
 def test_from_layers():
     net = gn.Network.from_layers(3, [gn.Dense(4, "elu"), gn.Dense(1, "linear")], seed=0)
     assert net.sizes == [3, 4, 1] and net.loss.name == "half_squared_error"
+
+
+# every setting of every activation, with values that print and parse back exactly only if
+# nothing rounds them on the way
+ACTIVATION_SETTINGS = {"leaky_relu": {"slope": 0.1 + 0.2}, "elu": {"alpha": 1 / 3}}
+
+
+def test_every_activation_setting_is_listed_here():
+    for name in activations.names():
+        params = activations.get(name).config()
+        del params["name"]
+        assert set(params) == set(ACTIVATION_SETTINGS.get(name, {})), name
+
+
+@pytest.mark.parametrize("name", [n for n in activations.names() if n != "softmax"])
+def test_network_config_round_trips_every_activation_setting_exactly(name):
+    import json
+
+    g = {"name": name, **ACTIVATION_SETTINGS.get(name, {})}
+    net = gn.Network([2, 3, 3, 2], activations=[g, g], output=g, loss="mse", seed=1)
+    config = json.loads(json.dumps(net.config()))  # as a saved file carries it
+    copy = gn.Network.from_config(config, net.parameters)
+    assert copy.config() == net.config()
+    for layer, original in zip(copy.layers, net.layers, strict=True):
+        assert layer.activation == original.activation
+        for key, value in ACTIVATION_SETTINGS.get(name, {}).items():
+            assert getattr(layer.activation, key) == value  # bit for bit, not approx
+    X = np.random.default_rng(0).normal(size=(2, 5))
+    np.testing.assert_array_equal(copy.forward(X), net.forward(X))
+
+
+def test_mish_by_hand():
+    mish = activations.get("mish")
+    z = np.array([[-2.0, 0.0, 1.0]])
+    expected = [v * math.tanh(math.log1p(math.exp(v))) for v in z[0]]
+    np.testing.assert_allclose(mish.forward(z)[0], expected, rtol=1e-15)
+    # mish'(0) = tanh(log 2) + 0 = 0.6 exactly (tanh(log 2) = (4 − 1)/(4 + 1))
+    assert mish.derivative(z, mish.forward(z))[0, 1] == pytest.approx(0.6, rel=1e-15)
+    s = 1 / (1 + math.exp(-1.0))
+    t = math.tanh(math.log1p(math.e))
+    assert mish.derivative(z, mish.forward(z))[0, 2] == pytest.approx(t + s * (1 - t * t),
+                                                                      rel=1e-14)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", activations.names())
+def test_activations_at_large_z_give_no_warning(name, dtype):
+    import warnings
+
+    g = activations.get(name)
+    Z = np.array([[-1e4, -1e3, -90.0, -20.0, 0.0, 20.0, 90.0, 1e3, 1e4]], dtype=dtype).T
+    Z = Z if name == "softmax" else Z.T
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        A = g.forward(Z)
+        dZ = g.backward(np.ones_like(Z), Z, A)
+    assert A.dtype == dtype and dZ.dtype == dtype
+    assert np.all(np.isfinite(A)) and np.all(np.isfinite(dZ))
+
+
+def test_mish_at_large_z():
+    mish = activations.get("mish")
+    Z = np.array([[-1e4, 1e4]])
+    A = mish.forward(Z)
+    np.testing.assert_array_equal(A, [[0.0, 1e4]])
+    np.testing.assert_array_equal(mish.derivative(Z, A), [[0.0, 1.0]])

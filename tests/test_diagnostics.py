@@ -24,6 +24,25 @@ def kinds(report):
     return [f.kind for f in report]
 
 
+def dZ_gains(net, X, Y):
+    """RMS(dZ[l]) / RMS(dZ[L]) for l = 1 … L, from the notes' formulas, written out here.
+
+    For an output with the dZ = A − Y shortcut (sigmoid + BCE) or a linear output with the
+    half squared error (dZ = A − Y too); hidden g is sigmoid, tanh or linear.
+    """
+    derivative = {"sigmoid": lambda A: A * (1 - A), "tanh": lambda A: 1 - A * A,
+                  "linear": lambda A: np.ones_like(A)}
+    A = [X]
+    for layer in net.layers:
+        A.append(layer.activation.forward(layer.W @ A[-1] + layer.b))
+    dZ = [A[-1] - Y]
+    for l in range(net.L, 1, -1):
+        dZ.insert(0, (net.layers[l - 1].W.T @ dZ[0])
+                  * derivative[net.layers[l - 2].activation.name](A[l - 1]))
+    rms = [np.sqrt(np.mean(d * d)) for d in dZ]
+    return [r / rms[-1] for r in rms]
+
+
 # ------------------------------------------------------------------------ symmetry
 def test_zero_initialization_gives_symmetric_units(data):
     X, Y = data
@@ -150,7 +169,9 @@ def test_deep_sigmoid_network_has_vanishing_gradients(data):
     dW, _ = backward_loop(net, X, Y)
     norms = [np.linalg.norm(d) for d in dW]
     np.testing.assert_allclose([s.gradient_norm for s in report.layers], norms, rtol=1e-10)
-    expected = [l for l in range(1, net.L) if norms[l - 1] < norms[-1] / 1e3]
+    gains = dZ_gains(net, X, Y)
+    expected = [l for l in range(1, net.L)
+                if norms[l - 1] < norms[-1] / 1e3 or gains[l - 1] < 1e-3]
     assert expected[0] == 1
     vanishing = [f for f in report if f.kind == "vanishing_gradient"]
     assert [f.layer for f in vanishing] == expected
@@ -174,6 +195,78 @@ def test_large_weights_in_a_deep_tanh_network_explode_the_gradient(data):
     norms = [s.gradient_norm for s in report.layers]
     assert norms[0] > 1e3 * norms[-1]
     assert "grows on its way back" in exploding[0].message
+
+
+def _deep_linear(std, seed=0):
+    return gn.Network([2] + [10] * 9 + [1], activations="linear", output="linear",
+                      loss="half_squared_error", seed=seed,
+                      initializer={"name": "normal", "std": std})
+
+
+def test_a_deep_linear_network_with_unit_weights_explodes_in_every_layer(data):
+    """The issue's case: every ‖dW[l]‖ is huge alike, so no layer stands out from dW[L]."""
+    X, _ = data
+    Y = X[:1]
+    net = _deep_linear(1.0)
+    report = diagnose(net, X, Y)
+    norms = [s.gradient_norm for s in report.layers]
+    assert max(norms) < 1e3 * min(norms)  # comparing with the output layer alone finds nothing
+    exploding = [f for f in report if f.kind == "exploding_gradient"]
+    assert [f.layer for f in exploding] == list(range(1, net.L + 1))
+    for f, s in zip(exploding, report.layers, strict=True):
+        assert s.gradient_norm > 1e3 * max(s.weight_norm, 1.0)  # worked here: ‖W‖ ≥ 1
+        assert f"× the size of W[{f.layer}] itself" in f.message
+    assert "no problems found" not in str(report)
+
+
+def test_a_deep_linear_network_with_tiny_weights_vanishes_in_every_layer(data):
+    """Every ‖dW[l]‖ is tiny alike; dZ[l] shrinks by about 0.03 per layer on the way back."""
+    X, _ = data
+    Y = X[:1]
+    net = _deep_linear(0.01)
+    report = diagnose(net, X, Y)
+    norms = [s.gradient_norm for s in report.layers]
+    assert max(norms) < 1e3 * min(norms)
+    gains = dZ_gains(net, X, Y)
+    expected = [l for l in range(1, net.L) if gains[l - 1] < 1e-3]
+    assert expected[0] == 1 and len(expected) >= 5
+    vanishing = [f for f in report if f.kind == "vanishing_gradient"]
+    assert [f.layer for f in vanishing] == expected
+    assert "dZ[1] is" in vanishing[0].message and "he_normal" in vanishing[0].hint
+
+
+def test_unscaled_inputs_explode_a_shallow_network_on_its_own_scale(data):
+    X, _ = data
+    net = gn.Network([2, 3, 1], activations="tanh", output="linear", seed=0,
+                     loss="half_squared_error")
+    X = X * 1e4
+    Y = X[:1] + 5e4
+    report = diagnose(net, X, Y)
+    exploding = [f for f in report if f.kind == "exploding_gradient"]
+    assert 1 in [f.layer for f in exploding] or 2 in [f.layer for f in exploding]
+    assert all("scale the inputs" in f.hint for f in exploding)
+
+
+@pytest.mark.parametrize(("activation", "initializer"), [
+    ("linear", "xavier_normal"), ("tanh", "xavier_uniform"), ("relu", "he_normal"),
+    ("mish", "he_uniform"),
+])  # (four sigmoid layers are not healthy: σ' ≤ 1/4 shrinks dZ 1600-fold on the way back)
+def test_healthy_starts_of_a_deep_network_report_no_gradient_trouble(data, activation,
+                                                                     initializer):
+    X, Y = data
+    net = gn.Network([2] + [10] * 4 + [1], activations=activation, initializer=initializer,
+                     seed=0)
+    report = diagnose(net, X, Y)
+    assert not {"vanishing_gradient", "exploding_gradient"} & set(report.kinds())
+
+
+def test_a_perfect_fit_is_not_a_vanishing_gradient(data):
+    X, _ = data
+    net = gn.Network([2, 4, 1], activations="tanh", output="linear",
+                     loss="half_squared_error", seed=0)
+    Y = net.forward(X)  # dZ[L] = A[L] − Y = 0: every gradient is 0, rightly
+    report = diagnose(net, X, Y)
+    assert len(report) == 0
 
 
 def test_without_Y_gradients_are_not_checked(data):

@@ -7,8 +7,11 @@ every activation offers three things:
 * ``derivative(Z, A)``: g'(Z) element by element, given Z and the A it produced;
 * ``backward(dA, Z, A)``: dZ = dA * g'(Z), which for softmax is a Jacobian-vector product.
 
+Settings (the leaky ReLU slope, ELU's α) are checked where they enter, in ``__init__``, so
+a network, a saved file and the playground all get the same clear error for a NaN slope.
+
 All functions are written so that no overflow warning is raised for any finite Z: sigmoid
-goes through ``logaddexp``, ELU and SELU through ``expm1`` of the non-positive part, softmax
+and Mish's softplus go through ``logaddexp``, ELU and SELU through ``expm1`` of the non-positive part, softmax
 subtracts each column's maximum first.
 """
 
@@ -17,6 +20,7 @@ import functools
 import numpy as np
 
 from .registry import Named, Registry
+from .validation import check_number
 
 
 class Activation(Named):
@@ -46,7 +50,10 @@ class Activation(Named):
         return np.multiply(dA, self.derivative(Z, A), out=out)
 
     def __call__(self, Z):
-        return self.forward(np.asarray(Z, dtype=float) if np.isscalar(Z) else Z)
+        """g(Z) for an array; for a single number z, g(z) as a number (through a 1 × 1 Z)."""
+        if np.isscalar(Z):
+            return self.forward(np.full((1, 1), Z, dtype=float))[0, 0]
+        return self.forward(Z)
 
 
 activations = Registry("activation", Activation)
@@ -134,7 +141,8 @@ class LeakyReLU(Activation):
     aliases = ("leakyrelu", "lrelu")
 
     def __init__(self, slope=0.01):
-        self.slope = float(slope)
+        # 0 gives ReLU; 1 or more would make the negative side as steep as the positive
+        self.slope = check_number(slope, "the leaky ReLU slope", 0.0, 1.0, high_open=True)
 
     def _params(self):
         return {"slope": self.slope}
@@ -174,7 +182,7 @@ class ELU(Activation):
     derivative_latex = r"\mathrm{ELU}'(z) = \begin{cases} 1 & z > 0 \\ \alpha e^{z} & z \le 0 \end{cases}"
 
     def __init__(self, alpha=1.0):
-        self.alpha = float(alpha)
+        self.alpha = check_number(alpha, "the ELU α", 0.0, low_open=True)
         self.scale = 1.0
 
     def _params(self):
@@ -204,7 +212,7 @@ class SELU(ELU):
     derivative_latex = r"\mathrm{SELU}'(z) = \lambda \begin{cases} 1 & z > 0 \\ \alpha e^{z} & z \le 0 \end{cases}"
 
     def __init__(self):
-        super().__init__(alpha=1.6732632423543772)
+        super().__init__(alpha=1.6732632423543772)  # λ and α are SELU's constants, not settings
         self.scale = 1.0507009873554805
 
     def _params(self):
@@ -253,6 +261,36 @@ class Swish(Activation):
     def derivative(self, Z, A):
         s = Sigmoid().forward(Z)
         return s + Z * s * (1.0 - s)
+
+
+@activations.register
+class Mish(Activation):
+    """Mish(z) = z·tanh(softplus(z)), softplus(z) = log(1 + e^z);
+    Mish'(z) = tanh(softplus(z)) + z·σ(z)·(1 − tanh²(softplus(z))), as softplus' = σ.
+
+    softplus goes through ``logaddexp`` and σ through ``Sigmoid``, so no |z| overflows:
+    for z → +∞, tanh(softplus(z)) = 1 and the second term is z·0; for z → −∞ both vanish.
+    """
+
+    name = "mish"
+    formula = "mish(z) = z·tanh(softplus(z))"
+    derivative_formula = "mish'(z) = tanh(softplus(z)) + z·σ(z)(1 − tanh²(softplus(z)))"
+    latex = r"\mathrm{mish}(z) = z \tanh(\ln(1 + e^{z}))"
+    derivative_latex = (r"\mathrm{mish}'(z) = \tanh(\ln(1 + e^{z})) + z\,\sigma(z)"
+                        r"\left(1 - \tanh^2(\ln(1 + e^{z}))\right)")
+    output_range = (-0.3089, np.inf)  # the minimum, at z ≈ −1.19, is −0.30884
+
+    def forward(self, Z, out=None):
+        return np.multiply(Z, _tanh_softplus(Z), out=out)
+
+    def derivative(self, Z, A):
+        t = _tanh_softplus(Z)
+        return t + Z * Sigmoid().forward(Z) * (1.0 - t * t)
+
+
+def _tanh_softplus(Z):
+    """tanh(log(1 + e^z)), with ``logaddexp`` for the softplus."""
+    return np.tanh(np.logaddexp(np.zeros((), Z.dtype), Z))
 
 
 @activations.register

@@ -12,9 +12,14 @@ and reports, layer by layer in the notes' numbering:
 * **saturated units**: sigmoid or tanh hidden units whose |z| is so large on most examples
   that g'(z) is below 1% of its peak (σ'(0) = 1/4, tanh'(0) = 1): the "gradient close to 0"
   that the notes say slows gradient descent down.
-* **vanishing or exploding gradients** (needs Y): ‖dW[l]‖ far smaller (or far larger) than
-  ‖dW[L]‖ at the output layer, because the gradient shrank (or grew) on its way back
-  through the layers.
+* **vanishing or exploding gradients** (needs Y), judged three ways for each layer:
+  against the output layer, ‖dW[l]‖ far smaller (or larger) than ‖dW[L]‖; on the way
+  back, dZ[l] far smaller (or larger) than dZ[L] (root mean squares), which catches a deep
+  network whose every ‖dW[l]‖ is equally tiny or huge; and on the layer's own scale,
+  ‖dW[l]‖ far larger than ‖W[l]‖ (or than ‖W[l]‖ after a healthy He/Xavier start, when
+  W[l] is smaller), so that one gradient step would throw W[l] far from where it is. A
+  gradient is not called vanishing for its absolute size: near a minimum every gradient
+  is small, so vanishing is judged only relative to the output layer.
 
 Each finding names its layer and units (counting from 1, as a₁[1], a₂[1], …) and gives a
 hint. The network's parameters are not changed; only its caches of Z, A, dZ, dW are
@@ -129,8 +134,10 @@ def diagnose(net, X, Y=None, *, saturation=0.01, fraction=0.9, gradient_ratio=1e
 
     X has shape (n_x, m) and Y shape (n[L], m), as for training. A sigmoid/tanh unit is
     saturated when g'(z) < ``saturation`` × its peak on more than ``fraction`` of the
-    examples; a layer's gradient vanishes (explodes) when ‖dW[l]‖ is more than
-    ``gradient_ratio`` times smaller (larger) than ‖dW[L]‖. Returns a ``Report``.
+    examples; a layer's gradient vanishes (explodes) when ‖dW[l]‖ or RMS(dZ[l]) is more than
+    ``gradient_ratio`` times smaller (larger) than at the output layer, and explodes too
+    when ‖dW[l]‖ is more than ``gradient_ratio`` times ‖W[l]‖ (or the ‖W[l]‖ of a healthy
+    start, if that is larger). Returns a ``Report``.
     """
     if not isinstance(net, Network):
         raise GlassnetTypeError(
@@ -260,41 +267,86 @@ def _saturated_units(net, l, Z_l, A_l, saturation, fraction):
 
 
 def _gradient_findings(net, norms, ratio):
-    """Layers whose ‖dW[l]‖ is more than ``ratio`` times below or above ‖dW[L]‖."""
+    """Gradient trouble, judged three ways for each layer l (see ``diagnose``)."""
     L = net.L
     findings = [Finding(
         "exploding_gradient", l, (),
         f"‖dW[{l}]‖ is not a finite number: the gradient overflowed on its way back",
         "start from smaller weights and scale the inputs (mean 0, variance 1 per feature)",
     ) for l in range(1, L + 1) if not np.isfinite(norms[l])]
-    if findings or norms[L] == 0:
+    if findings:
         return findings
-    for l in range(1, L):
-        blocked = [k for k in range(l + 1, L + 1) if not np.any(net.W[k])]
-        if norms[l] == 0 and blocked:
-            k = blocked[-1]
-            findings.append(Finding(
-                "vanishing_gradient", l, (),
-                f"dW[{l}] = 0: no gradient reaches layer {l}, because W[{k}] = 0 passes none "
-                f"back (dA[{k - 1}] = W[{k}]ᵀ dZ[{k}] = 0)",
-                f"initialize W randomly, e.g. initializer='{_initializer_for(net, k)}'",
-            ))
-        elif norms[l] * ratio < norms[L]:
-            findings.append(Finding(
-                "vanishing_gradient", l, (),
-                f"‖dW[{l}]‖ = {norms[l]:.3g} is {norms[l] / norms[L]:.2g} × ‖dW[{L}]‖ = "
-                f"{norms[L]:.3g} at the output layer: the gradient vanishes on its way back "
-                f"and W[{l}] barely learns (the vanishing gradient problem)",
-                "use ReLU hidden layers with He initialization (activations='relu', "
-                "initializer='he_normal'), or fewer layers",
-            ))
-        elif norms[l] > ratio * norms[L]:
-            findings.append(Finding(
-                "exploding_gradient", l, (),
-                f"‖dW[{l}]‖ = {norms[l]:.3g} is {norms[l] / norms[L]:.2g} × ‖dW[{L}]‖ = "
-                f"{norms[L]:.3g} at the output layer: the gradient grows on its way back "
-                f"and a step on W[{l}] overshoots (the exploding gradient problem)",
-                f"start from smaller weights (initializer='{_initializer_for(net, l)}'), use a "
-                "smaller learning rate, or fewer layers",
-            ))
+    gains = _backward_gains(net)
+    for l in range(1, L + 1):
+        finding = _own_scale_finding(net, l, norms[l], ratio)
+        if finding is None and l < L and norms[L] > 0:
+            finding = _backward_finding(net, l, norms, gains[l], ratio)
+        findings += [finding] if finding is not None else []
     return findings
+
+
+def _backward_gains(net):
+    """RMS(dZ[l]) / RMS(dZ[L]) for l = 1 … L: how much the gradient grew on its way back.
+
+    Root mean squares, so that a wide layer is not judged larger for its width alone.
+    """
+    dZ = [None] + [net.dZ[l] for l in range(1, net.L + 1)]
+    rms = [None] + [float(np.sqrt(np.mean(np.square(d)))) for d in dZ[1:]]
+    return [None] + [r / rms[-1] if rms[-1] > 0 else 1.0 for r in rms[1:]]
+
+
+def _healthy_norm(net, l):
+    """‖W[l]‖ of a start from the usual initializer for layer l's g (He or Xavier/Glorot)."""
+    init = initializers.default_for(net.layers[l - 1].activation.name)
+    return float(np.linalg.norm(init.init(np.random.default_rng(0), net.W[l].shape)))
+
+
+def _own_scale_finding(net, l, norm, ratio):
+    """‖dW[l]‖ more than ``ratio`` times the size of W[l] (or of a healthy start, if larger)."""
+    weights, healthy = float(np.linalg.norm(net.W[l])), _healthy_norm(net, l)
+    scale = max(weights, healthy)
+    if not norm > ratio * scale:
+        return None
+    return Finding(
+        "exploding_gradient", l, (),
+        f"‖dW[{l}]‖ = {norm:.3g} is {norm / scale:.3g} × the size of W[{l}] itself (‖W[{l}]‖ = "
+        f"{weights:.3g}; a {_initializer_for(net, l)} start gives about {healthy:.3g}): a step "
+        f"of α = 0.01 would move W[{l}] {0.01 * norm / scale:.3g} times its own size (the "
+        "exploding gradient problem)",
+        "scale the inputs (mean 0, variance 1 per feature) and start from smaller weights "
+        f"(initializer='{_initializer_for(net, l)}'), or use fewer layers",
+    )
+
+
+def _backward_finding(net, l, norms, gain, ratio):
+    """Layer l's gradient far smaller or larger than the output layer's, by dW or by dZ."""
+    L = net.L
+    blocked = [k for k in range(l + 1, L + 1) if not np.any(net.W[k])]
+    if norms[l] == 0 and blocked:
+        k = blocked[-1]
+        return Finding(
+            "vanishing_gradient", l, (),
+            f"dW[{l}] = 0: no gradient reaches layer {l}, because W[{k}] = 0 passes none "
+            f"back (dA[{k - 1}] = W[{k}]ᵀ dZ[{k}] = 0)",
+            f"initialize W randomly, e.g. initializer='{_initializer_for(net, k)}'",
+        )
+    compared = (f"‖dW[{l}]‖ = {norms[l]:.3g} is {norms[l] / norms[L]:.2g} × ‖dW[{L}]‖ = "
+                f"{norms[L]:.3g} at the output layer, and dZ[{l}] is {gain:.2g} × dZ[{L}] "
+                "(root mean squares)")
+    if norms[l] * ratio < norms[L] or gain * ratio < 1:
+        return Finding(
+            "vanishing_gradient", l, (),
+            f"{compared}: the gradient vanishes on its way back and W[{l}] barely learns "
+            "(the vanishing gradient problem)",
+            "use ReLU hidden layers with He initialization (activations='relu', "
+            "initializer='he_normal'), or fewer layers",
+        )
+    if norms[l] > ratio * norms[L] or gain > ratio:
+        return Finding(
+            "exploding_gradient", l, (),
+            f"{compared}: the gradient grows on its way back and a step on W[{l}] overshoots "
+            "(the exploding gradient problem)",
+            f"start from smaller weights (initializer='{_initializer_for(net, l)}'), use a "
+            "smaller learning rate, or fewer layers",
+        )
+    return None

@@ -11,7 +11,7 @@ about 1e-9 or less; anything above 1e-5 means a bug. The network is left as it w
 
 import numpy as np
 
-from .validation import check_X, check_Y
+from .validation import check_number, check_X, check_Y
 
 
 class GradientCheck:
@@ -37,8 +37,14 @@ def relative_difference(g, g_num):
     return 0.0 if denominator == 0 else float(np.linalg.norm(g - g_num) / denominator)
 
 
+def check_epsilon(epsilon, dtype):
+    """The step ε of the difference quotient, in [machine ε of ``dtype``, 1]."""
+    return check_number(epsilon, "the gradient check's step ε", float(np.finfo(dtype).eps), 1.0)
+
+
 def numerical_gradient(net, X, Y, epsilon=1e-7):
     """The two-sided difference quotient of J for every entry of ``net.parameters``."""
+    epsilon = check_epsilon(epsilon, net.dtype)
     theta = net.parameters
     g_num = np.empty_like(theta)
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
@@ -54,7 +60,11 @@ def numerical_gradient(net, X, Y, epsilon=1e-7):
 
 
 def check_gradients(net, X, Y, epsilon=1e-7):
-    """Compare backpropagation with the numerical gradient on (X, Y); see the module doc."""
+    """Compare backpropagation with the numerical gradient on (X, Y); see the module doc.
+
+    ``epsilon`` lies in [machine ε of the dtype, 1]: below it θ + ε rounds back to θ.
+    """
+    epsilon = check_epsilon(epsilon, net.dtype)
     X = check_X(X, net.n_x, net.dtype)
     Y = check_Y(Y, net.sizes[-1], X.shape[1], net.dtype, net.loss)
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):

@@ -12,7 +12,9 @@ fan-in is n[l-1] and the fan-out n[l].
 
 import numpy as np
 
+from .errors import ConfigError
 from .registry import Named, Registry
+from .validation import check_number
 
 
 class Initializer(Named):
@@ -43,7 +45,7 @@ class Constant(Initializer):
     name = "constant"
 
     def __init__(self, value=0.0):
-        self.value = float(value)
+        self.value = check_number(value, "the constant initializer's value")
 
     def _params(self):
         return {"value": self.value}
@@ -71,7 +73,7 @@ class Normal(Initializer):
     aliases = ("gaussian",)
 
     def __init__(self, std=0.1):
-        self.std = float(std)
+        self.std = check_number(std, "the normal initializer's std σ", 0.0)
 
     def _params(self):
         return {"std": self.std}
@@ -87,7 +89,12 @@ class Uniform(Initializer):
     name = "uniform"
 
     def __init__(self, low=-0.5, high=0.5):
-        self.low, self.high = float(low), float(high)
+        self.low = check_number(low, "the uniform initializer's low")
+        self.high = check_number(high, "the uniform initializer's high")
+        if not self.low < self.high or not np.isfinite(self.high - self.low):
+            raise ConfigError(
+                f"the uniform initializer needs low < high with a finite width high − low, "
+                f"got low = {self.low:g}, high = {self.high:g}")
 
     def _params(self):
         return {"low": self.low, "high": self.high}
@@ -153,6 +160,6 @@ def get(spec):
 
 def default_for(activation_name):
     """The usual choice for a layer: He for the ReLU family, Xavier/Glorot otherwise."""
-    if activation_name in ("relu", "leaky_relu", "elu", "selu", "swish"):
+    if activation_name in ("relu", "leaky_relu", "elu", "selu", "swish", "mish"):
         return HeNormal()
     return XavierUniform()

@@ -37,9 +37,15 @@ from .validation import (
     check_finite,
     check_non_negative,
     check_positive_int,
+    check_seed,
     check_X,
     check_Y,
 )
+
+#: The largest network glassnet builds, in parameters (W and b together). A fixed, documented
+#: cap rather than a guess at the free memory: the values and their gradients take
+#: 2 × 8 bytes each in float64, so 10⁸ parameters are 1.6 GB before any forward pass.
+MAX_PARAMETERS = 10**8
 
 # The output activation that goes with each loss when the user names only the loss,
 # and the loss that goes with each output activation when the user names neither.
@@ -105,7 +111,9 @@ class ByLayer:
 
     def __setitem__(self, l, value):
         if not self._settable:
-            raise GlassnetTypeError(f"{self._symbol}[l] is computed by the network and cannot be set")
+            hint = "; set it with net.set_bias_column(l, W̃)" if self._symbol == "W̃" else ""
+            raise GlassnetTypeError(
+                f"{self._symbol}[l] is computed by the network and cannot be set{hint}")
         target = self[l]
         value = as_float_array(value, f"{self._symbol}[{l}]", target.dtype)
         if value.shape != target.shape and not (value.ndim == 1 and value.size == target.size
@@ -205,6 +213,7 @@ class Network:
 
     # ------------------------------------------------------------------ construction
     def _build(self, n_x, layers, loss, seed, dtype, l1, l2):
+        _check_hidden_elementwise(layers)
         self.layers = layers
         self.loss = losses.get(loss)
         self.dtype = check_dtype(dtype)
@@ -212,6 +221,7 @@ class Network:
         self.l2 = check_non_negative(l2, "the L2 rate λ₂")
         self.sizes = [n_x] + [layer.units for layer in layers]
         n_weights = sum(a * b for a, b in zip(self.sizes[1:], self.sizes[:-1], strict=False))
+        _check_size(self.sizes, n_weights + sum(self.sizes[1:]), self.dtype)
         self.n_weights = n_weights
         self.parameters = np.zeros(n_weights + sum(self.sizes[1:]), dtype=self.dtype)
         self.gradients = np.zeros_like(self.parameters)
@@ -286,9 +296,17 @@ class Network:
         ``seed`` (an int, or a NumPy Generator) fixes the draw: the same seed gives the
         same parameters, bit for bit.
         """
-        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-        for layer in self.layers:
-            layer.initialize(rng)
+        rng = check_seed(seed)
+        for l, layer in enumerate(self.layers, 1):
+            with np.errstate(over="ignore", invalid="ignore"):
+                layer.initialize(rng)
+            for symbol, values, init in (("W", layer.W, layer.initializer),
+                                         ("b", layer.b, layer.bias_initializer)):
+                if not np.all(np.isfinite(values)):
+                    raise ConfigError(
+                        f"the initializer {init!r} gives {symbol}[{l}] values beyond the "
+                        f"largest {self.dtype.name} ({np.finfo(self.dtype).max:.3g}); choose a "
+                        "smaller scale")
         self._backward_done = False
         return self
 
@@ -311,9 +329,15 @@ class Network:
         return self.layers[-1].activation
 
     def bias_column(self, l):
-        """W̃[l] = [b[l] | W[l]], shape (n[l], n[l-1] + 1): the exercises' form (a copy)."""
+        """W̃[l] = [b[l] | W[l]], shape (n[l], n[l-1] + 1): the exercises' form.
+
+        A read-only copy (writing into it would change nothing, so it is refused); set
+        b[l] and W[l] through ``set_bias_column``.
+        """
         layer = self.layers[self.W._check(l) - 1]
-        return np.hstack([layer.b, layer.W])
+        W_tilde = np.hstack([layer.b, layer.W])
+        W_tilde.flags.writeable = False
+        return W_tilde
 
     def set_bias_column(self, l, W_tilde):
         """Set b[l] and W[l] from W̃[l] = [b[l] | W[l]]."""
@@ -542,6 +566,30 @@ def _check_sizes(sizes):
             f"(at least 2 numbers), got {sizes!r}"
         )
     return [check_positive_int(n, f"n[{l}]" if l else "n_x") for l, n in enumerate(sizes)]
+
+
+def _check_size(sizes, n_parameters, dtype):
+    """Refuse, before allocating, a network of more than MAX_PARAMETERS parameters."""
+    if n_parameters > MAX_PARAMETERS:
+        gigabytes = 2 * n_parameters * dtype.itemsize / 1e9
+        raise ConfigError(
+            f"sizes {sizes} make {n_parameters:,} parameters (W and b), {gigabytes:,.3g} GB "
+            f"with their gradients in {dtype.name}; glassnet builds at most "
+            f"{MAX_PARAMETERS:,} (glassnet.network.MAX_PARAMETERS): use fewer or smaller layers"
+        )
+
+
+def _check_hidden_elementwise(layers):
+    """Refuse softmax (or any activation that is not element-wise) in a hidden layer."""
+    for l, layer in enumerate(layers[:-1], 1):
+        if not layer.activation.elementwise:
+            raise ConfigError(
+                f"{layer.activation.name} cannot be g[{l}] of hidden layer {l}: it is an "
+                "output activation, which turns the n[L] scores of the last layer into class "
+                "probabilities that sum to 1; in a hidden layer it would tie every unit's a to "
+                "all the others. Use relu, tanh, sigmoid, … for hidden layers and softmax "
+                "as output="
+            )
 
 
 def _hidden_activations(spec, n_hidden):

@@ -6,7 +6,9 @@ dictionary (the form saved in model files), or an object that is already of its 
 An unknown name raises a ``ConfigError`` that lists the valid ones.
 """
 
-from .errors import ConfigError, GlassnetTypeError
+import inspect
+
+from .errors import ConfigError, GlassnetError, GlassnetTypeError
 
 
 def _normalize(name):
@@ -57,8 +59,17 @@ class Registry:
                 f"unknown {self.kind} {name!r}; valid names are: {', '.join(self.names())}"
             )
         cls = self._classes[key]
+        valid = [p for p in inspect.signature(cls).parameters if p != "self"]
+        unknown = [p for p in params if p not in valid]
+        if unknown:
+            takes = (f"its settings are: {', '.join(valid)}" if valid
+                     else "it takes no settings")
+            raise ConfigError(
+                f"{self.kind} {key!r} has no setting {', '.join(map(repr, unknown))}; {takes}")
         try:
             return cls(**params)
+        except GlassnetError:
+            raise
         except TypeError as exc:
             raise ConfigError(f"{self.kind} {key!r} does not take these settings: {exc}") from None
 

@@ -24,7 +24,24 @@ def as_float_array(value, name, dtype):
         raise GlassnetTypeError(f"{name} must hold numbers, got an array of {array.dtype}")
     if np.iscomplexobj(array):
         raise GlassnetTypeError(f"{name} must hold real numbers, got complex values")
+    if array.dtype.kind == "f" and array.dtype.itemsize > np.dtype(dtype).itemsize:
+        return _narrowed(array, name, np.dtype(dtype))
     return array.astype(dtype, copy=False)
+
+
+def _narrowed(array, name, dtype):
+    """``array`` cast to the narrower float ``dtype``, refusing values beyond its range."""
+    with np.errstate(over="ignore"):
+        cast = array.astype(dtype)
+    with np.errstate(invalid="ignore"):
+        beyond = np.isinf(cast) & np.isfinite(array)
+    if np.any(beyond):
+        where = tuple(int(i) for i in np.argwhere(beyond)[0])
+        raise DataError(
+            f"{name} holds {array[where]:g} at {list(where)}, beyond the largest {dtype.name} "
+            f"({np.finfo(dtype).max:.3g}); scale it down or use dtype='float64'"
+        )
+    return cast
 
 
 def check_finite(array, name):
@@ -112,12 +129,40 @@ def check_non_negative(value, name):
     return float(value)
 
 
+def check_number(value, name, low=-np.inf, high=np.inf, *, low_open=False, high_open=False):
+    """A finite real number in the interval from ``low`` to ``high``, as a float.
+
+    ``low_open``/``high_open`` exclude the end point. A string, a bool, a NaN or an
+    infinity is refused with an error naming ``name`` and the interval.
+    """
+    interval = ("(" if low_open else "[") + f"{low:g}, {high:g}" + (")" if high_open else "]")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise GlassnetTypeError(
+            f"{name} must be a number in {interval}, got {type(value).__name__} {value!r}")
+    value = float(value)
+    if not (np.isfinite(value) and (low < value if low_open else low <= value)
+            and (value < high if high_open else value <= high)):
+        raise ConfigError(f"{name} must be a finite number in {interval}, got {value!r}")
+    return value
+
+
+def check_seed(seed):
+    """A NumPy Generator from ``seed``: None (fresh entropy), a whole number ≥ 0, or a Generator."""
+    if seed is None or isinstance(seed, np.random.Generator):
+        return np.random.default_rng(seed)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ConfigError(
+            f"seed must be None, a whole number ≥ 0 or a numpy.random.Generator, got {seed!r}")
+    return np.random.default_rng(int(seed))
+
+
 def check_dtype(dtype):
     """float32 or float64, as a NumPy dtype."""
     try:
         dt = np.dtype(dtype)
     except TypeError:
         dt = None
-    if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
+    # `dt is None` first: NumPy compares None as equal to float64
+    if dt is None or dt not in (np.dtype(np.float32), np.dtype(np.float64)):
         raise ConfigError(f"dtype must be float32 or float64, got {dtype!r}")
     return dt

@@ -1,0 +1,201 @@
+"""Kill-tests from mutation testing: each pins a value or a branch that no other test did.
+
+They were written for mutants that survived ``mutmut run`` (see DEVELOPERS.md, "Tests and
+CI"); each states the fact it checks, worked out by hand from the notes' formulas.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+import glassnet as gn
+from glassnet import losses, regularization
+from glassnet.activations import activations
+
+
+# ------------------------------------------------------------------------ activations
+def test_an_activation_called_on_a_number_or_an_array():
+    sigmoid = activations.get("sigmoid")
+    assert sigmoid(0.0) == 0.5 and np.ndim(sigmoid(0.0)) == 0
+    assert float(sigmoid(2)) == pytest.approx(1 / (1 + math.exp(-2)), rel=1e-15)  # an int
+    np.testing.assert_array_equal(sigmoid(np.zeros((2, 3))), np.full((2, 3), 0.5))
+
+
+@pytest.mark.parametrize("out", [False, True])
+def test_relu_on_a_large_float32_Z(out):
+    """The vectorized path for Z of 4096 entries or more: (n, m) = (2, 4096), not square."""
+    Z = np.random.default_rng(0).standard_normal((2, 4096)).astype(np.float32)
+    relu = activations.get("relu")
+    A = relu.forward(Z, out=np.empty_like(Z) if out else None)
+    assert A.dtype == np.float32
+    np.testing.assert_array_equal(A, np.where(Z > 0, Z, np.float32(0)))
+
+
+def test_relu_derivative_keeps_the_dtype_and_is_0_at_0():
+    relu = activations.get("relu")
+    Z = np.array([[-1.0, 0.0, 2.0]], dtype=np.float32)
+    assert relu.derivative(Z, None).dtype == np.float32
+    # the notes: ReLU'(0) = 0, so dZ = 0 where z = 0 in backward too
+    np.testing.assert_array_equal(relu.backward(np.ones_like(Z), Z, None), [[0, 0, 1]])
+
+
+@pytest.mark.parametrize(("spec", "at_zero"), [
+    ({"name": "elu", "alpha": 2.0}, 2.0),  # ELU'(0) = α·e⁰ = α, from the z ≤ 0 side
+    ({"name": "selu"}, 1.0507009873554805 * 1.6732632423543772),  # λα
+    ({"name": "leaky_relu", "slope": 0.2}, 0.2),
+])
+def test_derivative_at_zero_is_the_z_le_0_branch(spec, at_zero):
+    g = activations.get(spec)
+    Z = np.zeros((1, 1))
+    assert g.derivative(Z, g.forward(Z))[0, 0] == pytest.approx(at_zero, rel=1e-15)
+
+
+def test_softmax_subtracts_each_columns_own_maximum():
+    """A column far below another must not underflow to 0/0: softmax is per column."""
+    Z = np.array([[0.0, -1000.0], [1.0, -999.0]])
+    A = activations.get("softmax").forward(Z)
+    e = 1 / (1 + math.e)
+    np.testing.assert_allclose(A, [[e, e], [1 - e, 1 - e]], rtol=1e-15)
+
+
+def test_softmax_derivative_points_to_backward():
+    softmax = activations.get("softmax")
+    with pytest.raises(NotImplementedError,
+                       match=r"^softmax has no element-wise derivative; use backward\(dA, Z, A\) "
+                             r"for dZ$"):
+        softmax.derivative(np.zeros((2, 1)), np.full((2, 1), 0.5))
+
+
+# ------------------------------------------------------------------------ losses
+def test_bce_dA_clips_to_the_dtypes_epsilon(dtype=np.float32):
+    """dL/da = (a − y) / (a(1 − a)) with a in [ε, 1 − ε], ε = 1.19e-7 for float32."""
+    bce = losses.get("binary_cross_entropy")
+    eps = np.finfo(dtype).eps
+    A = np.array([[0.0, 1.0, 0.5]], dtype=dtype)
+    Y = np.array([[0.0, 1.0, 1.0]], dtype=dtype)
+    out = np.empty_like(A)
+    dA = bce.dA(A, Y, out=out)
+    assert dA is out
+    a0, a1 = np.float32(eps), np.float32(1 - eps)
+    expected = [a0 / (a0 * (1 - a0)), (a1 - 1) / (a1 * (1 - a1)), -0.5 / 0.25]
+    np.testing.assert_allclose(dA[0], expected, rtol=1e-6)
+    assert np.all(np.isfinite(dA))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_cce_loss_clips_a_to_epsilon_and_one(dtype):
+    cce = losses.get("categorical_cross_entropy")
+    A = np.array([[0.0, 2.0], [1.0, 0.0]], dtype=dtype)  # a = 0 for the true class; a > 1
+    Y = np.array([[1.0, 1.0], [0.0, 0.0]], dtype=dtype)
+    L = cce.loss(A, Y)
+    assert L.shape == (1, 2)  # one loss per example, a row
+    # −log(ε) for a = 0; a = 2 is clipped to 1, so −log(1) = 0
+    np.testing.assert_allclose(L, [[-math.log(np.finfo(dtype).eps), 0.0]], rtol=1e-6)
+
+
+# ------------------------------------------------------------------------ regularization
+def test_add_gradient_without_rates_adds_nothing():
+    dW, W = np.array([1.0, -2.0]), np.array([3.0, 4.0])
+    regularization.add_gradient(dW, W, 2)
+    np.testing.assert_array_equal(dW, [1.0, -2.0])
+    assert regularization.penalty(W, 2) == 0.0
+
+
+def test_l1_subgradient_is_zero_at_a_zero_weight():
+    """(λ₁/m)·sign(w), with sign(0) = 0: a zero weight gets no L1 push."""
+    dW, W = np.zeros(3), np.array([-2.0, 0.0, 5.0])
+    regularization.add_gradient(dW, W, 4, l1=2.0)
+    np.testing.assert_array_equal(dW, [-0.5, 0.0, 0.5])
+
+
+# ------------------------------------------------------------------------ layers
+def test_dense_backward_by_hand():
+    """dW = (1/m) dZ A[l-1]ᵀ, db = (1/m) Σ dZ, dA[l-1] = Wᵀ dZ, for m = 2 worked here."""
+    net = gn.Network.from_parameters([[[1.0, 2.0]]], [[0.5]], ["linear"], loss="mse")
+    layer = net.layers[0]
+    dZ = np.array([[1.0, 3.0]])
+    A_prev = np.array([[1.0, 2.0], [-1.0, 4.0]])
+    dA_prev = np.empty((2, 2))
+    layer.backward(dZ, A_prev, dA_prev)
+    np.testing.assert_array_equal(layer.dW, [[(1 * 1 + 3 * 2) / 2, (1 * -1 + 3 * 4) / 2]])
+    np.testing.assert_array_equal(layer.db, [[(1 + 3) / 2]])
+    np.testing.assert_array_equal(dA_prev, [[1.0, 3.0], [2.0, 6.0]])
+    layer.backward(dZ, A_prev)  # the first layer has no dA[0] to fill
+    np.testing.assert_array_equal(layer.dW, [[3.5, 5.5]])
+
+
+def test_dense_defaults_are_relu_and_zero_biases():
+    layer = gn.layers.Dense(3)
+    assert layer.activation.name == "relu" and layer.bias_initializer.name == "zeros"
+    assert layer.initializer.name == "he_normal"  # the usual start for ReLU
+
+
+@pytest.mark.parametrize("name", losses.losses.names())
+def test_every_loss_gives_one_loss_per_example_as_a_row(name):
+    loss = losses.get(name)
+    A = np.array([[0.2, 0.6, 0.9], [0.8, 0.4, 0.1]])
+    Y = np.array([[0.0, 1.0, 1.0], [1.0, 0.0, 0.0]])
+    L = loss.loss(A, Y)
+    assert L.shape == (1, 3)
+    D2 = (A - Y) ** 2
+    by_hand = {  # worked per column from each loss's formula
+        "binary_cross_entropy": -(Y * np.log(A) + (1 - Y) * np.log(1 - A)).sum(0),
+        "categorical_cross_entropy": -(Y * np.log(A)).sum(0),
+        "half_squared_error": 0.5 * D2.sum(0),
+        "mean_squared_error": D2.sum(0) / 2,
+    }[name]
+    np.testing.assert_allclose(L[0], by_hand, rtol=1e-14)
+
+
+@pytest.mark.parametrize(("Y", "shown"), [([[0.0, 1.0, 1.5]], "1.5"), ([[1.0, -0.5]], "-0.5"),
+                                          ([[1.0, 0.0, 2.5]], "2.5")])
+def test_bce_names_the_first_target_outside_zero_one(Y, shown):
+    with pytest.raises(gn.DataError, match=rf"but Y holds {shown}; encode the two classes as "
+                                           r"0 and 1$"):
+        losses.get("bce").check_targets(np.array(Y))
+
+
+@pytest.mark.parametrize("Y", [[[-0.5], [0.75], [0.75]],  # sums to 1, one entry below 0
+                               [[2.0], [0.0]], [[1.5], [0.0]]])
+def test_cce_refuses_entries_outside_zero_one(Y):
+    with pytest.raises(gn.DataError, match=r"^categorical cross-entropy needs each column of Y "
+                                           r"to be one-hot or a probability vector, but Y holds "
+                                           r"values outside \[0, 1\]$"):
+        losses.get("cce").check_targets(np.array(Y))
+
+
+def test_cce_column_sums_are_judged_within_1e_6_per_class():
+    cce = losses.get("cce")
+    cce.check_targets(np.array([[0.5 + 1e-6], [0.5]]))  # n[L] = 2: within 2e-6 of 1
+    Y = np.full((2, 10), 0.5)
+    Y[0, 3] += 5e-6  # beyond 2e-6, whatever m is
+    with pytest.raises(gn.DataError, match=r"column 3 \(example 4\) sums to 1"):
+        cce.check_targets(Y)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_cce_dA_clips_a_to_epsilon_and_one(dtype):
+    cce = losses.get("cce")
+    A = np.array([[0.0, 2.0, 0.5]], dtype=dtype)
+    Y = np.ones((1, 3), dtype=dtype)
+    out = np.empty_like(A)
+    dA = cce.dA(A, Y, out=out)
+    assert dA is out
+    eps = np.finfo(dtype).eps
+    np.testing.assert_allclose(dA[0], [-1 / eps, -1.0, -2.0], rtol=1e-6)
+
+
+def test_dense_refuses_a_bad_number_of_units_by_name():
+    with pytest.raises(gn.ConfigError, match=r"^the number of units of a layer must be a whole "
+                                             r"number ≥ 1, got 0$"):
+        gn.layers.Dense(0)
+
+
+def test_dense_backward_in_float32():
+    net = gn.Network.from_parameters([[[1.0, 2.0]]], [[0.5]], ["linear"], loss="mse",
+                                     dtype="float32")
+    layer = net.layers[0]
+    layer.backward(np.array([[1.0, 3.0]], np.float32), np.ones((2, 2), np.float32))
+    assert layer.db.dtype == np.float32
+    np.testing.assert_array_equal(layer.db, [[2.0]])
