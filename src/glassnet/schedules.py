@@ -5,9 +5,12 @@
 * ``exponential``:   α = α₀ · decay^epoch
 * ``step``:          α = α₀ · drop^⌊epoch / every⌋
 
-``epoch`` counts from 0 for the first epoch, so every schedule starts at α₀.
+``epoch`` counts from 0 for the first epoch, so every schedule starts at α₀; a later
+``fit`` on the same network goes on counting (see docs/training.md). Each rate only
+falls: decay and drop are in (0, 1].
 """
 
+from .errors import ConfigError
 from .registry import Named, Registry
 from .validation import check_non_negative, check_positive_int
 
@@ -51,12 +54,12 @@ class InverseTime(Schedule):
 
 @schedules.register
 class Exponential(Schedule):
-    """α = α₀ · decay^epoch."""
+    """α = α₀ · decay^epoch, with 0 < decay ≤ 1 (a rate that grows is not a decay)."""
 
     name = "exponential"
 
     def __init__(self, decay=0.99):
-        self.decay = check_non_negative(decay, "decay")
+        self.decay = _fraction(decay, "the exponential schedule's decay")
 
     def _params(self):
         return {"decay": self.decay}
@@ -67,12 +70,13 @@ class Exponential(Schedule):
 
 @schedules.register
 class Step(Schedule):
-    """α = α₀ · drop^⌊epoch / every⌋: the rate falls by ``drop`` every ``every`` epochs."""
+    """α = α₀ · drop^⌊epoch / every⌋: the rate falls by ``drop`` (0 < drop ≤ 1) every
+    ``every`` epochs."""
 
     name = "step"
 
     def __init__(self, drop=0.5, every=10):
-        self.drop = check_non_negative(drop, "drop")
+        self.drop = _fraction(drop, "the step schedule's drop")
         self.every = check_positive_int(every, "every")
 
     def _params(self):
@@ -80,6 +84,14 @@ class Step(Schedule):
 
     def rate(self, base_rate, epoch):
         return base_rate * self.drop ** (epoch // self.every)
+
+
+def _fraction(value, name):
+    """A factor in (0, 1]: larger would make the rate grow (and overflow), 0 would stop."""
+    value = check_non_negative(value, name)
+    if not 0 < value <= 1:
+        raise ConfigError(f"{name} must be in (0, 1], got {value!r}")
+    return value
 
 
 def get(spec):

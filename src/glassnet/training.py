@@ -284,9 +284,9 @@ def fit(net, X, Y, *, epochs=100, learning_rate=None, optimizer="sgd", batch_siz
         **settings):
     """``Network.fit``: see its docstring."""
     if validation_split is not None:
-        if validation_data is not None:
-            raise ConfigError("give validation_data or validation_split, not both")
-        (X, Y), validation_data = split_validation(X, Y, validation_split)
+        split = split_validation(X, Y, validation_split)
+        if validation_data is None:  # as in Keras, validation_data overrides the split
+            (X, Y), validation_data = split
     state = None if fresh_start else getattr(net, "fit_state", None)
     if state is None:
         generator(seed)  # a bad seed is refused before anything changes
