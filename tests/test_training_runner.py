@@ -100,7 +100,7 @@ def test_malformed_validation_data_is_refused(validation_data):
 
 @pytest.mark.parametrize("spec", [{"name": "exponential", "decay": 1e308},
                                   {"name": "exponential", "decay": 1.5},
-                                  {"name": "exponential", "decay": 0},
+                                  {"name": "exponential", "decay": -0.5},
                                   {"name": "step", "drop": 2.0},
                                   {"name": "exponential", "decay": float("nan")}])
 def test_a_schedule_that_would_grow_the_rate_is_refused(spec):

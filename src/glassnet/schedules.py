@@ -7,7 +7,7 @@
 
 ``epoch`` counts from 0 for the first epoch, so every schedule starts at α₀; a later
 ``fit`` on the same network goes on counting (see docs/training.md). Each rate only
-falls: decay and drop are in (0, 1].
+falls: decay and drop are in [0, 1].
 """
 
 from .errors import ConfigError
@@ -54,7 +54,7 @@ class InverseTime(Schedule):
 
 @schedules.register
 class Exponential(Schedule):
-    """α = α₀ · decay^epoch, with 0 < decay ≤ 1 (a rate that grows is not a decay)."""
+    """α = α₀ · decay^epoch, with 0 ≤ decay ≤ 1 (a rate that grows is not a decay)."""
 
     name = "exponential"
 
@@ -70,7 +70,7 @@ class Exponential(Schedule):
 
 @schedules.register
 class Step(Schedule):
-    """α = α₀ · drop^⌊epoch / every⌋: the rate falls by ``drop`` (0 < drop ≤ 1) every
+    """α = α₀ · drop^⌊epoch / every⌋: the rate falls by ``drop`` (0 ≤ drop ≤ 1) every
     ``every`` epochs."""
 
     name = "step"
@@ -87,10 +87,11 @@ class Step(Schedule):
 
 
 def _fraction(value, name):
-    """A factor in (0, 1]: larger would make the rate grow (and overflow), 0 would stop."""
+    """A factor in [0, 1]: a larger one would make the rate grow (and overflow); 0 leaves
+    α₀ for the first epoch(s) and then stops the steps."""
     value = check_non_negative(value, name)
-    if not 0 < value <= 1:
-        raise ConfigError(f"{name} must be in (0, 1], got {value!r}")
+    if value > 1:
+        raise ConfigError(f"{name} must be in [0, 1] (the rate may only fall), got {value!r}")
     return value
 
 
