@@ -19,11 +19,11 @@ def circle(m=200, seed=0):
 
 
 # ------------------------------------------------------------------ optimizers, by hand
-def run_steps(name, grads, lr, **params):
+def run_steps(name, grads, learning_rate, **params):
     opt = optimizers.get({"name": name, **params})
     theta = np.array([1.0, -2.0])
     for g in grads:
-        opt.step(theta, np.array(g), lr)
+        opt.step(theta, np.array(g), learning_rate)
     return theta
 
 

@@ -168,7 +168,7 @@ def test_nan_parameters_are_named_as_such():
     net = gn.Network([2, 3, 1], seed=0)
 
     class Poison(optimizers.SGD):
-        def _update(self, theta, g, lr):
+        def _update(self, theta, g, learning_rate):
             theta[-1] = np.nan  # b[2] becomes NaN; the cost of the epoch was finite
 
     with pytest.raises(gn.DivergenceError) as info:
@@ -183,8 +183,8 @@ def test_a_slow_climb_from_the_start_is_divergence():
     net = gn.Network([2, 3, 1], seed=0)
 
     class Uphill(optimizers.SGD):
-        def _update(self, theta, g, lr):
-            theta += lr * g  # gradient ascent, gently
+        def _update(self, theta, g, learning_rate):
+            theta += learning_rate * g  # gradient ascent, gently
 
     with pytest.raises(gn.DivergenceError) as info:
         train(net, X, Y, epochs=500, optimizer=Uphill(), learning_rate=0.01)

@@ -18,7 +18,7 @@ from .validation import check_non_negative, check_positive_int
 class Schedule(Named):
     """A rule for the learning rate of each epoch."""
 
-    def rate(self, base_rate, epoch):
+    def rate(self, learning_rate, epoch):
         raise NotImplementedError
 
 
@@ -31,8 +31,8 @@ class Constant(Schedule):
 
     name = "constant"
 
-    def rate(self, base_rate, epoch):
-        return base_rate
+    def rate(self, learning_rate, epoch):
+        return learning_rate
 
 
 @schedules.register
@@ -48,8 +48,8 @@ class InverseTime(Schedule):
     def _params(self):
         return {"decay": self.decay}
 
-    def rate(self, base_rate, epoch):
-        return base_rate / (1.0 + self.decay * epoch)
+    def rate(self, learning_rate, epoch):
+        return learning_rate / (1.0 + self.decay * epoch)
 
 
 @schedules.register
@@ -64,8 +64,8 @@ class Exponential(Schedule):
     def _params(self):
         return {"decay": self.decay}
 
-    def rate(self, base_rate, epoch):
-        return base_rate * self.decay ** epoch
+    def rate(self, learning_rate, epoch):
+        return learning_rate * self.decay ** epoch
 
 
 @schedules.register
@@ -82,8 +82,8 @@ class Step(Schedule):
     def _params(self):
         return {"drop": self.drop, "every": self.every}
 
-    def rate(self, base_rate, epoch):
-        return base_rate * self.drop ** (epoch // self.every)
+    def rate(self, learning_rate, epoch):
+        return learning_rate * self.drop ** (epoch // self.every)
 
 
 def _fraction(value, name):
