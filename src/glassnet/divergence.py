@@ -176,6 +176,8 @@ def advise(net, X, Y, batch_size, optimizer, learning_rate, engine):
         fresh = optimizers.get(optimizer.config())
     except Exception:  # an optimizer that cannot be rebuilt from its settings: none tried
         return None
+    if type(fresh) is not type(optimizer):  # a subclass of a registered one: not the same
+        return None
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
         before = cost_of(net, X, Y)
         for rate in (learning_rate / 10 ** k for k in range(1, TRIALS + 1)):
