@@ -287,3 +287,19 @@ def test_predict_names_an_overflowing_layer():
     net.W[1] = np.full((3, 2), 1e308)
     with pytest.raises(gn.NumericError, match=r"layer 1: Z\[1\]"):
         net.predict(np.full((2, 4), 1e10))
+
+
+def test_a_csv_log_that_cannot_be_written_is_named(tmp_path):
+    X, Y = circle(20)
+    net = gn.Network([2, 3, 1], seed=0)
+    before = net.parameters.copy()
+    with pytest.raises(gn.ConfigError, match="cannot write the CSV log"):
+        net.fit(X, Y, epochs=2, callbacks=[CSVLogger(tmp_path / "missing" / "log.csv")])
+    np.testing.assert_array_equal(net.parameters, before)
+
+
+def test_a_checkpoint_path_with_other_braces_is_kept_as_it_is(tmp_path):
+    X, Y = circle(20)
+    gn.Network([2, 3, 1], seed=0).fit(X, Y, epochs=1, callbacks=[
+        ModelCheckpoint(tmp_path / "net{}-{epoch}.npz", monitor="cost")])
+    assert (tmp_path / "net{}-1.npz").exists()

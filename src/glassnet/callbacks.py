@@ -163,7 +163,7 @@ class ModelCheckpoint(Callback):
             if not score < self.best:
                 return False
             self.best = score
-        save(run.net, str(self.path).format(epoch=epoch))
+        save(run.net, str(self.path).replace("{epoch}", str(epoch)))
         return False
 
 
@@ -179,16 +179,22 @@ class CSVLogger(Callback):
         self._header = not (self.append and os.path.exists(self.path)
                             and os.path.getsize(self.path))
         if self._header:
-            open(self.path, "w", encoding="utf-8").close()  # a new log, even if none follows
+            self._open("w").close()  # a new log, even if no epoch follows
 
     def on_epoch_end(self, run, epoch, logs):
         # the file is opened per line, so that nothing is left open if training fails
         row = {"epoch": epoch, **{key: value for key, value in logs.items()
                                   if key not in KERAS_NAMES}}
-        with open(self.path, "a", newline="", encoding="utf-8") as file:
+        with self._open("a") as file:
             writer = csv.DictWriter(file, fieldnames=list(row), delimiter=self.separator)
             if self._header:
                 writer.writeheader()
                 self._header = False
             writer.writerow(row)
         return False
+
+    def _open(self, mode):
+        try:
+            return open(self.path, mode, newline="", encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot write the CSV log {self.path}: {exc.strerror}") from None
