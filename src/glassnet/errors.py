@@ -27,16 +27,23 @@ class NumericError(GlassnetError, ValueError):
 
 
 class DivergenceError(NumericError):
-    """Training produced a NaN or infinite cost.
+    """Training diverged: a cost or parameters not finite, or a cost that grew far.
 
-    ``epoch`` is the epoch (counting from 1) in which the cost stopped being finite; the
-    network's parameters are left as they were at the end of the previous epoch.
+    ``epoch`` is the epoch (counting from 1) that diverged; ``reason`` says how
+    ("parameters", "cost", "grew", "rising", see ``glassnet.divergence``); the parameters
+    are those at the start of ``restored_epoch``; ``suggested_rate`` is a learning rate
+    that lowered the cost when tried on a copy of the network (None if none did);
+    ``history`` holds what training recorded before.
     """
 
-    def __init__(self, message, epoch, history=None):
+    def __init__(self, message, epoch, history=None, reason=None, restored_epoch=None,
+                 suggested_rate=None):
         super().__init__(message)
         self.epoch = epoch
         self.history = history
+        self.reason = reason
+        self.restored_epoch = restored_epoch
+        self.suggested_rate = suggested_rate
 
 
 class NotFittedError(GlassnetError, ValueError):

@@ -31,7 +31,7 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
 from sklearn.utils.validation import column_or_1d, validate_data
 
-from . import losses, optimizers, schedules
+from . import divergence, losses, optimizers, schedules
 from .errors import (
     ConfigError,
     DataError,
@@ -99,7 +99,9 @@ class _NetworkEstimator(BaseEstimator):
             seed=rng, l1=settings["l1"], l2=settings["alpha"], schedule=settings["schedule"],
             validation_data=validation, early_stopping=not incremental,
             patience=settings["n_iter_no_change"], tol=settings["tol"], restore_best=early,
-            progress=False, callback=callback)
+            progress=False, callback=callback,
+            # scikit-learn's MLPs train on where a cost grows; the estimators warn instead
+            watch=divergence.FiniteWatch)
         if early:
             state["validation_loss_curve_"] += list(history["val_cost"])
             state["validation_scores_"] += callback.scores

@@ -469,11 +469,62 @@ class Network:
                         "and Y or use smaller weights"
                     )
 
-    def fit(self, X, Y, **settings):
-        """Train with gradient descent; see ``glassnet.training.train`` for the settings."""
-        from .training import train
+    # ------------------------------------------------------------------ Keras-style use
+    def fit(self, X, Y, *, epochs=100, learning_rate=None, optimizer="sgd", batch_size=None,
+            shuffle=True, seed=None, schedule="constant", validation_data=None,
+            validation_split=None, metrics=(), callbacks=(), progress=None,
+            fresh_start=False, **settings):
+        """Train with gradient descent on X (n_x, m), Y (n[L], m); returns a History.
 
-        return train(self, X, Y, **settings)
+        The settings are ``glassnet.training.train``'s (see docs/training.md), plus
+        ``validation_split``: the last fraction of the m examples, taken before any
+        shuffling, is held out as validation data (as in Keras).
+
+        A second ``fit`` continues the first: the same optimizer goes on with its running
+        averages, the schedule with the epochs already run, the shuffling with the same
+        generator (unless a different ``seed`` is given), so that two ``fit(epochs=2)``
+        equal one ``fit(epochs=4)`` bit for bit. ``fresh_start=True`` starts anew.
+        """
+        from .training import fit
+
+        return fit(self, X, Y, epochs=epochs, learning_rate=learning_rate,
+                   optimizer=optimizer, batch_size=batch_size, shuffle=shuffle, seed=seed,
+                   schedule=schedule, validation_data=validation_data,
+                   validation_split=validation_split, metrics=metrics, callbacks=callbacks,
+                   progress=progress, fresh_start=fresh_start, **settings)
+
+    def predict(self, X):
+        """A[L] for X (n_x, m), as a new array, leaving the caches alone: ``net.A[l]``,
+        ``net.Z[l]`` and the gradients of the last forward/backward pass stay as they were."""
+        X = check_X(X, self.n_x, self.dtype)
+        A = X
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            for l, layer in enumerate(self.layers, 1):
+                Z = np.empty((layer.units, X.shape[1]), self.dtype)
+                A_prev, A = A, np.empty_like(Z)
+                layer.forward(A_prev, Z, A)
+                if not np.all(np.isfinite(Z)):
+                    raise NumericError(
+                        f"forward propagation overflowed at layer {l}: Z[{l}] holds values "
+                        f"that are not finite (largest |A[{l - 1}]| is {_largest(A_prev):.3g}"
+                        f", largest |W[{l}]| is {_largest(layer.W):.3g}); scale X or use "
+                        "smaller weights")
+        return A
+
+    def evaluate(self, X, Y, metrics=()):
+        """{"cost": J, "loss": J (Keras' name), and each metric ("accuracy", "r2")} on
+        (X, Y), regularization included in J; like ``predict``, it leaves the caches alone."""
+        from . import metrics as metrics_module
+        from .training import check_metrics, metric_value
+
+        names = check_metrics(metrics)
+        A = self.predict(X)
+        Y = check_Y(Y, self.sizes[-1], A.shape[1], self.dtype, self.loss)
+        with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+            J = _finite_cost(self._cost(A, Y))
+        threshold = metrics_module.threshold_for(self.output_activation)
+        return {"cost": J, "loss": J,
+                **{name: metric_value(name, A, Y, threshold) for name in names}}
 
     # ------------------------------------------------------------------ description
     def config(self):

@@ -60,7 +60,7 @@ class Optimizer(Named):
             buf = store[key] = np.zeros_like(like)
         return buf
 
-    def _update(self, theta, g, lr):
+    def _update(self, theta, g, learning_rate):
         raise NotImplementedError
 
 
@@ -74,9 +74,9 @@ class SGD(Optimizer):
     name = "sgd"
     aliases = ("gd", "gradient_descent")
 
-    def _update(self, theta, g, lr):
+    def _update(self, theta, g, learning_rate):
         # α·g goes into a kept buffer: no new array of every parameter's size per step
-        theta -= np.multiply(g, lr, out=self._buffer("step", g, scratch=True))
+        theta -= np.multiply(g, learning_rate, out=self._buffer("step", g, scratch=True))
 
 
 @optimizers.register
@@ -93,11 +93,11 @@ class Momentum(Optimizer):
     def _params(self):
         return {"beta": self.beta}
 
-    def _update(self, theta, g, lr):
+    def _update(self, theta, g, learning_rate):
         V = self._buffer("V", theta)
         V *= self.beta
         V += (1.0 - self.beta) * g
-        theta -= lr * V
+        theta -= learning_rate * V
 
 
 @optimizers.register
@@ -115,9 +115,9 @@ class ClassicMomentum(Optimizer):
     def _params(self):
         return {"momentum": self.momentum, "nesterov": self.nesterov}
 
-    def _update(self, theta, g, lr):
+    def _update(self, theta, g, learning_rate):
         v = self._buffer("v", theta)
-        step = np.multiply(g, lr, out=self._buffer("step", g, scratch=True))  # α·g
+        step = np.multiply(g, learning_rate, out=self._buffer("step", g, scratch=True))  # α·g
         v *= self.momentum
         v -= step
         if self.nesterov:
@@ -141,11 +141,11 @@ class RMSProp(Optimizer):
     def _params(self):
         return {"rho": self.rho, "epsilon": self.epsilon}
 
-    def _update(self, theta, g, lr):
+    def _update(self, theta, g, learning_rate):
         S = self._buffer("S", theta)
         S *= self.rho
         S += (1.0 - self.rho) * g * g
-        theta -= lr * g / (np.sqrt(S) + self.epsilon)
+        theta -= learning_rate * g / (np.sqrt(S) + self.epsilon)
 
 
 @optimizers.register
@@ -164,7 +164,7 @@ class Adam(Optimizer):
     def _params(self):
         return {"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
 
-    def _update(self, theta, g, lr):
+    def _update(self, theta, g, learning_rate):
         M, S = self._buffer("M", theta), self._buffer("S", theta)
         M *= self.beta_1
         M += (1.0 - self.beta_1) * g
@@ -172,7 +172,7 @@ class Adam(Optimizer):
         S += (1.0 - self.beta_2) * g * g
         M_hat = M / (1.0 - self.beta_1 ** self.t)
         S_hat = S / (1.0 - self.beta_2 ** self.t)
-        theta -= lr * M_hat / (np.sqrt(S_hat) + self.epsilon)
+        theta -= learning_rate * M_hat / (np.sqrt(S_hat) + self.epsilon)
 
 
 def get(spec):

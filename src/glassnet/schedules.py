@@ -5,9 +5,12 @@
 * ``exponential``:   α = α₀ · decay^epoch
 * ``step``:          α = α₀ · drop^⌊epoch / every⌋
 
-``epoch`` counts from 0 for the first epoch, so every schedule starts at α₀.
+``epoch`` counts from 0 for the first epoch, so every schedule starts at α₀; a later
+``fit`` on the same network goes on counting (see docs/training.md). Each rate only
+falls: decay and drop are in [0, 1].
 """
 
+from .errors import ConfigError
 from .registry import Named, Registry
 from .validation import check_non_negative, check_positive_int
 
@@ -15,7 +18,7 @@ from .validation import check_non_negative, check_positive_int
 class Schedule(Named):
     """A rule for the learning rate of each epoch."""
 
-    def rate(self, base_rate, epoch):
+    def rate(self, learning_rate, epoch):
         raise NotImplementedError
 
 
@@ -28,8 +31,8 @@ class Constant(Schedule):
 
     name = "constant"
 
-    def rate(self, base_rate, epoch):
-        return base_rate
+    def rate(self, learning_rate, epoch):
+        return learning_rate
 
 
 @schedules.register
@@ -45,41 +48,51 @@ class InverseTime(Schedule):
     def _params(self):
         return {"decay": self.decay}
 
-    def rate(self, base_rate, epoch):
-        return base_rate / (1.0 + self.decay * epoch)
+    def rate(self, learning_rate, epoch):
+        return learning_rate / (1.0 + self.decay * epoch)
 
 
 @schedules.register
 class Exponential(Schedule):
-    """α = α₀ · decay^epoch."""
+    """α = α₀ · decay^epoch, with 0 ≤ decay ≤ 1 (a rate that grows is not a decay)."""
 
     name = "exponential"
 
     def __init__(self, decay=0.99):
-        self.decay = check_non_negative(decay, "decay")
+        self.decay = _fraction(decay, "the exponential schedule's decay")
 
     def _params(self):
         return {"decay": self.decay}
 
-    def rate(self, base_rate, epoch):
-        return base_rate * self.decay ** epoch
+    def rate(self, learning_rate, epoch):
+        return learning_rate * self.decay ** epoch
 
 
 @schedules.register
 class Step(Schedule):
-    """α = α₀ · drop^⌊epoch / every⌋: the rate falls by ``drop`` every ``every`` epochs."""
+    """α = α₀ · drop^⌊epoch / every⌋: the rate falls by ``drop`` (0 ≤ drop ≤ 1) every
+    ``every`` epochs."""
 
     name = "step"
 
     def __init__(self, drop=0.5, every=10):
-        self.drop = check_non_negative(drop, "drop")
+        self.drop = _fraction(drop, "the step schedule's drop")
         self.every = check_positive_int(every, "every")
 
     def _params(self):
         return {"drop": self.drop, "every": self.every}
 
-    def rate(self, base_rate, epoch):
-        return base_rate * self.drop ** (epoch // self.every)
+    def rate(self, learning_rate, epoch):
+        return learning_rate * self.drop ** (epoch // self.every)
+
+
+def _fraction(value, name):
+    """A factor in [0, 1]: a larger one would make the rate grow (and overflow); 0 leaves
+    α₀ for the first epoch(s) and then stops the steps."""
+    value = check_non_negative(value, name)
+    if value > 1:
+        raise ConfigError(f"{name} must be in [0, 1] (the rate may only fall), got {value!r}")
+    return value
 
 
 def get(spec):

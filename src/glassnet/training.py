@@ -1,19 +1,15 @@
-"""Training: gradient descent over epochs, minibatches, a history, and the safeguards.
+"""Training: epochs of gradient descent, with validation, metrics, callbacks and a history.
 
-One epoch visits every example once. With ``batch_size=None`` each epoch is one step on
-all m examples (batch gradient descent, the notes' loop); with a batch size B the examples
-are reshuffled every epoch and cut into ⌈m/B⌉ minibatches, the last one smaller when B
-does not divide m (it is used, not dropped or carried over). Each step is
+``train(net, X, Y, ...)`` runs epochs of the epoch runner (``glassnet.epochs``: the
+minibatches, the steps, the divergence guard) with the rate α the schedule gives each
+epoch; after each epoch it scores the network on the validation data, records the scores
+in a ``History`` and calls the callbacks (``glassnet.callbacks``), any of which may stop
+it. The strategies are passed in, as joelnet's ``train`` takes its batch iterator: the
+batch iterator (``batches=Batches(batch_size, shuffle, seed)``), the epoch engine
+(``engine=``), the optimizer, the schedule, the callbacks.
 
-    forward on the batch → cost J → backward → optimizer step with the epoch's rate α.
-
-The cost recorded for an epoch is the mean of its minibatch costs, each taken before its
-own step (as scikit-learn's ``loss_curve_`` and Keras do); with batch descent it is exactly
-J of the parameters the epoch started with.
-
-Safeguards: a cost that turns NaN or infinite stops training with a ``DivergenceError``
-naming the epoch and suggesting a smaller learning rate, and the parameters are put back
-as they were at the start of that epoch; so does any exception or Ctrl-C during an epoch.
+``Network.fit`` is the same training, Keras-style, and continues where the last ``fit``
+on the same network stopped (``FitState``).
 """
 
 import sys
@@ -22,8 +18,11 @@ import time
 import numpy as np
 
 from . import metrics as metrics_module
-from . import optimizers, regularization, schedules
-from .errors import ConfigError, DivergenceError
+from . import optimizers, schedules
+from .callbacks import Callback, EarlyStopping, as_callbacks
+from .epochs import Batches, EpochRunner, Minibatches, NumpyEngine, generator
+from .errors import ConfigError, DivergenceError, ShapeError
+from .history import History
 from .validation import (
     check_learning_rate,
     check_non_negative,
@@ -32,43 +31,195 @@ from .validation import (
     check_Y,
 )
 
+__all__ = ["History", "train", "FitState", "split_validation"]
 
-class History:
-    """What training recorded, epoch by epoch.
 
-    ``history["cost"]`` (also ``history.cost``) is the training cost per epoch; with
-    validation data ``history["val_cost"]``; each requested metric adds ``history[name]``
-    and ``history["val_" + name]``. ``epochs`` is how many epochs ran, ``stopped_early``
-    whether the plateau rule ended training, ``best_epoch`` the epoch (from 1) with the
-    lowest monitored cost.
-    """
+class Run:
+    """What callbacks see of a run: the network, its history, the runner's epoch start."""
 
-    def __init__(self):
-        self.records = {"cost": []}
-        self.epochs = 0
-        self.stopped_early = False
-        self.best_epoch = None
-        self.seconds = 0.0
-
-    def __getitem__(self, key):
-        return self.records[key]
-
-    def __contains__(self, key):
-        return key in self.records
-
-    def keys(self):
-        return self.records.keys()
+    def __init__(self, net, history, runner):
+        self.net, self.history, self._runner = net, history, runner
+        self.stop = False
 
     @property
-    def cost(self):
-        return self.records["cost"]
+    def start(self):
+        """The parameters at the start of the last epoch."""
+        return self._runner.start
 
-    def add(self, key, value):
-        self.records.setdefault(key, []).append(value)
 
-    def __repr__(self):
-        last = {k: round(v[-1], 6) for k, v in self.records.items() if v}
-        return f"History(epochs={self.epochs}, last={last})"
+def train(net, X, Y, *, epochs=100, learning_rate=None, optimizer="sgd", schedule="constant",
+          batches=None, engine=NumpyEngine, watch=None, validation_data=None, metrics=(),
+          callbacks=(), progress=None, first_epoch=0, **settings):
+    """Train ``net`` on X (n_x, m) and Y (n[L], m) by gradient descent; return a History.
+
+    ``optimizer`` is a name (sgd, momentum, classic_momentum, rmsprop, adam), a settings
+    dict or an Optimizer (which keeps its running averages); ``learning_rate`` is α₀ (the
+    optimizer's usual rate when None); ``schedule`` gives α of each epoch, counted from
+    ``first_epoch``. ``batches`` is the batch iterator (``glassnet.epochs.Batches``; the
+    default is batch gradient descent), ``engine`` the class that runs an epoch's steps,
+    ``watch`` the divergence rule (``glassnet.divergence``; None: the full rule).
+    ``metrics`` may hold "accuracy" and "r2"; ``validation_data`` is (X_val, Y_val);
+    ``callbacks`` a list of ``glassnet.callbacks`` objects and functions f(epoch, history).
+
+    ``settings`` are the shortcuts for strategies: ``batch_size``, ``shuffle`` and
+    ``seed`` build the Batches; ``early_stopping=True`` with ``patience`` (10), ``tol``
+    (1e-4) and ``restore_best`` (True) adds an EarlyStopping on the validation cost (the
+    training cost without validation data); ``callback`` is one more function callback;
+    ``l1``/``l2`` set the network's regularization rates (the network owns them).
+    """
+    X = check_X(X, net.n_x, net.dtype)
+    Y = check_Y(Y, net.sizes[-1], X.shape[1], net.dtype, net.loss)
+    epochs = check_positive_int(epochs, "epochs", minimum=0)
+    first_epoch = check_positive_int(first_epoch, "first_epoch", minimum=0)
+    optimizer = optimizers.get(optimizer)
+    learning_rate = check_learning_rate(
+        optimizer.default_learning_rate if learning_rate is None else learning_rate)
+    schedule = schedules.get(schedule)
+    batches, callbacks = _shortcuts(net, batches, as_callbacks(callbacks), settings,
+                                    validation_data is not None)
+    scores = _Scores(net, X, Y, validation_data, metrics)
+
+    runner = EpochRunner(net, X, Y, batches, engine, watch)
+    run = Run(net, History(), runner)
+    bar = _progress_bar(epochs, progress)
+    started = time.perf_counter()
+    for callback in callbacks:
+        callback.on_train_begin(run)
+    try:
+        for epoch in range(1, epochs + 1):
+            cost = runner.run_epoch(optimizer, schedule.rate(learning_rate,
+                                                             first_epoch + epoch - 1))
+            run.history.add(scores.after_epoch(cost))
+            logs = run.history.last()
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix({key: f"{value:.4g}" for key, value in logs.items()
+                                 if key not in ("loss", "val_loss")})
+            stops = [bool(callback.on_epoch_end(run, epoch, logs)) for callback in callbacks]
+            if any(stops) or run.stop:
+                break
+    except DivergenceError as error:
+        error.history = run.history
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+        run.history.seconds = time.perf_counter() - started
+    for callback in callbacks:
+        callback.on_train_end(run)
+    return run.history
+
+
+_SHORTCUTS = ("batch_size", "shuffle", "seed", "early_stopping", "patience", "tol",
+              "restore_best", "callback", "l1", "l2")
+
+
+def _shortcuts(net, batches, callbacks, settings, has_validation):
+    """The strategies the shortcut settings stand for (see ``train``)."""
+    unknown = sorted(set(settings) - set(_SHORTCUTS))
+    if unknown:
+        raise ConfigError(f"train() got unknown settings: {', '.join(unknown)}")
+    batch_keys = {"batch_size", "shuffle", "seed"} & set(settings)
+    if batches is not None and batch_keys:
+        raise ConfigError(f"give either batches= or {', '.join(sorted(batch_keys))}, not both")
+    if batches is None:
+        batches = Batches(settings.get("batch_size"), settings.get("shuffle", True),
+                          settings.get("seed"))
+    # the network owns λ₁ and λ₂; these shortcuts write them there, for later training too
+    for key, name in (("l1", "the L1 rate λ₁"), ("l2", "the L2 rate λ₂")):
+        if settings.get(key) is not None:
+            setattr(net, key, check_non_negative(settings[key], name))
+    if settings.get("early_stopping"):
+        callbacks = [*callbacks, EarlyStopping(
+            monitor="val_cost" if has_validation else "cost",
+            min_delta=settings.get("tol", 1e-4), patience=settings.get("patience", 10),
+            restore_best_weights=settings.get("restore_best", True))]
+    else:
+        check_positive_int(settings.get("patience", 10), "patience")
+        check_non_negative(settings.get("tol", 1e-4), "tol")
+    if settings.get("callback") is not None:
+        callbacks = [*callbacks, *as_callbacks([settings["callback"]])]
+    return batches, callbacks
+
+
+class _Scores:
+    """An epoch's scores: its cost, the metrics on the training data, the validation ones."""
+
+    def __init__(self, net, X, Y, validation_data, metrics):
+        self.net, self.X, self.Y = net, X, Y
+        self.names = check_metrics(metrics)
+        self.validation = None if validation_data is None else _validation(net,
+                                                                            validation_data)
+        self.threshold = metrics_module.threshold_for(net.output_activation)
+
+    def after_epoch(self, cost):
+        out = {"cost": cost}
+        with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+            if self.names:
+                A = self.net._forward(self.X)
+                out.update(self._metrics(A, self.Y))
+            if self.validation is not None:
+                X_val, Y_val = self.validation
+                A = self.net._forward(X_val)
+                out["val_cost"] = self.net._cost(A, Y_val)
+                out.update({f"val_{k}": v for k, v in self._metrics(A, Y_val).items()})
+        return out
+
+    def _metrics(self, A, Y):
+        return {name: metric_value(name, A, Y, self.threshold) for name in self.names}
+
+
+def metric_value(name, A, Y, threshold):
+    """The metric ``name`` of outputs A against targets Y."""
+    fn = metrics_module.METRICS[name]
+    return fn(A, Y, threshold) if name == "accuracy" else fn(A, Y)
+
+
+def check_metrics(metrics):
+    """The list of metric names ``metrics`` gives (a name or a list of names)."""
+    if metrics is None:
+        return []
+    if isinstance(metrics, str):
+        metrics = [metrics]
+    try:
+        names = list(metrics)
+    except TypeError:
+        raise ConfigError(f"metrics must be a list of names ({', '.join(metrics_module.METRICS)})"
+                          f", got {metrics!r}") from None
+    for name in names:
+        if not isinstance(name, str) or name not in metrics_module.METRICS:
+            raise ConfigError(f"unknown metric {name!r}; valid names are: "
+                              f"{', '.join(metrics_module.METRICS)}")
+    return names
+
+
+def _validation(net, validation_data):
+    """(X_val, Y_val) checked, from a pair of arrays."""
+    if isinstance(validation_data, (str, bytes)) or not hasattr(validation_data, "__len__") \
+            or len(validation_data) != 2:
+        raise ShapeError("validation_data must be a pair (X_val, Y_val) with X_val of shape "
+                         "(n_x, m_val) and Y_val of shape (n[L], m_val)")
+    X_val = check_X(validation_data[0], net.n_x, net.dtype)
+    return X_val, check_Y(validation_data[1], net.sizes[-1], X_val.shape[1], net.dtype,
+                          net.loss)
+
+
+def split_validation(X, Y, fraction):
+    """(X, Y) and (X_val, Y_val): the last ``fraction`` of the m columns held out, before
+    any shuffling, as Keras' ``validation_split`` (m_val = m − ⌊m·(1 − fraction)⌋)."""
+    if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) \
+            or not 0 < fraction < 1:
+        raise ConfigError(f"validation_split must be a fraction in (0, 1), got {fraction!r}")
+    X, Y = np.asarray(X), np.asarray(Y)
+    if X.ndim != 2 or Y.ndim not in (1, 2):
+        raise ShapeError(f"validation_split needs X of shape (n_x, m), got shape {X.shape}")
+    Y2 = Y.reshape(1, -1) if Y.ndim == 1 else Y
+    m = X.shape[1]
+    split_at = int(np.floor(m * (1.0 - fraction)))
+    if split_at < 1 or split_at == m:
+        raise ConfigError(f"validation_split = {fraction:g} of m = {m} examples leaves "
+                          f"{'no training' if split_at < 1 else 'no validation'} examples")
+    return (X[:, :split_at], Y2[:, :split_at]), (X[:, split_at:], Y2[:, split_at:])
 
 
 def _progress_bar(epochs, progress):
@@ -82,226 +233,90 @@ def _progress_bar(epochs, progress):
     return tqdm(total=epochs, unit="epoch", leave=True)
 
 
+class FitState:
+    """What a later ``net.fit`` continues: the optimizer (with its running averages), the
+    epochs run so far (the schedule's position) and the shuffling generator.
+
+    ``Network.fit`` keeps one in ``net.fit_state``; ``fit(..., fresh_start=True)`` starts
+    a new one. It lives in memory only: a saved and loaded network starts fresh.
+    """
+
+    def __init__(self, seed):
+        self.seed = seed
+        self.rng = generator(seed)
+        self.optimizer = None
+        self.epochs = 0
+
+    def optimizer_for(self, spec):
+        """The optimizer ``spec`` names: the kept one when it names the same optimizer with
+        the same settings (so Adam's moments go on), else a new one (kept from now on)."""
+        if isinstance(spec, optimizers.Optimizer):
+            self.optimizer = spec
+        else:
+            wanted = optimizers.get(spec)
+            if wanted != self.optimizer:
+                self.optimizer = wanted
+        return self.optimizer
+
+    def batches(self, batch_size, shuffle, seed):
+        """The batch iterator: the kept generator goes on unless a new ``seed`` is given."""
+        if seed is not None and not isinstance(seed, np.random.Generator) and seed != self.seed:
+            self.seed, self.rng = seed, generator(seed)
+        elif isinstance(seed, np.random.Generator):
+            self.seed, self.rng = None, seed
+        return Batches(batch_size, shuffle, self.rng)
+
+
+class _CountEpochs(Callback):
+    """A callback counting the epochs of a fit into its FitState (the schedule's position)."""
+
+    def __init__(self, state):
+        self.state = state
+
+    def on_epoch_end(self, run, epoch, logs):
+        self.state.epochs += 1
+        return False
+
+
+def fit(net, X, Y, *, epochs=100, learning_rate=None, optimizer="sgd", batch_size=None,
+        shuffle=True, seed=None, schedule="constant", validation_data=None,
+        validation_split=None, metrics=(), callbacks=(), progress=None, fresh_start=False,
+        **settings):
+    """``Network.fit``: see its docstring."""
+    if validation_split is not None:
+        split = split_validation(X, Y, validation_split)
+        if validation_data is None:  # as in Keras, validation_data overrides the split
+            (X, Y), validation_data = split
+    state = None if fresh_start else getattr(net, "fit_state", None)
+    if state is None:
+        generator(seed)  # a bad seed is refused before anything changes
+        state = net.fit_state = FitState(seed)
+    return train(net, X, Y, epochs=epochs, learning_rate=learning_rate,
+                 optimizer=state.optimizer_for(optimizer), schedule=schedule,
+                 batches=state.batches(batch_size, shuffle, seed),
+                 validation_data=validation_data, metrics=metrics,
+                 callbacks=[*as_callbacks(callbacks), _CountEpochs(state)], progress=progress,
+                 first_epoch=state.epochs, **settings)
+
+
+# ---------------------------------------------------------------------- compatibility
+# The playground's session imported these private names before the public runner
+# existed; they stay until it uses glassnet.epochs (see notes/runner-api.md).
 def _batches(m, batch_size, rng, shuffle):
     """Index arrays of one epoch's minibatches (the last may be smaller)."""
-    order = rng.permutation(m) if shuffle else np.arange(m)
-    return [order[i:i + batch_size] for i in range(0, m, batch_size)]
-
-
-#: the most bytes of X gathered by one call: a small data set gets a whole epoch of
-#: minibatches at once, a large one a minibatch at a time (X is never copied whole)
-_CHUNK_BYTES = 256 * 1024
-
-
-class _Minibatches:
-    """An epoch's minibatches, as views of buffers kept for the whole training run.
-
-    Shuffling moves indices, not the data. Each epoch, the columns of X are gathered in
-    the epoch's order into a buffer that holds a chunk of whole minibatches (as many as fit
-    in _CHUNK_BYTES, at least one), so that small minibatches cost one NumPy call per
-    chunk rather than per step; Y, which has only n[L] rows, is put in the epoch's order
-    at once. ``outputs`` receives each minibatch's A[L], so that the epoch's cost can be
-    taken in one go at its end. Batch gradient descent (one batch of all m examples) uses
-    X and Y as they are: the order of the columns does not change the gradient.
-    """
-
-    def __init__(self, X, Y, batch_size):
-        n_x, m = X.shape
-        if not (X.flags.c_contiguous or X.flags.f_contiguous):
-            X = np.ascontiguousarray(X)  # np.take would copy a strided X at every call
-        self.X, self.Y = X, Y
-        self.outputs = np.empty(Y.shape, Y.dtype)
-        if batch_size == m:
-            self.Y_epoch = Y
-            self._X_chunk, self.chunks = None, [(0, m, [(X, Y, self.outputs)])]
-            return
-        per_chunk = max(1, _CHUNK_BYTES // (batch_size * n_x * X.itemsize))
-        width = min(m, per_chunk * batch_size)
-        self._X_chunk = _like(X, (n_x, width))
-        self.Y_epoch = _like(Y, Y.shape)
-        self.chunks = []
-        for start in range(0, m, width):
-            stop = min(start + width, m)
-            views = [(self._X_chunk[:, i - start:min(i + batch_size, stop) - start],
-                      self.Y_epoch[:, i:min(i + batch_size, stop)],
-                      self.outputs[:, i:min(i + batch_size, stop)])
-                     for i in range(start, stop, batch_size)]
-            self.chunks.append((start, stop, views))
-
-    def epoch(self, batches):
-        """(X, Y, the slot for A[L]) of each of the epoch's minibatches, in order."""
-        if self._X_chunk is None:
-            yield from self.chunks[0][2]
-            return
-        order = np.concatenate(batches)  # the minibatches are consecutive slices of one order
-        _take_columns(self.Y, order, self.Y_epoch)
-        for start, stop, views in self.chunks:
-            _take_columns(self.X, order[start:stop], self._X_chunk[:, :stop - start])
-            yield from views
-
-
-def _like(source, shape):
-    """An empty buffer of ``shape`` laid out as ``source`` (examples contiguous or not)."""
-    order = "F" if source.flags.f_contiguous and not source.flags.c_contiguous else "C"
-    return np.empty(shape, source.dtype, order=order)
-
-
-def _take_columns(source, idx, out):
-    """out[:, j] = source[:, idx[j]], copying along the axis that is contiguous in memory.
-
-    When each example (column) is contiguous, as in X = rows.T for data stored one example
-    per row, whole columns are copied: several times faster than gathering from every row.
-    mode="clip" spares np.take the copy it makes to check bounds (idx is a permutation).
-    """
-    if source.flags.f_contiguous and out.flags.f_contiguous:
-        np.take(source.T, idx, axis=0, out=out.T, mode="clip")
-    else:
-        np.take(source, idx, axis=1, out=out, mode="clip")
-
-
-def _evaluate(net, X, Y, metric_names, threshold):
-    """Cost and metrics of the network on (X, Y), without touching training state."""
-    A = net._forward(X)
-    scores = {"cost": net._cost(A, Y)}
-    for name in metric_names:
-        fn = metrics_module.METRICS[name]
-        scores[name] = fn(A, Y, threshold) if name == "accuracy" else fn(A, Y)
-    return scores
-
-
-def train(net, X, Y, *, epochs=100, learning_rate=None, optimizer="sgd", batch_size=None,
-          shuffle=True, seed=None, l1=None, l2=None, schedule="constant",
-          validation_data=None, metrics=(), early_stopping=False, patience=10, tol=1e-4,
-          restore_best=True, progress=None, callback=None):
-    """Train ``net`` on X (n_x, m) and Y (n[L], m) by gradient descent; return a History.
-
-    ``optimizer`` is a name (sgd, momentum, classic_momentum, rmsprop, adam) or an
-    Optimizer; ``learning_rate`` defaults to the optimizer's usual rate. ``l1``/``l2`` set
-    the network's regularization rates for this and later training. ``schedule`` changes
-    the rate per epoch. ``metrics`` may hold "accuracy" and "r2". With ``early_stopping``
-    training stops when the monitored cost (validation cost if ``validation_data`` is
-    given, training cost otherwise) has not improved by ``tol`` for ``patience`` epochs,
-    and with ``restore_best`` the best parameters seen are restored. ``callback(epoch,
-    history)`` runs after every epoch; returning True stops training.
-    """
-    X = check_X(X, net.n_x, net.dtype)
-    Y = check_Y(Y, net.sizes[-1], X.shape[1], net.dtype, net.loss)
-    epochs = check_positive_int(epochs, "epochs", minimum=0)
-    opt = optimizers.get(optimizer)
-    base_rate = check_learning_rate(
-        opt.default_learning_rate if learning_rate is None else learning_rate)
-    sched = schedules.get(schedule)
-    m = X.shape[1]
-    batch_size = m if batch_size is None else min(check_positive_int(batch_size, "batch size"), m)
-    if l1 is not None:
-        net.l1 = check_non_negative(l1, "the L1 rate λ₁")
-    if l2 is not None:
-        net.l2 = check_non_negative(l2, "the L2 rate λ₂")
-    metric_names = _check_metrics(metrics)
-    patience = check_positive_int(patience, "patience")
-    tol = check_non_negative(tol, "tol")
-    if validation_data is not None:
-        Xv = check_X(validation_data[0], net.n_x, net.dtype)
-        Yv = check_Y(validation_data[1], net.sizes[-1], Xv.shape[1], net.dtype, net.loss)
-
-    rng = np.random.default_rng(seed)
-    threshold = metrics_module.threshold_for(net.output_activation)
-    history = History()
-    minibatches = _Minibatches(X, Y, batch_size)
-    epoch_start = np.empty_like(net.parameters)
-    best = {"cost": np.inf, "parameters": None, "wait": 0}
-    bar = _progress_bar(epochs, progress)
-    started = time.perf_counter()
-    try:
-        with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-            for epoch in range(1, epochs + 1):
-                rate = sched.rate(base_rate, epoch - 1)
-                np.copyto(epoch_start, net.parameters)
-                try:
-                    cost = _epoch(net, minibatches, m, batch_size, rng, shuffle, opt, rate)
-                except BaseException:
-                    np.copyto(net.parameters, epoch_start)
-                    raise
-                if not np.isfinite(cost) or not np.all(np.isfinite(net.parameters)):
-                    np.copyto(net.parameters, epoch_start)
-                    raise DivergenceError(_divergence_message(epoch, cost, rate),
-                                          epoch=epoch, history=history)
-                history.add("cost", cost)
-                if metric_names:
-                    train_scores = _evaluate(net, X, Y, metric_names, threshold)
-                    for name in metric_names:
-                        history.add(name, train_scores[name])
-                monitored = cost
-                if validation_data is not None:
-                    scores = _evaluate(net, Xv, Yv, metric_names, threshold)
-                    for name, value in scores.items():
-                        history.add(f"val_{name}", value)
-                    monitored = scores["cost"]
-                history.epochs = epoch
-                if bar is not None:
-                    bar.update(1)
-                    bar.set_postfix(cost=f"{cost:.4g}")
-                if _improved(best, monitored, tol, net, epoch, history):
-                    best["wait"] = 0
-                else:
-                    best["wait"] += 1
-                if callback is not None and callback(epoch, history):
-                    break
-                if early_stopping and best["wait"] >= patience:
-                    history.stopped_early = True
-                    break
-    finally:
-        if bar is not None:
-            bar.close()
-        history.seconds = time.perf_counter() - started
-    if early_stopping and restore_best and best["parameters"] is not None:
-        np.copyto(net.parameters, best["parameters"])
-    return history
-
-
-def _epoch(net, minibatches, m, batch_size, rng, shuffle, opt, rate):
-    """One pass over the data; returns the mean of the minibatch costs.
-
-    Weighted by the minibatch sizes m_b, that mean is (1/m) Σᵢ L(a(i), y(i)), each a(i)
-    computed by the parameters of its own step, plus (1/m) Σ_b m_b·(each step's
-    regularization term). So the losses are taken once, at the end of the epoch, from the
-    A[L] kept in ``outputs``: a few NumPy calls per epoch instead of per step.
-    """
-    penalty = 0.0
-    for Xb, Yb, slot in minibatches.epoch(_batches(m, batch_size, rng, shuffle)):
-        np.copyto(slot, net._forward(Xb))
-        if net.l1 or net.l2:
-            m_b = Xb.shape[1]
-            penalty += m_b * regularization.penalty(net.parameters[:net.n_weights], m_b,
-                                                    net.l1, net.l2)
-        net._backward(Yb)
-        opt.step(net.parameters, net.gradients, rate)
-    return net.loss.cost(minibatches.outputs, minibatches.Y_epoch) + penalty / m
-
-
-def _improved(best, monitored, tol, net, epoch, history):
-    if monitored < best["cost"] - tol:
-        best["cost"] = monitored
-        best["parameters"] = net.parameters.copy()
-        history.best_epoch = epoch
-        return True
-    return False
-
-
-def _check_metrics(metrics):
-    names = [metrics] if isinstance(metrics, str) else list(metrics)
-    for name in names:
-        if name not in metrics_module.METRICS:
-            raise ConfigError(
-                f"unknown metric {name!r}; valid names are: {', '.join(metrics_module.METRICS)}"
-            )
-    return names
+    batches = Batches(batch_size, shuffle, rng)
+    return batches.split(m, batches.order(m))
 
 
 def _divergence_message(epoch, cost, rate):
-    return (
-        f"training diverged at epoch {epoch}: the cost became {cost} (not a finite number). "
-        f"The parameters were put back as they were at the start of epoch {epoch}. "
-        f"Try a smaller learning rate (this epoch used α = {rate:g}), e.g. α = {rate / 10:g}, "
-        "or scale the inputs."
-    )
+    return (f"training diverged at epoch {epoch}: the cost became {cost} (not a finite "
+            f"number). The parameters were put back as they were at the start of epoch "
+            f"{epoch}. Try a smaller learning rate (this epoch used α = {rate:g}), e.g. "
+            f"α = {rate / 10:g}, or scale the inputs.")
+
+
+class _Minibatches(Minibatches):
+    """The old interface: ``epoch`` took the list of the epoch's minibatch index arrays."""
+
+    def epoch(self, batches):
+        return super().epoch(np.concatenate(batches))

@@ -1,0 +1,72 @@
+"""The history of a training run: one list per recorded quantity, one entry per epoch.
+
+The notes' names are the keys: ``"cost"`` (the training cost J of each epoch),
+``"val_cost"`` (J on the validation data after each epoch), one key per metric
+(``"accuracy"``, ``"r2"``) and its ``"val_"`` twin. ``history.history`` is the same as a
+plain dict of lists with Keras' names beside them: ``"loss"`` is ``"cost"`` and
+``"val_loss"`` is ``"val_cost"`` (Keras calls J the loss; the notes keep "loss" for one
+example's L(a, y)).
+"""
+
+#: the notes' name → Keras' name, for the keys that differ
+KERAS_NAMES = {"cost": "loss", "val_cost": "val_loss"}
+
+
+class History:
+    """What training recorded, epoch by epoch.
+
+    ``history["cost"]`` (also ``history.cost``) is the training cost per epoch; see the
+    module docstring for the other keys and ``history.history`` for Keras' names.
+    ``epochs`` is how many epochs ran, ``stopped_early`` whether early stopping ended the
+    run, ``best_epoch`` the epoch at whose end the parameters early stopping restored
+    stood (0: the parameters training started from), ``seconds`` how long it took.
+    """
+
+    def __init__(self):
+        self.records = {"cost": []}
+        self.epochs = 0
+        self.stopped_early = False
+        self.best_epoch = None
+        self.seconds = 0.0
+
+    def __getitem__(self, key):
+        return self.records[key]
+
+    def __contains__(self, key):
+        return key in self.records
+
+    def keys(self):
+        return self.records.keys()
+
+    @property
+    def cost(self):
+        return self.records["cost"]
+
+    @property
+    def history(self):
+        """A dict of lists: the notes' keys and, beside them, Keras' ("loss", "val_loss")."""
+        out = {}
+        for key, values in self.records.items():
+            out[key] = list(values)
+            if key in KERAS_NAMES:
+                out[KERAS_NAMES[key]] = list(values)
+        return out
+
+    @property
+    def epoch(self):
+        """The epochs recorded, counting from 0 (Keras' ``History.epoch``)."""
+        return list(range(self.epochs))
+
+    def add(self, scores):
+        """Append one epoch's scores ({name: value}) and count the epoch."""
+        for key, value in scores.items():
+            self.records.setdefault(key, []).append(value)
+        self.epochs += 1
+
+    def last(self):
+        """The last epoch's scores under both names (the ``logs`` callbacks receive)."""
+        return {key: values[-1] for key, values in self.history.items() if values}
+
+    def __repr__(self):
+        last = {k: round(v[-1], 6) for k, v in self.records.items() if v}
+        return f"History(epochs={self.epochs}, last={last})"
