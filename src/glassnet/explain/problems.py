@@ -16,6 +16,7 @@ A problem gives the network's numbers, the data and what to do with them::
     learning_rate: 0.5                            # α, needed with Y
     steps: 1                                      # optional, default 1
     products: input-first                         # optional: write Z's terms as (a·w)
+    precision: {decimals: 3}                      # optional: what `check` asks for
 
 A flat list is one example for X (a column, as the notes write x = [1, 4, 0.5]) unless
 the network has one input, and the row of targets for Y unless it has several outputs.
@@ -40,9 +41,10 @@ from .. import losses as losses_module
 from ..errors import ConfigError, DataError, FileFormatError, GlassnetError, ShapeError
 from ..network import Network
 from ..validation import check_learning_rate, check_positive_int
+from .precision import DEFAULT, precision_from_field
 
 _TOP_FIELDS = ("title", "source", "description", "notation", "products", "X", "Y", "layers",
-               "loss", "learning_rate", "steps", "n_x", "m")
+               "loss", "learning_rate", "steps", "n_x", "m", "precision")
 _BIAS_COLUMN_KEYS = ("W̃", "W_tilde", "Wt")
 _LAYER_FIELDS = ("W", "b", "activation", "units", *_BIAS_COLUMN_KEYS)
 
@@ -52,7 +54,7 @@ class Problem:
 
     def __init__(self, network, X=None, Y=None, learning_rate=None, steps=1, notation="W,b",
                  title=None, source=None, description=None, m=None, given_parameters=True,
-                 path=None, products="weight-first"):
+                 path=None, products="weight-first", precision=DEFAULT):
         self.network = network
         self.X, self.Y = X, Y
         self.learning_rate = learning_rate
@@ -63,6 +65,7 @@ class Problem:
         self.given_parameters = given_parameters
         self.path = path
         self.products = products
+        self.precision = precision
 
     def trace(self):
         """The worked solution's numbers: a ``Trace`` of this problem."""
@@ -143,6 +146,7 @@ def problem_from_dict(data, path=None):
     notation = data.get("notation")
     if notation is not None and notation not in ("W,b", "bias-column"):
         raise ConfigError(f"notation: expected 'W,b' or 'bias-column', got {notation!r}")
+    texts["precision"] = precision_from_field(data.get("precision"))
     texts["products"] = data.get("products", "weight-first")
     if texts["products"] not in ("weight-first", "input-first"):
         raise ConfigError("products: expected 'weight-first' (w·a) or 'input-first' (a·w), "
