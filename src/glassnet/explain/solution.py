@@ -27,6 +27,7 @@ from .notation import (
     join,
     matrix,
     number,
+    power,
     shaped,
     symbol,
 )
@@ -370,7 +371,7 @@ def _entry_dZ(ctx, vals, l, r, c, key):
     if g.name == "sigmoid":
         factor = Math(f"{am.text}(1 − {am.text})", f"{am.latex}(1 - {am.latex})")
     elif g.name == "tanh":
-        factor = Math(f"(1 − {am.text}²)", f"(1 - {am.latex}^2)")
+        factor = Math("(1 − ", "(1 - ") + power(am) + ")"
     else:
         z, A_l = vals[f"Z[{l}]"][r:r + 1, c:c + 1], vals[f"A[{l}]"][r:r + 1, c:c + 1]
         factor = ctx.num(float(g.derivative(z, A_l)[0, 0]), parenthesize_negative=True)
