@@ -53,13 +53,14 @@ def test_check_exit_codes(capsys, tmp_path):
     assert code == 0 and json.loads(out)["ok"] is True
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["explain", "no_such_problem"], "cannot read no_such_problem: no such file"),
-    (["check", "seed003_math_problem", "nothing.yaml"], "cannot read nothing.yaml"),
+@pytest.mark.parametrize("argv, code, message", [
+    (["explain", "no_such_problem"], 1, "cannot read no_such_problem: no such file"),
+    (["check", "seed003_math_problem", "nothing.yaml"], 2, "cannot read nothing.yaml"),
+    (["check", "nothing.yaml", "seed003_notes_answers"], 2, "cannot read nothing.yaml"),
 ])
-def test_expected_errors_are_one_line_without_traceback(capsys, argv, message):
-    code, out, err = run(capsys, *argv)
-    assert code == 1 and out == ""
+def test_expected_errors_are_one_line_without_traceback(capsys, argv, code, message):
+    got, out, err = run(capsys, *argv)
+    assert got == code and out == ""
     assert err.startswith("glassnet: error: ") and message in err and len(err.splitlines()) == 1
 
 

@@ -15,7 +15,7 @@
 """
 
 from .check import CheckResult, check, load_answers
-from .examples import example_path, examples
+from .examples import example_path, examples, find
 from .problems import Problem, load_problem, problem_from_dict
 from .trace import Step, Trace, trace
 
@@ -27,6 +27,7 @@ __all__ = [
     "check",
     "example_path",
     "examples",
+    "find",
     "load_answers",
     "load_problem",
     "problem_from_dict",

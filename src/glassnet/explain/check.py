@@ -208,12 +208,19 @@ def check(problem, answers):
         problem = load_problem(problem)
     if not problem.given_parameters:
         raise ConfigError("this problem gives shapes only; there are no numbers to check")
+    source = None
     if isinstance(answers, (str, Path)):
+        source = Path(answers).name
         answers = load_answers(answers)
     elif isinstance(answers, dict):
         answers = answers_from_dict(answers)
     exact = problem.trace()
-    entries = _entries(answers, exact, problem.precision)
+    try:
+        entries = _entries(answers, exact, problem.precision)
+    except GlassnetError as exc:
+        if source is None:
+            raise
+        raise type(exc)(f"{source}: {exc}") from None
     net, X, Y, alpha, steps = problem.network, exact.X, exact.Y, exact.learning_rate, len(
         exact.steps)
 

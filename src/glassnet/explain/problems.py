@@ -30,7 +30,9 @@ Every field is checked; an incomplete or inconsistent file gets an error that na
 field and says what was expected ("layer 2: W[2] has 3 columns but layer 1 has 2 units").
 """
 
+import itertools
 import json
+import math
 import numbers
 from pathlib import Path
 
@@ -42,6 +44,13 @@ from ..errors import ConfigError, DataError, FileFormatError, GlassnetError, Sha
 from ..network import Network
 from ..validation import check_learning_rate, check_positive_int
 from .precision import DEFAULT, precision_from_field
+
+#: the limits of a problem or answers file (a hand exercise is far inside each)
+MAX_FILE_BYTES = 1 << 20
+MAX_DEPTH = 20
+MAX_VALUES = 200_000
+MAX_STEPS = 1000
+MAX_PARAMETERS = 1_000_000  # of a problem of shapes only (its parameters are not given)
 
 _TOP_FIELDS = ("title", "source", "description", "notation", "products", "X", "Y", "layers",
                "loss", "learning_rate", "steps", "n_x", "m", "precision")
@@ -88,15 +97,47 @@ def read_file(path, keep_number_text=False):
     """The mapping in a YAML or JSON file (JSON by a .json suffix, YAML otherwise).
 
     With ``keep_number_text`` every number stays the text it was written as ("0.710"), for
-    judging an answer at its written precision.
+    judging an answer at its written precision. Only a regular file of at most
+    ``MAX_FILE_BYTES`` is read, nested at most ``MAX_DEPTH`` deep and holding at most
+    ``MAX_VALUES`` values (aliases counted each time they are used): a hostile file is
+    refused in bounded time and memory with a ``FileFormatError`` naming it.
     """
     path = Path(path)
+    text = _read_text(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = _parse(path, text, keep_number_text)
+    except RecursionError:
+        raise FileFormatError(f"{path}: nested too deeply (at most {MAX_DEPTH} levels)"
+                              ) from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        if isinstance(exc, GlassnetError):
+            raise
+        raise FileFormatError(f"{path}: a value cannot be read: {exc}") from None
+    _check_size(data, path)
+    return data
+
+
+def _read_text(path):
+    try:
+        if not path.is_file():
+            raise FileFormatError(f"cannot read {path}: "
+                                  + ("not a regular file" if path.exists() else "no such file"))
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise FileFormatError(f"{path} has {size} bytes; a problem or answers file has at "
+                                  f"most {MAX_FILE_BYTES}")
+        with path.open("rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)  # the file may grow after stat
+        if len(raw) > MAX_FILE_BYTES:
+            raise FileFormatError(f"{path} has more than {MAX_FILE_BYTES} bytes")
+        return raw.decode("utf-8")
     except OSError as exc:
         raise FileFormatError(f"cannot read {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise FileFormatError(f"{path} is not a text file (UTF-8)") from None
+
+
+def _parse(path, text, keep_number_text):
     if path.suffix.lower() == ".json":
         try:
             if keep_number_text:
@@ -118,6 +159,24 @@ def read_file(path, keep_number_text=False):
         where = f"line {mark.line + 1}: " if mark is not None else ""
         raise FileFormatError(f"{path}: {where}not valid YAML ({getattr(exc, 'problem', exc)})"
                               ) from None
+
+
+def _check_size(data, path):
+    """Refuse nesting deeper than MAX_DEPTH or more than MAX_VALUES values (a walk that
+    stops as soon as either is passed, so that a file of aliases of aliases stays cheap)."""
+    count, stack = 0, [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            raise FileFormatError(f"{path}: more than {MAX_VALUES} values; a problem worked "
+                                  "by hand has far fewer")
+        if depth > MAX_DEPTH:
+            raise FileFormatError(f"{path}: nested too deeply (at most {MAX_DEPTH} levels)")
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
 
 
 def load_problem(path):
@@ -189,10 +248,24 @@ def _layer_fields(layer, l):
     if "activation" not in layer:
         raise ConfigError(f"layer {l}: activation is missing; expected a name such as "
                           f"{', '.join(activations_module.activations.names()[:4])}")
+    return _activation(layer["activation"], l)
+
+
+def _activation(spec, l):
+    """The activation a layer names, with its parameters: ``sigmoid``, or a mapping such as
+    ``{name: leaky_relu, slope: 0.2}`` or ``{name: elu, alpha: 3}`` (each one a number)."""
+    field = f"layer {l}: activation"
+    if isinstance(spec, dict):
+        spec = {k: v if k == "name" else _number(v, f"{field}: {k}") for k, v in spec.items()}
+    elif not isinstance(spec, str):
+        raise ConfigError(f"{field}: expected a name such as sigmoid, or a mapping such as "
+                          f"{{name: leaky_relu, slope: 0.2}}, got {spec!r}")
     try:
-        return activations_module.get(layer["activation"]).name
+        return activations_module.get(spec)
     except GlassnetError as exc:
-        raise ConfigError(f"layer {l}: activation: {exc}") from None
+        raise ConfigError(f"{field}: {exc}") from None
+    except (TypeError, ValueError) as exc:  # a parameter the activation itself refuses
+        raise ConfigError(f"{field}: {exc}") from None
 
 
 def _network(layers, loss):
@@ -262,6 +335,12 @@ def _architecture_problem(data, layers, notation, texts, path):
                               "units (and no weights)")
         sizes.append(check_positive_int(_integer(layer["units"], f"layer {l}: units"),
                                         f"layer {l}: units"))
+    count = sum(n * (n_prev + 1) for n_prev, n in itertools.pairwise(sizes))
+    if count > MAX_PARAMETERS:
+        widest = max(range(len(sizes)), key=sizes.__getitem__)
+        culprit = "n_x" if widest == 0 else f"layer {widest}: units"
+        raise ConfigError(f"{culprit}: a network of {count:,} parameters ({' → '.join(map(str, sizes))}); "
+                          f"a problem of shapes only has at most {MAX_PARAMETERS:,}")
     m = data.get("m")
     m = None if m is None else check_positive_int(_integer(m, "m"), "m")
     loss = data.get("loss")
@@ -297,6 +376,8 @@ def _data(data, network):
 def _settings(data, Y):
     steps = data.get("steps", 1)
     steps = check_positive_int(_integer(steps, "steps"), "steps")
+    if steps > MAX_STEPS:
+        raise ConfigError(f"steps: {steps} steps; a problem file works at most {MAX_STEPS}")
     if Y is None:
         if "learning_rate" in data or steps != 1:
             raise ConfigError("Y: missing; a gradient step (learning_rate, steps) needs the "
@@ -311,16 +392,25 @@ def _settings(data, Y):
 
 # ------------------------------------------------------------------------------ numbers
 def _number(value, field):
-    if isinstance(value, bool):
-        raise ConfigError(f"{field}: expected a number, got {value!r}")
-    if isinstance(value, numbers.Real):
-        return float(value)
-    if isinstance(value, str):
+    """A finite float, or an error naming ``field`` (never an OverflowError)."""
+    number = None
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
         try:
-            return float(value)  # YAML reads 1e-3 (no dot) as text
+            number = float(value)
+        except OverflowError:  # an integer of hundreds of digits
+            raise ConfigError(f"{field}: a number of {len(str(value))} digits is too large"
+                              ) from None
+    elif isinstance(value, str) and len(value) <= 40:
+        try:
+            number = float(value)  # YAML reads 1e-3 (no dot) as text
         except ValueError:
             pass
-    raise ConfigError(f"{field}: expected a number, got {value!r}")
+    if number is None:
+        shown = value if len(repr(value)) <= 60 else f"{repr(value)[:40]}…"
+        raise ConfigError(f"{field}: expected a number, got {shown!r}")
+    if not math.isfinite(number):
+        raise DataError(f"{field} is {number}; expected a finite number")
+    return number
 
 
 def _integer(value, field):
@@ -352,8 +442,5 @@ def _matrix(value, field, row_if_flat):
             if isinstance(v, list):
                 raise ShapeError(f"{field}: expected a matrix (a list of rows of numbers), "
                                  "got a deeper nesting")
-            out[i, j] = _number(v, f"{field}[{i + 1},{j + 1}]")
-    if not np.all(np.isfinite(out)):
-        i, j = np.argwhere(~np.isfinite(out))[0]
-        raise DataError(f"{field}[{i + 1},{j + 1}] is {out[i, j]}; expected a finite number")
+            out[i, j] = _number(v, f"{field}[{i + 1},{j + 1}]")  # finite, or refused
     return out
