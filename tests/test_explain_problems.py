@@ -125,3 +125,55 @@ def test_unreadable_files(tmp_path):
         explain.load_problem(write(tmp_path, "layers:\n  - {units: 2, activation: relu}\n"))
     with pytest.raises(ConfigError, match="no example named"):
         explain.example_path("seed999")
+
+
+PARAMETRIC = """
+X: [[-1, 2]]
+Y: [[0, 1]]
+layers:
+  - {W: [[1.0], [0.5]], b: [0, -2], activation: {name: leaky_relu, slope: 0.2}}
+  - {W: [[1.0, -1.0]], b: [-1.5], activation: {name: elu, alpha: 3}}
+loss: half_squared_error
+learning_rate: 0.5
+"""
+
+
+def test_activation_parameters_are_carried_through_trace_solution_and_check(tmp_path):
+    path = tmp_path / "parametric.yaml"
+    path.write_text(PARAMETRIC)
+    problem = explain.load_problem(path)
+    g1, g2 = (layer.activation for layer in problem.network.layers)
+    assert (g1.name, g1.slope, g2.name, g2.alpha) == ("leaky_relu", 0.2, "elu", 3.0)
+    t = problem.trace()
+    # Z[1] = [[−1, 2], [−2.5, −1]]: slope 0.2 on the negative entries, not 0.01
+    np.testing.assert_allclose(t["A[1]"], [[-0.2, 2.0], [-0.5, -0.2]], rtol=0, atol=1e-15)
+    z2 = t["Z[2]"]
+    np.testing.assert_allclose(t["A[2]"], np.where(z2 > 0, z2, 3 * np.expm1(z2)), rtol=1e-15)
+    assert z2[0, 0] < 0  # the α branch is used
+    dZ1 = t["dA[1]"] * np.where(t["Z[1]"] > 0, 1.0, 0.2)
+    np.testing.assert_allclose(t["dZ[1]"], dZ1, rtol=1e-15)
+    text = t.to_text(detail="full")
+    assert "layer 1: 2 units, leaky_relu (slope = 0.2)" in text
+    assert "where LeakyReLU(z) = z if z > 0 else 0.2·z" in text
+    assert "LeakyReLU'(z) = 1 if z > 0 else 0.2." in text
+    assert "where ELU(z) = z if z > 0 else 3(e^z − 1)" in text
+    assert "ELU'(z) = 1 if z > 0 else 3·e^z" in text
+    assert "A[1][1,1] = max(0.2·(−1), −1) = −0.2" in text
+    z = f"{z2[0, 0]:.1f}".replace("-", "−")
+    assert f"A[2][1,1] = elu({z}) = 3(e^{z} − 1) = " in text
+    assert r"3(e^{z} - 1)" in t.to_latex(detail="full")
+    data = t.to_dict()["network"]
+    assert data["activation_parameters"] == [{"slope": 0.2}, {"alpha": 3.0}]
+    # the checker works the same slope: 0.2·(−1) is right, 0.01·(−1) is not
+    assert explain.check(problem, {"A[1][1,1]": "-0.200"}).ok
+    assert not explain.check(problem, {"A[1][1,1]": "-0.010"}).ok
+    a2 = f"{t['A[2]'][0, 0]:.3f}"
+    assert explain.check(problem, {"A[2][1,1]": a2}).ok
+
+
+def test_activation_parameters_in_a_problem_of_shapes_only():
+    problem = explain.problem_from_dict({"n_x": 2, "layers": [
+        {"units": 3, "activation": {"name": "leaky_relu", "slope": 0.3}},
+        {"units": 1, "activation": "sigmoid"}]})
+    assert problem.network.layers[0].activation.slope == 0.3
+    assert "leaky_relu (slope = 0.3)" in problem.trace().to_text()

@@ -17,7 +17,7 @@ import re
 import numpy as np
 
 from .notation import Math, as_math
-from .solution import Heading, Paragraph, document
+from .solution import Heading, Paragraph, activation_parameters, document
 
 
 # ---------------------------------------------------------------------------------- text
@@ -196,6 +196,8 @@ def to_dict(trace):
         "title": trace.title,
         "network": {"sizes": list(net.sizes),
                     "activations": [layer.activation.name for layer in net.layers],
+                    "activation_parameters": [activation_parameters(layer.activation)
+                                              for layer in net.layers],
                     "loss": net.loss.name if trace.Y is not None else None,
                     "l1": net.l1, "l2": net.l2},
         "notation": trace.notation,

@@ -14,6 +14,7 @@ most 8 terms each; "full" always writes the entries, "matrices" never). ``entry_
 and ``stage`` describe one value alone; the check uses them to show the right number.
 """
 
+import inspect
 import math
 from dataclasses import dataclass
 
@@ -197,6 +198,39 @@ def _ones_on_top(l):
     return Math(f"[1; {inner.text}]", r"\begin{bmatrix} 1 \\ " + inner.latex + r" \end{bmatrix}")
 
 
+#: the symbol each activation parameter has in the activations' formulas (text, LaTeX);
+#: the solution writes the value in its place (ELU with α = 3: 3(e^z − 1))
+_PARAMETER_SYMBOLS = {"alpha": ("α", r"\alpha")}
+
+
+def activation_formula(g, derivative=False):
+    """g's formula (or its derivative's) with the values of its parameters written in."""
+    text, latex = ((g.derivative_formula, g.derivative_latex) if derivative
+                   else (g.formula, g.latex))
+    for key, value in activation_parameters(g).items():
+        if key in _PARAMETER_SYMBOLS:
+            sym_text, sym_latex = _PARAMETER_SYMBOLS[key]
+            text = text.replace(sym_text, f"{value:g}")
+            latex = latex.replace(sym_latex + " ", f"{value:g}").replace(sym_latex, f"{value:g}")
+    return Math(text, latex)
+
+
+def activation_parameters(g):
+    """The parameters a problem file may set for g ({"slope": 0.2}; {} for sigmoid, and for
+    SELU, whose α and λ are fixed constants)."""
+    accepted = inspect.signature(type(g)).parameters
+    return {k: v for k, v in g.config().items() if k in accepted}
+
+
+def activation_label(g):
+    """"leaky_relu (slope = 0.2)", "elu (α = 3)", "sigmoid": a layer's activation as named."""
+    params = activation_parameters(g)
+    if not params:
+        return g.name
+    return g.name + " (" + ", ".join(
+        f"{_PARAMETER_SYMBOLS.get(k, (k,))[0]} = {v:g}" for k, v in params.items()) + ")"
+
+
 def _g_name(g, z, derivative=False):
     """σ(Z[1]) or σ'(Z[1]): the activation applied to a quantity."""
     names = {"sigmoid": ("σ", r"\sigma"), "tanh": ("tanh", r"\tanh"), "relu": (
@@ -292,6 +326,9 @@ def _entry_A(ctx, vals, l, r, c, key):
     if g.name == "leaky_relu":
         return [Math("max(", r"\max(") + ctx.num(g.slope) + TIMES
                 + ctx.num(z, parenthesize_negative=True) + ", " + zm + ")"]
+    if g.name == "elu" and z <= 0:  # α(e^z − 1) with its α
+        return [_g_name(g, zm), ctx.num(g.alpha) + Math(f"(e^{zm.text} − 1)",
+                                                        rf"(e^{{{zm.latex}}} - 1)")]
     if not g.elementwise:
         return None
     return [_g_name(g, zm)]
@@ -450,7 +487,7 @@ def document(trace, digits=3, detail="auto"):
 
 def _network_section(ctx, trace):
     net = ctx.net
-    arch = ", ".join(f"layer {l}: {n} unit{'s' * (n > 1)}, {ctx.g(l).name}"
+    arch = ", ".join(f"layer {l}: {n} unit{'s' * (n > 1)}, {activation_label(ctx.g(l))}"
                      for l, n in enumerate(net.sizes[1:], 1))
     blocks = [Heading(2, "The network"), Paragraph([
         f"n_x = {net.n_x} input{'s' * (net.n_x > 1)}; L = {net.L} layer{'s' * (net.L > 1)} "
@@ -508,13 +545,13 @@ def _forward_layer(ctx, vals, l):
         product = [shaped(symbol("W", l), n, n_prev), SPACED_TIMES,
                    shaped(symbol("A", l - 1), n_prev, m),
                    " + ", shaped(symbol("b", l), n, 1)]
-    blocks = [Heading(3, f"Layer {l}: {n} unit{'s' * (n > 1)}, {g.name}"),
+    blocks = [Heading(3, f"Layer {l}: {n} unit{'s' * (n > 1)}, {activation_label(g)}"),
               Equations([_eq(left, right)]),
               Paragraph(["Shapes: ", *product, ARROW, shaped(symbol("Z", l), n, m)])]
     blocks += _values(ctx, vals, f"Z[{l}]")
     left, right = formula(ctx, f"A[{l}]")
     blocks += [Equations([_eq(left, right)]),
-               Paragraph(["where ", Math(g.formula, g.latex),
+               Paragraph(["where ", activation_formula(g),
                           ", element by element." if g.elementwise else
                           ", down each column (one example)."])]
     blocks += _values(ctx, vals, f"A[{l}]")
@@ -598,7 +635,7 @@ def _backward_layer(ctx, vals, l):
         blocks.append(Paragraph([
             "Chain rule: ", _partial("L", symbol("Z", l)), EQ,
             _partial("L", symbol("A", l)), SPACED_TIMES, _partial(symbol("A", l), symbol("Z", l)),
-            ", element by element (*), with ", Math(g.derivative_formula, g.derivative_latex),
+            ", element by element (*), with ", activation_formula(g, derivative=True),
             "."]))
     blocks += _values(ctx, vals, f"dZ[{l}]")
     left, right = formula(ctx, f"dW[{l}]")
