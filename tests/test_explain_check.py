@@ -49,9 +49,18 @@ def test_the_notes_seed003_hand_solution_and_its_slips():
         # decimals asked is −0.0038, and truncation is accepted as rounding is)
         # db[1] "0.0008": exactly 0.000726 → 0.00073 asked; from their values 0.000748
         "db[1][1]": "wrong",
+        # the cost's working: (0.752 − 0)² = 0.5655 → 0.565 (truncated) from their 0.752
+        "SE(1)": "carried",
+        # (0.770 − 1)² = 0.0529 (exactly 0.0531), written 0.059
+        "SE(2)": "wrong",
+        # "= 0.123": the sum is 0.723 (their own four give 0.729), as they write later
+        "SSE": "wrong",
+        # (their SE(3) = 0.056 is the exact 0.0567 truncated, SE(4) = 0.049 is right, and
+        # MSE = 0.181 is right)
     }
     assert {e.label: e.culprits for e in result.entries if e.verdict == "carried"} == {
-        "dA[2][1,1]": ["A[2]"], "dZ[1][1,1]": ["dA[1]"], "dZ[1][2,1]": ["dA[1]"]}
+        "dA[2][1,1]": ["A[2]"], "dZ[1][1,1]": ["dA[1]"], "dZ[1][2,1]": ["dA[1]"],
+        "SE(1)": ["A[2]"]}
     # Right only through truncation or the precision asked, where the old rule (half a
     # unit of the written digit) needed the student's own rounded earlier values:
     assert {e.label: e.verdict for e in result.entries if e.label in (
@@ -59,7 +68,8 @@ def test_the_notes_seed003_hand_solution_and_its_slips():
         "dW[1][2,1]",  # −0.0023: the exact −0.002352 truncated to 4 decimals
         "b[2] after step 1",  # 0.4978 agrees with the exact 0.497731 at the 3 decimals asked
     )} == {"dZ[1][1,3]": "right", "dW[1][2,1]": "right", "b[2] after step 1": "right"}
-    assert len(result.entries) == 71 and sum(e.right for e in result.entries) == 59
+    # 71 values before the cost's working was added (SE, SSE, MSE: 6 more, 3 of them right)
+    assert len(result.entries) == 77 and sum(e.right for e in result.entries) == 62
 
 
 def test_the_seed003_report_lists_the_right_value_and_its_step():
@@ -72,7 +82,7 @@ def test_the_seed003_report_lists_the_right_value_and_its_step():
             "(−0.084)·0.622(1 − 0.622) = −0.0197") in report
     assert "✓ cost = 0.090: right" in report
     assert report.rstrip().endswith(
-        "Result: 59 of 71 values right; 12 wrong, 3 of them only because of earlier mistakes.")
+        "Result: 62 of 77 values right; 15 wrong, 4 of them only because of earlier mistakes.")
 
 
 def test_the_notes_seed004_forward_pass_and_its_slips():

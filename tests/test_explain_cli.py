@@ -44,7 +44,7 @@ def test_explain_lists_the_examples(capsys):
 
 def test_check_exit_codes(capsys, tmp_path):
     code, out, _ = run(capsys, "check", "seed003_math_problem", "seed003_notes_answers")
-    assert code == 1 and "12 wrong, 3 of them only because of earlier mistakes" in out
+    assert code == 1 and "15 wrong, 4 of them only because of earlier mistakes" in out
     code, out, _ = run(capsys, "check", "seed000_1_single_neuron", "seed000_1_notes_answers")
     assert code == 0 and out.rstrip().endswith("Result: 2 of 2 values right.")
     answers = tmp_path / "mine.yaml"

@@ -184,15 +184,18 @@ def _target(name, r, c):
         symbol, c = (b_sym, c) if c == 0 else (W_sym, c - 1)
     if symbol in ("W", "b") and not after:  # W[l] in step k is W[l] after step k − 1
         step, after = step - 1, True
-    key = "cost" if symbol == "cost" else f"{symbol}[{name.layer}]" + " after" * after
+    key = symbol if name.layer is None else f"{symbol}[{name.layer}]" + " after" * after
     return step, key, (r, c)
 
 
 def _entry_label(name, r, c, shape):
     """The name of entry (r, c) of a whole answer, as the worked solution writes it."""
     n, m = shape
-    if n * m == 1:
+    if n * m == 1 and name.symbol not in names_module.PER_EXAMPLE:
         return name.text
+    if name.symbol in names_module.PER_EXAMPLE:  # L(2), SE(2) in step 2
+        when = f" in step {name.step}" if name.step > 1 else ""
+        return f"{name.symbol}({c + 1}){when}"
     first = 0 if name.symbol in names_module.BIAS_COLUMN else 1
     index = f"[{r + 1}]" if m == 1 else f"[{r + 1},{c + first}]"
     when = f" after step {name.step}" if name.after else (

@@ -275,7 +275,7 @@ def _regularization_formula(ctx, l):
 
 def stage(ctx, key):
     """Where a value is computed: "the forward pass, layer 2", "the update of layer 1"."""
-    if key == "cost":
+    if "[" not in key:  # cost, L, sum L, SE, SSE, MSE, half MSE
         return "the cost"
     sym, l = _split(key)
     if key.endswith("after"):
@@ -291,8 +291,8 @@ def entry_formula(ctx, vals, key, r, c, decimals=None):
     the right-hand side as a Math, or None when the value has no term-by-term form
     (softmax).
     """
-    sym, l = _split(key) if key != "cost" else ("cost", None)
-    value = vals[key][r, c] if key != "cost" else vals[key][0, 0]
+    sym, l = _split(key) if "[" in key else (key, None)
+    value = vals[key][r, c]
     write = _ENTRY_WRITERS.get("after" if key.endswith("after") else sym)
     parts = write(ctx, vals, l, r, c, key) if write else None
     if parts is None:
@@ -349,12 +349,43 @@ def _entry_cost(ctx, vals, l, r, c, key):
     return [_mean_factor(m) + "[" + _sum(per_example) + "]" + tail, mean]
 
 
+def _entry_L(ctx, vals, l, r, c, key):
+    L_c = _loss_of_example(ctx, vals[f"A[{ctx.net.L}]"][:, c], ctx.Y[:, c])
+    return None if L_c is None else [L_c]
+
+
+def _entry_sum_L(ctx, vals, l, r, c, key):
+    return [_signed_sum(vals["L"][0], ctx)]
+
+
+def _entry_SE(ctx, vals, l, r, c, key):
+    return [_sum(_squares(ctx, vals[f"A[{ctx.net.L}]"][:, c], ctx.Y[:, c]))]
+
+
+def _entry_SSE(ctx, vals, l, r, c, key):
+    return [_signed_sum(vals["SE"][0], ctx)]
+
+
+def _entry_MSE(ctx, vals, l, r, c, key):
+    count = ctx.m * ctx.net.sizes[-1]  # every element of A[L]: m examples × n[L] units
+    return [Math(f"(1/{count})·", rf"\frac{{1}}{{{count}}} \cdot ") + ctx.num(vals["SSE"][0, 0])]
+
+
+def _entry_half_MSE(ctx, vals, l, r, c, key):
+    return [Math("½·", r"\tfrac{1}{2} \cdot ") + ctx.num(vals["MSE"][0, 0])]
+
+
+def _squares(ctx, a, y):
+    """(a₁ − y₁)², (a₂ − y₂)², …: the squared errors of one example's output units."""
+    return [Math("(", "(") + ctx.num(ak) + Math(" − ", " - ") + ctx.num(yk) + Math(")²", ")^2")
+            for ak, yk in zip(a, y, strict=True)]
+
+
 def _loss_of_example(ctx, a, y):
     """L(a⁽ⁱ⁾, y⁽ⁱ⁾) with its numbers (a, y: one column); None where there is no short form
     (cross-entropy with targets other than 0 and 1)."""
     name, n = ctx.net.loss.name, a.size
-    squares = [Math("(", "(") + ctx.num(ak) + Math(" − ", " - ") + ctx.num(yk) + Math(")²", ")^2")
-               for ak, yk in zip(a, y, strict=True)]
+    squares = _squares(ctx, a, y)
     inside = squares[0] if n == 1 else "[" + _sum(squares) + "]"
     if name == "half_squared_error":
         return Math("½", r"\tfrac{1}{2}") + inside
@@ -443,7 +474,9 @@ def _entry_after(ctx, vals, l, r, c, key):
 
 
 _ENTRY_WRITERS = {"Z": _entry_Z, "A": _entry_A, "cost": _entry_cost, "dA": _entry_dA,
-                  "dZ": _entry_dZ, "dW": _entry_dW, "db": _entry_db, "after": _entry_after}
+                  "dZ": _entry_dZ, "dW": _entry_dW, "db": _entry_db, "after": _entry_after,
+                  "L": _entry_L, "sum L": _entry_sum_L, "SE": _entry_SE, "SSE": _entry_SSE,
+                  "MSE": _entry_MSE, "half MSE": _entry_half_MSE}
 
 
 def _terms_per_entry(ctx, key):
@@ -602,6 +635,38 @@ def _prediction(ctx, vals):
     return []
 
 
+#: the names of the cost's working as the solution writes them (those ``check`` reads)
+_WORKING_NAMES = {"L": ("L({i})", r"\mathcal{{L}}^{{({i})}}"),
+                  "SE": ("SE({i})", r"\mathrm{{SE}}^{{({i})}}"),
+                  "sum L": ("sum L", r"\sum_i \mathcal{L}^{(i)}"),
+                  "SSE": ("SSE", r"\mathrm{SSE}"), "MSE": ("MSE", r"\mathrm{MSE}"),
+                  "half MSE": ("half MSE", r"\tfrac{1}{2}\mathrm{MSE}")}
+
+
+def _cost_working(ctx, vals):
+    """The cost example by example: L(i) and their sum; for the squared-error losses also
+    each SE(i) = ‖a⁽ⁱ⁾ − y⁽ⁱ⁾‖², SSE, and both conventions of the cost, MSE and half MSE."""
+    groups = [("Example by example: ", ["L", "sum L"])]
+    if "SE" in vals.values:
+        groups.append(("The squared errors and both conventions of the cost, MSE = "
+                       "SSE/(m n[L]) and half of it: ", ["SE", "SSE", "MSE", "half MSE"]))
+    blocks = []
+    for sentence, keys in groups:
+        rows = []
+        for key in keys:
+            each = key in ("L", "SE")
+            if each and not ctx.detailed(ctx.m):
+                continue
+            for c in range(vals[key].shape[1]):
+                rhs = entry_formula(ctx, vals, key, 0, c)
+                text, latex = _WORKING_NAMES[key]
+                name = Math(text.format(i=c + 1), latex.format(i=c + 1) if each else latex)
+                rows.append(_eq(name, rhs if rhs is not None else ctx.num(vals[key][0, c])))
+        if rows:
+            blocks += [Paragraph([sentence]), Equations(rows)]
+    return blocks
+
+
 def _cost(ctx, vals):
     left, right = formula(ctx, "cost")
     loss = ctx.net.loss
@@ -610,6 +675,7 @@ def _cost(ctx, vals):
     rows.append(_eq(Math("J"), rhs if rhs is not None else ctx.num(vals["cost"][0, 0])))
     blocks = [Heading(3, "The cost"), Paragraph(["with ", Math(loss.formula, loss.latex)]),
               Equations(rows)]
+    blocks += _cost_working(ctx, vals)
     if ctx.net.l1 or ctx.net.l2:
         blocks.append(Paragraph(["J includes the regularization term ", Math(
             "(λ₂/2m) Σₗ ‖W[l]‖² + (λ₁/m) Σₗ Σ|W[l]|",
