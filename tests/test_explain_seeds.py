@@ -72,7 +72,7 @@ def test_seed000_4_dimensions_of_the_bias_column_matrices():
     # the notes: W[1] is [n_h, n_x + 1] = [4, 6] and W[2] is [n_o, n_h + 1] = [2, 5]
     assert "W̃[1] (n[1] × (n[0] + 1)) = (4×6)" in text
     assert "W̃[2] (n[2] × (n[1] + 1)) = (2×5)" in text
-    assert f"Total: {4 * 6 + 2 * 5} parameters." in text
+    assert f"Total: {4 * 6} + {2 * 5} = {4 * 6 + 2 * 5} parameters." in text
     assert t.steps == []
 
 
@@ -108,7 +108,22 @@ def test_seed002_shapes_and_the_parameter_count():
     assert "Z[1] (3×1) and A[1] (3×1)" in text and "Z[3] (1×1)" in text
     assert "W[2] (2×3), b[2] (2×1)" in text and "W[3] (1×2), b[3] (1×1)" in text
     assert "2·3 + 2 = 8 parameters" in text and "1·2 + 1 = 3 parameters" in text
-    assert f"Total: {3 * 3 + 14} parameters." in text
+    # the notes leave the inputs open: "3·m + 3·1 = 3m + 3", "3m + 3 + 8 + 3 = 3m + 14"
+    assert "W[1] (3×n_x)" in text and "3·n_x + 3 = 3n_x + 3 parameters" in text
+    assert "Total: 3n_x + 3 + 8 + 3 = 3n_x + 14 parameters." in text
+    assert explain.load_problem(explain.example_path("seed002_three_layer_shapes")).trace(
+    ).to_dict()["network"]["sizes"] == ["n_x", 3, 2, 1]
+
+
+@pytest.mark.parametrize("n_x", [1, 3, 7])
+def test_seed002_with_a_given_n_x_counts_in_numbers_and_in_n_x(n_x):
+    data = explain.problems.read_file(explain.example_path("seed002_three_layer_shapes"))
+    t = explain.problem_from_dict({**data, "n_x": n_x}).trace()
+    text = t.to_text()
+    total = 3 * n_x + 14
+    assert total == t.network.n_parameters  # the count is the network's own
+    assert f"Total: {3 * n_x + 3} + 8 + 3 = {total} parameters." in text
+    assert f"W[1] (3×{n_x})" in text
 
 
 # ------------------------------------------------------------------------------ seed 003

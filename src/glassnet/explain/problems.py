@@ -25,6 +25,8 @@ default it follows the layers: W̃ given, W̃ shown.
 
 An architecture alone (no numbers) is a problem too: ``n_x: 5`` and layers with ``units``
 and ``activation``; its solution is the shapes (and ``m: 3`` gives Z[l] and A[l] theirs).
+``n_x: open`` leaves the number of inputs open: the shapes and the parameter count are
+then written in n_x, as the notes count 3m + 14 parameters for m inputs.
 
 Every field is checked; an incomplete or inconsistent file gets an error that names the
 field and says what was expected ("layer 2: W[2] has 3 columns but layer 1 has 2 units").
@@ -63,7 +65,7 @@ class Problem:
 
     def __init__(self, network, X=None, Y=None, learning_rate=None, steps=1, notation="W,b",
                  title=None, source=None, description=None, m=None, given_parameters=True,
-                 path=None, products="weight-first", precision=DEFAULT):
+                 path=None, products="weight-first", precision=DEFAULT, n_x_open=False):
         self.network = network
         self.X, self.Y = X, Y
         self.learning_rate = learning_rate
@@ -75,6 +77,7 @@ class Problem:
         self.path = path
         self.products = products
         self.precision = precision
+        self.n_x_open = n_x_open
 
     def trace(self):
         """The worked solution's numbers: a ``Trace`` of this problem."""
@@ -82,7 +85,8 @@ class Problem:
 
         if not self.given_parameters:
             return Trace(self.network, None, None, None, [], self.notation, self.title,
-                         self.description, m=self.m, products=self.products)
+                         self.description, m=self.m, products=self.products,
+                         n_x_open=self.n_x_open)
         return trace(self.network, self.X, self.Y, learning_rate=self.learning_rate,
                      steps=self.steps, notation=self.notation, title=self.title,
                      description=self.description, products=self.products)
@@ -324,8 +328,12 @@ def _architecture_problem(data, layers, notation, texts, path):
             raise ConfigError(f"{key} is given but the layers have no weights; give each "
                               "layer W and b (or W̃) to work a step")
     if "n_x" not in data:
-        raise ConfigError("n_x: missing; a problem of shapes only needs the number of inputs")
-    n_x = check_positive_int(_integer(data["n_x"], "n_x"), "n_x")
+        raise ConfigError("n_x: missing; a problem of shapes only needs the number of inputs, "
+                          "or 'n_x: open' for a count in n_x")
+    n_x_open = data["n_x"] == "open"
+    # with n_x open the network is built with 1 input in its place (the shapes and the
+    # count are then written in n_x, never from this 1)
+    n_x = 1 if n_x_open else check_positive_int(_integer(data["n_x"], "n_x"), "n_x")
     sizes, names = [n_x], []
     for l, layer in enumerate(layers, 1):
         names.append(_layer_fields(layer, l))
@@ -347,7 +355,7 @@ def _architecture_problem(data, layers, notation, texts, path):
     network = Network(sizes, activations=names[:-1], output=names[-1], loss=loss,
                       initializer="zeros")
     return Problem(network, notation=notation or "W,b", m=m, given_parameters=False,
-                   path=path, **texts)
+                   path=path, n_x_open=n_x_open, **texts)
 
 
 def _data(data, network):

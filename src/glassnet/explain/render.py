@@ -194,7 +194,7 @@ def to_dict(trace):
         "format": "glassnet-trace",
         "version": 1,
         "title": trace.title,
-        "network": {"sizes": list(net.sizes),
+        "network": {"sizes": ["n_x", *net.sizes[1:]] if trace.n_x_open else list(net.sizes),
                     "activations": [layer.activation.name for layer in net.layers],
                     "activation_parameters": [activation_parameters(layer.activation)
                                               for layer in net.layers],

@@ -80,6 +80,7 @@ class Context:
         self.bias_column = trace.notation == "bias-column"
         self.input_first = trace.products == "input-first"
         self.digits, self.detail = digits, detail
+        self.n_x_open = getattr(trace, "n_x_open", False)
 
     def num(self, x, parenthesize_negative=False):
         return number(x, self.digits, parenthesize_negative=parenthesize_negative)
@@ -522,8 +523,10 @@ def _network_section(ctx, trace):
     net = ctx.net
     arch = ", ".join(f"layer {l}: {n} unit{'s' * (n > 1)}, {activation_label(ctx.g(l))}"
                      for l, n in enumerate(net.sizes[1:], 1))
+    inputs = ("n_x inputs (left open)" if ctx.n_x_open else
+              f"n_x = {net.n_x} input{'s' * (net.n_x > 1)}")
     blocks = [Heading(2, "The network"), Paragraph([
-        f"n_x = {net.n_x} input{'s' * (net.n_x > 1)}; L = {net.L} layer{'s' * (net.L > 1)} "
+        f"{inputs}; L = {net.L} layer{'s' * (net.L > 1)} "
         f"with weights (the input layer is not counted): {arch}."])]
     if trace.Y is not None:
         loss = net.loss
@@ -549,22 +552,39 @@ def _network_section(ctx, trace):
 
 
 def _shapes(ctx):
+    """Each layer's shapes and parameter count, and the total: numeric for a given n_x, in
+    n_x where the problem leaves it open (the notes' 3m + 3 + 8 + 3 = 3m + 14)."""
     net, m = ctx.net, ctx.m if ctx.m is not None else "m"
-    rows, total = [], 0
+    rows, counts = [], []
     for l in range(1, net.L + 1):
-        n, n_prev = net.sizes[l], net.sizes[l - 1]
-        count = n * n_prev + n
-        total += count
+        n = net.sizes[l]
+        n_prev = "n_x" if l == 1 and ctx.n_x_open else net.sizes[l - 1]
         if ctx.bias_column:
+            plus = "n_x + 1" if n_prev == "n_x" else n_prev + 1
             params = [symbol("W̃", l),
-                      Math(f" (n[{l}] × (n[{l - 1}] + 1)) = ({n}×{n_prev + 1})",
-                           rf"\,(n^{{[{l}]}} \times (n^{{[{l - 1}]}} + 1)) = ({n} \times {n_prev + 1})")]
+                      Math(f" (n[{l}] × (n[{l - 1}] + 1)) = ({n}×{plus})",
+                           rf"\,(n^{{[{l}]}} \times (n^{{[{l - 1}]}} + 1)) = ({n} \times {plus})")]
         else:
             params = [shaped(symbol("W", l), n, n_prev), ", ", shaped(symbol("b", l), n, 1)]
+        count = f"{n}n_x + {n}" if n_prev == "n_x" else str(n * n_prev + n)
+        counts.append(count)
         rows.append(Paragraph([f"Layer {l}: ", *params, ", ", shaped(symbol("Z", l), n, m),
                                " and ", shaped(symbol("A", l), n, m),
                                f"; {n}·{n_prev} + {n} = {count} parameters."]))
-    return [Heading(2, "Shapes"), *rows, Paragraph([f"Total: {total} parameters."])]
+    n1 = net.sizes[1]
+    rest = sum(n * (k + 1) for k, n in zip(net.sizes[1:-1], net.sizes[2:], strict=True))
+    in_n_x = f"{_coefficient(n1)}n_x + {n1 + rest}"
+    if ctx.n_x_open:
+        total = (f"Total: {' + '.join(counts)} = {in_n_x} parameters." if len(counts) > 1
+                 else f"Total: {in_n_x} parameters.")
+    else:
+        numbers = " + ".join(counts) + " = " if len(counts) > 1 else ""
+        total = f"Total: {numbers}{net.n_parameters} parameters."
+    return [Heading(2, "Shapes"), *rows, Paragraph([total])]
+
+
+def _coefficient(n):
+    return "" if n == 1 else str(n)
 
 
 def _forward_layer(ctx, vals, l):

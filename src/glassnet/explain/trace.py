@@ -60,8 +60,11 @@ class Trace:
     """
 
     def __init__(self, network, X, Y, learning_rate, steps, notation="W,b", title=None,
-                 description=None, m=None, products="weight-first"):
+                 description=None, m=None, products="weight-first", n_x_open=False):
         self.network = network
+        # a problem of shapes only may leave n_x open (the notes' 3m + 14 parameters for m
+        # inputs): its network then has 1 input in its place, and no steps
+        self.n_x_open = bool(n_x_open) and not steps
         self.X, self.Y = X, Y
         self.learning_rate = learning_rate
         self.steps = steps
