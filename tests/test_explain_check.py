@@ -272,3 +272,7 @@ def test_the_result_as_data():
     assert first["name"] == "A[1][1,4]" and first["verdict"] == "wrong"
     assert first["exact"] == pytest.approx(1 / (1 + np.exp(-0.9)), rel=1e-14)
     assert first["computed_in"] == "the forward pass, layer 1"
+    assert (first["asked_decimals"], first["written_decimals"]) == (3, 3)
+    data = explain.check(SEED003, {"db[2]": "0.005"}).to_dict()["values"][0]
+    assert (data["verdict"], data["asked_decimals"], data["written_decimals"]) == (
+        "imprecise", 4, 3)

@@ -322,6 +322,7 @@ class CheckResult:
         return {"ok": self.ok, "values": [
             {"name": e.label, "written": e.text, "verdict": e.verdict, "exact": e.exact,
              "from_your_values": e.carried, "carried_from": e.culprits,
+             "asked_decimals": decimals_of(e.asked), "written_decimals": e.decimals_written,
              "computed_in": stage(Context(self.exact), e.key)} for e in self.entries]}
 
     def __str__(self):
