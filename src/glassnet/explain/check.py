@@ -35,9 +35,9 @@ from pathlib import Path
 
 from ..errors import ConfigError, DataError, GlassnetError
 from . import names as names_module
+from .formulas import Context, Values, entry_formula, stage
 from .precision import DEFAULT, agrees, decimals_of, imprecise, written_number
 from .problems import Problem, load_problem, read_file
-from .solution import Context, Values, entry_formula, stage
 from .trace import lookup, position, run
 
 

@@ -34,30 +34,31 @@ field and says what was expected ("layer 2: W[2] has 3 columns but layer 1 has 2
 
 import itertools
 import json
-import math
-import numbers
 from pathlib import Path
 
-import numpy as np
-
-from .. import activations as activations_module
-from .. import losses as losses_module
 from ..errors import ConfigError, DataError, FileFormatError, GlassnetError, ShapeError
 from ..network import Network
 from ..validation import check_learning_rate, check_positive_int
+from .fields import (
+    BIAS_COLUMN_KEYS,
+    is_architecture,
+    layer_activation,
+    matrix,
+    network_and_notation,
+    number,
+    whole_number,
+)
 from .precision import DEFAULT, precision_from_field
+from .trace import MAX_STEPS, Trace, trace
 
 #: the limits of a problem or answers file (a hand exercise is far inside each)
 MAX_FILE_BYTES = 1 << 20
 MAX_DEPTH = 20
 MAX_VALUES = 200_000
-MAX_STEPS = 1000
 MAX_PARAMETERS = 1_000_000  # of a problem of shapes only (its parameters are not given)
 
 _TOP_FIELDS = ("title", "source", "description", "notation", "products", "X", "Y", "layers",
                "loss", "learning_rate", "steps", "n_x", "m", "precision")
-_BIAS_COLUMN_KEYS = ("W̃", "W_tilde", "Wt")
-_LAYER_FIELDS = ("W", "b", "activation", "units", *_BIAS_COLUMN_KEYS)
 
 
 class Problem:
@@ -81,8 +82,6 @@ class Problem:
 
     def trace(self):
         """The worked solution's numbers: a ``Trace`` of this problem."""
-        from .trace import Trace, trace
-
         if not self.given_parameters:
             return Trace(self.network, None, None, None, [], self.notation, self.title,
                          self.description, m=self.m, products=self.products,
@@ -214,19 +213,14 @@ def problem_from_dict(data, path=None):
     if texts["products"] not in ("weight-first", "input-first"):
         raise ConfigError("products: expected 'weight-first' (w·a) or 'input-first' (a·w), "
                           f"got {texts['products']!r}")
-    if all(_is_architecture(layer) for layer in layers):
+    if all(is_architecture(layer) for layer in layers):
         return _architecture_problem(data, layers, notation, texts, path)
     loss = data.get("loss")
-    network, bias_column = _network(layers, loss)
+    network, bias_column = network_and_notation(layers, loss)
     X, Y = _data(data, network)
     alpha, steps = _settings(data, Y)
     return Problem(network, X, Y, alpha, steps,
                    notation or ("bias-column" if bias_column else "W,b"), path=path, **texts)
-
-
-def network_from_layers(layers, loss=None):
-    """A ``Network`` from problem-file layers (dicts of W, b or W̃, and activation)."""
-    return _network(layers, loss)[0]
 
 
 # ------------------------------------------------------------------------------- fields
@@ -235,91 +229,6 @@ def _text(data, key):
     if value is not None and not isinstance(value, str):
         raise ConfigError(f"{key}: expected text, got {value!r}")
     return value
-
-
-def _is_architecture(layer):
-    return isinstance(layer, dict) and "units" in layer
-
-
-def _layer_fields(layer, l):
-    if not isinstance(layer, dict):
-        raise ConfigError(f"layer {l}: expected a mapping with W and b (or W̃) and "
-                          f"activation, got {layer!r}")
-    unknown = [k for k in layer if k not in _LAYER_FIELDS]
-    if unknown:
-        raise ConfigError(f"layer {l}: unknown field {unknown[0]!r}; a layer has W and b (or "
-                          f"W̃), and activation")
-    if "activation" not in layer:
-        raise ConfigError(f"layer {l}: activation is missing; expected a name such as "
-                          f"{', '.join(activations_module.activations.names()[:4])}")
-    return _activation(layer["activation"], l)
-
-
-def _activation(spec, l):
-    """The activation a layer names, with its parameters: ``sigmoid``, or a mapping such as
-    ``{name: leaky_relu, slope: 0.2}`` or ``{name: elu, alpha: 3}`` (each one a number)."""
-    field = f"layer {l}: activation"
-    if isinstance(spec, dict):
-        spec = {k: v if k == "name" else _number(v, f"{field}: {k}") for k, v in spec.items()}
-    elif not isinstance(spec, str):
-        raise ConfigError(f"{field}: expected a name such as sigmoid, or a mapping such as "
-                          f"{{name: leaky_relu, slope: 0.2}}, got {spec!r}")
-    try:
-        return activations_module.get(spec)
-    except GlassnetError as exc:
-        raise ConfigError(f"{field}: {exc}") from None
-    except (TypeError, ValueError) as exc:  # a parameter the activation itself refuses
-        raise ConfigError(f"{field}: {exc}") from None
-
-
-def _network(layers, loss):
-    if not isinstance(layers, list) or not layers:
-        raise ConfigError("layers: expected a non-empty list, one entry per layer")
-    W, b, names, bias_column = [], [], [], []
-    for l, layer in enumerate(layers, 1):
-        names.append(_layer_fields(layer, l))
-        if _is_architecture(layer):
-            if any(k in layer for k in ("W", "b", *_BIAS_COLUMN_KEYS)):
-                raise ConfigError(f"layer {l}: give units (for a problem of shapes only) or "
-                                  "the numbers W and b (or W̃), not both")
-            raise ConfigError(f"layer {l} gives units but no weights; give every layer its "
-                              "numbers (W and b, or W̃), or none of them")
-        tilde = [k for k in _BIAS_COLUMN_KEYS if k in layer]
-        if tilde and ("W" in layer or "b" in layer):
-            raise ConfigError(f"layer {l}: give W and b, or W̃ = [b | W], not both")
-        if tilde:
-            Wt = _matrix(layer[tilde[0]], f"layer {l}: W̃[{l}]", row_if_flat=True)
-            if Wt.shape[1] < 2:
-                raise ShapeError(f"layer {l}: W̃[{l}] = [b[{l}] | W[{l}]] needs a bias "
-                                 f"column and at least one weight column, got shape {Wt.shape}")
-            W_l, b_l = Wt[:, 1:], Wt[:, :1]
-        else:
-            for key in ("W", "b"):
-                if key not in layer:
-                    raise ConfigError(f"layer {l}: {key}[{l}] is missing; give W[{l}] "
-                                      f"(n[{l}], n[{l - 1}]) and b[{l}] (n[{l}], 1), or W̃[{l}]")
-            W_l = _matrix(layer["W"], f"layer {l}: W[{l}]", row_if_flat=True)
-            b_l = _matrix(layer["b"], f"layer {l}: b[{l}]", row_if_flat=False)
-            if b_l.shape != (W_l.shape[0], 1):
-                raise ShapeError(
-                    f"layer {l}: b[{l}] has shape {b_l.shape} but W[{l}] has {W_l.shape[0]} "
-                    f"rows (units); b[{l}] must have shape (n[{l}], 1) = ({W_l.shape[0]}, 1)"
-                )
-        if l > 1 and W_l.shape[1] != W[-1].shape[0]:
-            raise ShapeError(
-                f"layer {l}: W[{l}] has {W_l.shape[1]} columns but layer {l - 1} has "
-                f"{W[-1].shape[0]} units (A[{l - 1}] has {W[-1].shape[0]} rows); W[{l}] "
-                f"must have shape (n[{l}], n[{l - 1}]) = ({W_l.shape[0]}, {W[-1].shape[0]})"
-            )
-        W.append(W_l)
-        b.append(b_l)
-        bias_column.append(bool(tilde))
-    if loss is not None:
-        try:
-            loss = losses_module.get(loss)
-        except GlassnetError as exc:
-            raise ConfigError(f"loss: {exc}") from None
-    return Network.from_parameters(W, b, names, loss=loss), all(bias_column)
 
 
 def _architecture_problem(data, layers, notation, texts, path):
@@ -333,15 +242,15 @@ def _architecture_problem(data, layers, notation, texts, path):
     n_x_open = data["n_x"] == "open"
     # with n_x open the network is built with 1 input in its place (the shapes and the
     # count are then written in n_x, never from this 1)
-    n_x = 1 if n_x_open else check_positive_int(_integer(data["n_x"], "n_x"), "n_x")
+    n_x = 1 if n_x_open else check_positive_int(whole_number(data["n_x"], "n_x"), "n_x")
     sizes, names = [n_x], []
     for l, layer in enumerate(layers, 1):
-        names.append(_layer_fields(layer, l))
-        if not _is_architecture(layer) or "W" in layer or any(
-                k in layer for k in _BIAS_COLUMN_KEYS):
+        names.append(layer_activation(layer, l))
+        if not is_architecture(layer) or "W" in layer or any(
+                k in layer for k in BIAS_COLUMN_KEYS):
             raise ConfigError(f"layer {l}: in a problem of shapes only every layer gives "
                               "units (and no weights)")
-        sizes.append(check_positive_int(_integer(layer["units"], f"layer {l}: units"),
+        sizes.append(check_positive_int(whole_number(layer["units"], f"layer {l}: units"),
                                         f"layer {l}: units"))
     count = sum(n * (n_prev + 1) for n_prev, n in itertools.pairwise(sizes))
     if count > MAX_PARAMETERS:
@@ -350,7 +259,7 @@ def _architecture_problem(data, layers, notation, texts, path):
         raise ConfigError(f"{culprit}: a network of {count:,} parameters ({' → '.join(map(str, sizes))}); "
                           f"a problem of shapes only has at most {MAX_PARAMETERS:,}")
     m = data.get("m")
-    m = None if m is None else check_positive_int(_integer(m, "m"), "m")
+    m = None if m is None else check_positive_int(whole_number(m, "m"), "m")
     loss = data.get("loss")
     network = Network(sizes, activations=names[:-1], output=names[-1], loss=loss,
                       initializer="zeros")
@@ -362,7 +271,7 @@ def _data(data, network):
     if "X" not in data:
         raise ConfigError(f"X: missing; expected the inputs, shape (n_x, m) = "
                           f"({network.n_x}, m), one example per column")
-    X = _matrix(data["X"], "X", row_if_flat=network.n_x == 1)
+    X = matrix(data["X"], "X", row_if_flat=network.n_x == 1)
     if X.shape[0] != network.n_x:
         hint = " (examples must be columns: transpose X)" if X.shape[1] == network.n_x else ""
         raise ShapeError(f"X has {X.shape[0]} rows but W[1] has {network.n_x} columns: X must "
@@ -370,7 +279,7 @@ def _data(data, network):
     if data.get("Y") is None:
         return X, None
     n_L = network.sizes[-1]
-    Y = _matrix(data["Y"], "Y", row_if_flat=n_L == 1)
+    Y = matrix(data["Y"], "Y", row_if_flat=n_L == 1)
     if Y.shape != (n_L, X.shape[1]):
         raise ShapeError(f"Y has shape {Y.shape} but must have shape (n[L], m) = "
                          f"({n_L}, {X.shape[1]}): one target column per example of X")
@@ -383,7 +292,7 @@ def _data(data, network):
 
 def _settings(data, Y):
     steps = data.get("steps", 1)
-    steps = check_positive_int(_integer(steps, "steps"), "steps")
+    steps = check_positive_int(whole_number(steps, "steps"), "steps")
     if steps > MAX_STEPS:
         raise ConfigError(f"steps: {steps} steps; a problem file works at most {MAX_STEPS}")
     if Y is None:
@@ -394,61 +303,7 @@ def _settings(data, Y):
     if "learning_rate" not in data:
         raise ConfigError("learning_rate: missing; the update W := W − α dW needs α, a "
                           "number > 0")
-    return check_learning_rate(_number(data["learning_rate"], "learning_rate"),
+    return check_learning_rate(number(data["learning_rate"], "learning_rate"),
                                "learning_rate α"), steps
 
 
-# ------------------------------------------------------------------------------ numbers
-def _number(value, field):
-    """A finite float, or an error naming ``field`` (never an OverflowError)."""
-    number = None
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        try:
-            number = float(value)
-        except OverflowError:  # an integer of hundreds of digits
-            raise ConfigError(f"{field}: a number of {len(str(value))} digits is too large"
-                              ) from None
-    elif isinstance(value, str) and len(value) <= 40:
-        try:
-            number = float(value)  # YAML reads 1e-3 (no dot) as text
-        except ValueError:
-            pass
-    if number is None:
-        shown = value if len(repr(value)) <= 60 else f"{repr(value)[:40]}…"
-        raise ConfigError(f"{field}: expected a number, got {shown!r}")
-    if not math.isfinite(number):
-        raise DataError(f"{field} is {number}; expected a finite number")
-    return number
-
-
-def _integer(value, field):
-    number = _number(value, field)
-    if number != int(number):
-        raise ConfigError(f"{field}: expected a whole number, got {value!r}")
-    return int(number)
-
-
-def _matrix(value, field, row_if_flat):
-    """A 2-D float array from a number, a flat list (a row or a column) or a list of rows."""
-    if not isinstance(value, list):
-        value = [value]
-    if all(not isinstance(v, list) for v in value):
-        rows = [value] if row_if_flat else [[v] for v in value]
-    else:
-        rows = value
-        if not all(isinstance(r, list) for r in rows):
-            raise ConfigError(f"{field}: mixes numbers and rows; write a list of rows")
-        widths = {len(r) for r in rows}
-        if len(widths) != 1:
-            raise ShapeError(f"{field}: the rows have different lengths {sorted(widths)}; a "
-                             "matrix needs rows of equal length")
-    if not rows or not rows[0]:
-        raise ShapeError(f"{field}: expected numbers, got an empty list")
-    out = np.empty((len(rows), len(rows[0])))
-    for i, row in enumerate(rows):
-        for j, v in enumerate(row):
-            if isinstance(v, list):
-                raise ShapeError(f"{field}: expected a matrix (a list of rows of numbers), "
-                                 "got a deeper nesting")
-            out[i, j] = _number(v, f"{field}[{i + 1},{j + 1}]")  # finite, or refused
-    return out

@@ -16,8 +16,9 @@ import re
 
 import numpy as np
 
+from .formulas import activation_parameters
 from .notation import Math, as_math
-from .solution import Heading, Paragraph, activation_parameters, document
+from .solution import Heading, Paragraph, document
 
 
 # ---------------------------------------------------------------------------------- text

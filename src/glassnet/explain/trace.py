@@ -27,6 +27,10 @@ from ..network import Network
 from ..validation import check_learning_rate, check_positive_int, check_X, check_Y
 from . import names as names_module
 from . import render
+from .fields import network_from_layers
+
+#: the most steps a trace holds (every value of every step is kept)
+MAX_STEPS = 1000
 
 #: the losses whose working also shows the squared errors and both cost conventions
 SQUARED_LOSSES = ("half_squared_error", "mean_squared_error")
@@ -201,8 +205,6 @@ def trace(network, X=None, Y=None, learning_rate=None, steps=1, loss=None, notat
     Z's terms as (a·w), as seed 004 does.
     """
     if not isinstance(network, Network):
-        from .problems import network_from_layers  # (problems uses this module)
-
         network = network_from_layers(network, loss)
     work = network.copy()
     if loss is not None:
@@ -212,6 +214,8 @@ def trace(network, X=None, Y=None, learning_rate=None, steps=1, loss=None, notat
                      products=products)
     X = check_X(X, work.n_x, work.dtype)
     steps = check_positive_int(steps, "steps")
+    if steps > MAX_STEPS:
+        raise ConfigError(f"steps: {steps} steps; a trace holds at most {MAX_STEPS}")
     if Y is None:
         if steps != 1:
             raise ConfigError("without Y there is no gradient, so only 1 step (a forward pass)")
