@@ -28,11 +28,9 @@ from dataclasses import dataclass
 
 from ..errors import ConfigError
 
-#: the values of the cost's working: one number per example, or one number (no layer)
+#: the values of the cost's working with one number per example (the others, cost, sum L,
+#: SSE, MSE and half MSE, are one number each)
 PER_EXAMPLE = ("L", "SE")
-TOTALS = ("cost", "sum L", "SSE", "MSE", "half MSE")
-#: the squared-error working, written for the squared-error losses only
-SQUARED_ERROR = ("SE", "SSE", "MSE", "half MSE")
 
 #: each bias-column name and the two it joins: W̃[l] = [b[l] | W[l]]
 BIAS_COLUMN = {"W̃": ("b", "W"), "dW̃": ("db", "dW")}
