@@ -276,3 +276,34 @@ def test_the_result_as_data():
     data = explain.check(SEED003, {"db[2]": "0.005"}).to_dict()["values"][0]
     assert (data["verdict"], data["asked_decimals"], data["written_decimals"]) == (
         "imprecise", 4, 3)
+
+
+def test_right_from_the_students_own_rounded_values_at_a_finer_precision():
+    # asked to 4 decimals: b[2] := 0.5 − 0.5·0.0045 = 0.49775 → 0.4978 from their rounded
+    # db[2], although the exact 0.497731 is 0.4977: right ("rounded"), and said so
+    data = explain.problems.read_file(SEED003)
+    problem = explain.problem_from_dict({**data, "precision": {"decimals": 4}})
+    result = explain.check(problem, {"db[2]": "0.0045", "b[2] after step 1": "0.4978"})
+    assert verdicts(result) == {"db[2]": "right", "b[2] after step 1": "rounded"}
+    assert result.ok
+    assert ("b[2] after step 1 = 0.4978 is right from your rounded earlier values (the exact "
+            "0.497731 rounds to 0.4977)") in result.report()
+    assert result.report().startswith(
+        "Checking 2 answers (2 values) against Seed 003: one step of gradient descent on a "
+        "2-2-1 sigmoid network.\nA value is right when it agrees with the exact value to 4 "
+        "decimals (rounded or truncated)")
+    assert repr(problem) == "<Problem Seed 003: one step of gradient descent on a 2-2-1 " \
+                            "sigmoid network: Network(2 → 2 → 1)>"
+
+
+def test_the_summary_counts_each_kind_of_mistake():
+    result = explain.check(SEED003, {"cost": "0", "A[1][1,4]": "0.696", "Z[1][1,4]": "1.0",
+                                     "A[1]": [["0.574", "0.668", "0.622", "0.731"],
+                                              ["0.622", "0.731", "0.690", "0.786"]]})
+    report = result.report()
+    assert report.endswith("Result: 7 of 11 values right; 4 wrong, 1 of them only because of "
+                           "earlier mistakes, 1 given with fewer digits than asked.\n")
+    assert "✗ A[1]: 1 of 8 values wrong\n    A[1][1,4] = 0.731: wrong, should be 0.711" in report
+    assert str(result) == report and not bool(result) and len(result.wrong) == 4
+    assert explain.check(SEED003, {"cost": "0.090"}).report().endswith(
+        "✓ cost = 0.090: right\n\nResult: 1 of 1 values right.\n")
