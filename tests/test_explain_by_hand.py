@@ -63,6 +63,27 @@ def cost_and_dA(loss, A, Y):
     raise ValueError(loss)
 
 
+def cost_working(loss, A, Y):
+    """The cost example by example, one column at a time: L(i), their sum, and for the
+    squared-error losses SE(i) = Σ_k (a_k − y_k)², SSE, MSE = SSE/(m n[L]), MSE/2."""
+    n, m = A.shape
+    SE = [sum((A[k, i] - Y[k, i]) ** 2 for k in range(n)) for i in range(m)]
+    if loss == "half_squared_error":
+        L = [0.5 * se for se in SE]
+    elif loss == "mean_squared_error":
+        L = [se / n for se in SE]
+    elif loss == "binary_cross_entropy":
+        L = [-sum(Y[k, i] * np.log(A[k, i]) + (1 - Y[k, i]) * np.log(1 - A[k, i])
+                  for k in range(n)) for i in range(m)]
+    else:
+        L = [-sum(Y[k, i] * np.log(A[k, i]) for k in range(n)) for i in range(m)]
+    v = {"L": [L], "sum L": sum(L)}
+    if loss in ("half_squared_error", "mean_squared_error"):
+        v.update({"SE": [SE], "SSE": sum(SE), "MSE": sum(SE) / (m * n),
+                  "half MSE": sum(SE) / (m * n) / 2})
+    return v
+
+
 def by_hand(W, b, gs, X, Y=None, loss=None, alpha=None, steps=1, l2=0.0):
     """Every value of ``steps`` gradient-descent steps, in the notes' order."""
     W = [np.array(w, dtype=float) for w in W]
@@ -81,7 +102,10 @@ def by_hand(W, b, gs, X, Y=None, loss=None, alpha=None, steps=1, l2=0.0):
             break
         Y = np.array(Y, dtype=float)
         J, dA = cost_and_dA(loss, A[L], Y)
+        working = cost_working(loss, A[L], Y)  # in the trace's order: L, sum L, the cost,
+        v["L"], v["sum L"] = working.pop("L"), working.pop("sum L")  # then SE … half MSE
         v["cost"] = J + l2 / (2 * m) * sum(float(np.sum(w * w)) for w in W)
+        v.update(working)
         v[f"dA[{L}]"] = dA
         for l in range(L, 0, -1):
             if l == L and (gs[-1], loss) in (("sigmoid", "binary_cross_entropy"),

@@ -44,7 +44,7 @@ def test_explain_lists_the_examples(capsys):
 
 def test_check_exit_codes(capsys, tmp_path):
     code, out, _ = run(capsys, "check", "seed003_math_problem", "seed003_notes_answers")
-    assert code == 1 and "13 wrong, 2 of them only because of earlier mistakes" in out
+    assert code == 1 and "15 wrong, 4 of them only because of earlier mistakes" in out
     code, out, _ = run(capsys, "check", "seed000_1_single_neuron", "seed000_1_notes_answers")
     assert code == 0 and out.rstrip().endswith("Result: 2 of 2 values right.")
     answers = tmp_path / "mine.yaml"
@@ -53,13 +53,14 @@ def test_check_exit_codes(capsys, tmp_path):
     assert code == 0 and json.loads(out)["ok"] is True
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["explain", "no_such_problem"], "cannot read no_such_problem: no such file"),
-    (["check", "seed003_math_problem", "nothing.yaml"], "cannot read nothing.yaml"),
+@pytest.mark.parametrize("argv, code, message", [
+    (["explain", "no_such_problem"], 1, "cannot read no_such_problem: no such file"),
+    (["check", "seed003_math_problem", "nothing.yaml"], 2, "cannot read nothing.yaml"),
+    (["check", "nothing.yaml", "seed003_notes_answers"], 2, "cannot read nothing.yaml"),
 ])
-def test_expected_errors_are_one_line_without_traceback(capsys, argv, message):
-    code, out, err = run(capsys, *argv)
-    assert code == 1 and out == ""
+def test_expected_errors_are_one_line_without_traceback(capsys, argv, code, message):
+    got, out, err = run(capsys, *argv)
+    assert got == code and out == ""
     assert err.startswith("glassnet: error: ") and message in err and len(err.splitlines()) == 1
 
 

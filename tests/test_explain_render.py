@@ -186,3 +186,37 @@ def test_each_activation_and_loss_writes_its_own_entries():
                         [[1.0]], [[0.5], [1.0]], learning_rate=0.1, loss="mse").to_text()
     assert "J = (1/2)[(1 − 0.5)² + (2 − 1)²] = 0.625" in mse
     assert "dA[1][1] = (2/2)(1 − 0.5) = 0.5" in mse
+
+
+def _negative_network(activation):
+    """One hidden unit driven negative (z = −1), so every formula meets negative values."""
+    layers = [{"W": [[-2.0]], "b": [1.0], "activation": activation},
+              {"W": [[0.5]], "b": [0.1], "activation": "sigmoid"}]
+    return explain.trace(layers, [[1.0]], [[1.0]], learning_rate=0.5)
+
+
+def test_a_negative_number_squared_is_parenthesized():
+    t = _negative_network("tanh")
+    a = float(t["A[1]"][0, 0])
+    assert a == pytest.approx(np.tanh(-1.0))
+    text, latex = t.to_text(detail="full"), t.to_latex(detail="full")
+    assert "(1 − (−0.762)²)" in text and "1 − −0.762²" not in text
+    assert "(1 - (-0.762)^{2})" in latex
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "leaky_relu", "elu",
+                                        "linear", "swish", "selu"])
+def test_no_negative_number_is_raised_to_a_power_without_parentheses(activation):
+    t = _negative_network(activation)
+    for text in (t.to_text(detail="full"), t.to_markdown(detail="full")):
+        assert not re.search(r"(?<![(\d])[−-]\d[\d.]*(?:²|³|\^\{?\d)", text), activation
+    assert not re.search(r"(?<![(\d])-\d[\d.]*\^\{?\d", t.to_latex(detail="full")), activation
+
+
+def test_a_power_of_a_number_in_scientific_form_is_parenthesized():
+    from glassnet.explain.notation import number, power
+
+    assert power(number(-1.5e-13, 3)).text == "(−1.500·10^−13)²"
+    assert power(number(2.5e-13, 3), 3).latex == r"(2.500e-13 \times 10^{-13})^{3}".replace(
+        "2.500e-13", "2.500")
+    assert power(number(0.762, 3)).text == "0.762²"

@@ -72,7 +72,7 @@ def test_seed000_4_dimensions_of_the_bias_column_matrices():
     # the notes: W[1] is [n_h, n_x + 1] = [4, 6] and W[2] is [n_o, n_h + 1] = [2, 5]
     assert "W̃[1] (n[1] × (n[0] + 1)) = (4×6)" in text
     assert "W̃[2] (n[2] × (n[1] + 1)) = (2×5)" in text
-    assert f"Total: {4 * 6 + 2 * 5} parameters." in text
+    assert f"Total: {4 * 6} + {2 * 5} = {4 * 6 + 2 * 5} parameters." in text
     assert t.steps == []
 
 
@@ -108,7 +108,22 @@ def test_seed002_shapes_and_the_parameter_count():
     assert "Z[1] (3×1) and A[1] (3×1)" in text and "Z[3] (1×1)" in text
     assert "W[2] (2×3), b[2] (2×1)" in text and "W[3] (1×2), b[3] (1×1)" in text
     assert "2·3 + 2 = 8 parameters" in text and "1·2 + 1 = 3 parameters" in text
-    assert f"Total: {3 * 3 + 14} parameters." in text
+    # the notes leave the inputs open: "3·m + 3·1 = 3m + 3", "3m + 3 + 8 + 3 = 3m + 14"
+    assert "W[1] (3×n_x)" in text and "3·n_x + 3 = 3n_x + 3 parameters" in text
+    assert "Total: 3n_x + 3 + 8 + 3 = 3n_x + 14 parameters." in text
+    assert explain.load_problem(explain.example_path("seed002_three_layer_shapes")).trace(
+    ).to_dict()["network"]["sizes"] == ["n_x", 3, 2, 1]
+
+
+@pytest.mark.parametrize("n_x", [1, 3, 7])
+def test_seed002_with_a_given_n_x_counts_in_numbers_and_in_n_x(n_x):
+    data = explain.problems.read_file(explain.example_path("seed002_three_layer_shapes"))
+    t = explain.problem_from_dict({**data, "n_x": n_x}).trace()
+    text = t.to_text()
+    total = 3 * n_x + 14
+    assert total == t.network.n_parameters  # the count is the network's own
+    assert f"Total: {3 * n_x + 3} + 8 + 3 = {total} parameters." in text
+    assert f"W[1] (3×{n_x})" in text
 
 
 # ------------------------------------------------------------------------------ seed 003
@@ -176,8 +191,20 @@ def test_seed003_solution_shows_the_notes_steps():
         "Shapes: W[2]ᵀ (2×1) · dZ[2] (1×4) → dA[1] (2×4)",
         "with ∂Z[2]/∂A[1] = W[2]ᵀ",
         "W[2][1,1] := 0.4 − 0.5·(−0.000175) = 0.400088",
+        # the cost's working, as the notes write it: each squared error (0.752 − 0)² …
+        # (their 0.752 for 0.751, and 0.059 for 0.053, are slips), the sum (their "0.123"
+        # is 0.723, as they write later), MSE = (1/4)·0.723 = 0.181, loss = 0.090
+        "SE(1) = (0.751 − 0)² = 0.564",
+        "SE(2) = (0.770 − 1)² = 0.0531",
+        "SE(3) = (0.762 − 1)² = 0.0567",
+        "SE(4) = (0.778 − 1)² = 0.0491",
+        "SSE = 0.564 + 0.0531 + 0.0567 + 0.0491 = 0.723",
+        "MSE = (1/4)·0.723 = 0.181",
+        "half MSE = ½·0.181 = 0.0903",
+        "L(1) = ½(0.751 − 0)² = 0.282",
+        "sum L = 0.282 + 0.0265 + 0.0284 + 0.0246 = 0.361",
     ]:
-        assert line in text, line
+        assert line in re.sub(r" {2,}", " ", text), line
 
 
 # ------------------------------------------------------------------------------ seed 004
@@ -209,7 +236,8 @@ def test_seed004_forward_pass_and_the_notes_slips():
 
 
 # ------------------------------------------------------------ every printed number, checked
-_ENTRY_LINE = re.compile(r"^  (?P<name>(?:d?[ZAWb]\[\d+\](?:\[\d+(?:,\d+)?\])?|J))\s+"
+_ENTRY_LINE = re.compile(r"^  (?P<name>(?:d?[ZAWb]\[\d+\](?:\[\d+(?:,\d+)?\])?|J"
+                         r"|L\(\d+\)|sum L|SE\(\d+\)|SSE|MSE|half MSE))\s+"
                          r"(?P<relation>:?=) (?P<rhs>.+) = (?P<value>−?\d+(?:\.\d+)?)$")
 
 

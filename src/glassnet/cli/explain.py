@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..errors import ConfigError, FileFormatError
+from ..errors import ConfigError
 
 
 def add_parser(subparsers):
@@ -37,22 +37,8 @@ def add_parser(subparsers):
     return parser
 
 
-def problem_path(text):
-    """A path that exists, or the shipped example of that name."""
-    from ..explain import example_path
-
-    path = Path(text)
-    if path.is_file():
-        return path
-    try:
-        return example_path(text)
-    except ConfigError:
-        raise FileFormatError(f"cannot read {text}: no such file, and no shipped example of "
-                              "that name (glassnet explain --list)") from None
-
-
 def run(args):
-    from ..explain import examples, load_problem
+    from ..explain import examples, find, load_problem
 
     if args.list:
         print("\n".join(examples() + examples(answers=True)))
@@ -60,7 +46,7 @@ def run(args):
     if args.problem is None:
         print("glassnet explain: error: give a PROBLEM file (or --list)", file=sys.stderr)
         return 2
-    trace = load_problem(problem_path(args.problem)).trace()
+    trace = load_problem(find(args.problem)).trace()
     if args.format == "json":
         text = trace.to_json()
     else:

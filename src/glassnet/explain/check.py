@@ -7,41 +7,38 @@ An answers file maps the notes' names (see ``names``) to the values the student 
     cost: 0.090
     b[2] after step 1: 0.4978
 
-**The rule.** Each number is judged at the precision it is written with: with u one unit
-of its last written digit (u = 0.001 for 0.711, 0.0001 for 0.4978, 1 for 2), it is right
-when it is within u/2 of
+**The rule.** Each number is judged at the precision the problem asks for (see
+``precision``: by default 3 decimals or 2 significant figures, whichever is finer), never
+at the precision it happens to be written with. It is right when it agrees (rounded or
+truncated at that precision) with
 
 1. the exact value, or
 2. the value the formulas give from the student's own earlier values that are right
-   (rounded ones included): a student who carries 0.0045 for db[2] and writes
-   b[2] := 0.5 − 0.5·0.0045 = 0.4978 is right, although the exact 0.497731 rounds to
-   0.4977 (rounding of rounded values).
+   (rounded ones included): a student who carries their rounded values on is not marked
+   down for the rounding of rounded values ("rounded").
 
-(A relative slack of 1e-9 absorbs the binary representation of decimals.) A value that is
-neither, but is within u/2 of the value that follows from *all* the student's earlier
-values, wrong ones included, is wrong but **carried forward**: right given their own
-earlier mistake, which is named. Anything else is wrong. Where a whole matrix and one of
-its entries are both given, the matrix is what later values are computed from.
+A number written with fewer digits than asked, that agrees only at its own coarser
+precision, is **imprecise** ("given to 1 decimal, 3 asked"), and not right: 0 for a cost
+of 0.090, 1 for σ(0.9) = 0.711. A value that is neither right nor imprecise, but agrees
+with the value that follows from *all* the student's earlier values, wrong ones included,
+is wrong but **carried forward**: right given their own earlier mistake, which is named.
+Anything else is wrong. Where a whole matrix and one of its entries are both given, the
+matrix is what later values are computed from.
 
 ``check(problem, answers)`` returns a ``CheckResult``: ``ok`` is True when every value is
-right, ``str(result)`` is the report, listing for each wrong value the right one, where it
+right (verdict "right" or "rounded"; the others are "imprecise", "carried" and "wrong"), ``str(result)`` is the report, listing for each wrong value the right one, where it
 is computed and how, and whether it follows from an earlier mistake.
 """
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from ..errors import ConfigError, DataError, GlassnetError
 from . import names as names_module
+from .formulas import Context, Values, entry_formula, stage
+from .precision import DEFAULT, agrees, decimals_of, imprecise, written_number
 from .problems import Problem, load_problem, read_file
-from .solution import Context, Values, entry_formula, stage
 from .trace import lookup, position, run
-
-_NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
-_SLACK = 1e-9
 
 
 # ------------------------------------------------------------------------------- reading
@@ -73,23 +70,15 @@ def answers_from_dict(data):
             for label, value in data.items()]
 
 
-def _written_number(text, label):
-    """(value, u) of a number as written: u is one unit of its last written digit."""
-    text = str(text).strip().replace("−", "-")  # a minus sign copied from glassnet's output
-    if not _NUMBER.match(text):
-        raise DataError(f"{label}: {text!r} is not a number")
-    mantissa, _, exponent = text.lower().partition("e")
-    decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
-    return float(text), 10.0 ** (int(exponent or 0) - decimals)
-
-
 # -------------------------------------------------------------------------------- entries
 @dataclass
 class Entry:
     """One written number, where it belongs (step, key such as "A[1]" or "b[2] after",
     0-based position) and its ``verdict``: "right", "rounded" (right from the student's
-    rounded earlier values), "carried" (wrong, but right given their earlier mistakes,
-    ``culprits``) or "wrong"; ``exact`` and ``carried`` are the two values it was judged by.
+    rounded earlier values), "imprecise" (written with fewer digits than ``asked``),
+    "carried" (wrong, but right given their earlier mistakes, ``culprits``) or "wrong";
+    ``exact`` and ``carried`` are the two values it was judged by, ``asked`` the unit the
+    exact value is required to (0.001 for 3 decimals).
     """
 
     answer: int  # index of its Answer
@@ -105,9 +94,24 @@ class Entry:
     exact: float = 0.0
     carried: float = 0.0
     culprits: list = field(default_factory=list)
+    asked: float = 0.001
+    precision: object = DEFAULT
 
-    def close_to(self, value):
-        return abs(self.value - value) <= 0.5 * self.unit * (1 + _SLACK) + _SLACK * abs(value)
+    def agrees(self, value):
+        """Whether the written number agrees with ``value`` at the precision asked."""
+        return agrees(self.value, self.unit, value, self.precision.unit(value))
+
+    def judge(self, from_right):
+        """The verdict, from the exact value, the value the student's right earlier values
+        give (``from_right``) and the one all their values give (``self.carried``)."""
+        self.asked = self.precision.unit(self.exact)
+        if self.agrees(self.exact):
+            return "right"
+        if self.agrees(from_right):
+            return "rounded"
+        if imprecise(self.value, self.unit, self.exact, self.asked):
+            return "imprecise"
+        return "carried" if self.agrees(self.carried) else "wrong"
 
     @property
     def right(self):
@@ -115,10 +119,15 @@ class Entry:
 
     @property
     def decimals(self):
-        return max(0, -int(round(np.log10(self.unit))))
+        """The decimals the exact value is shown with: those asked, or those written."""
+        return max(decimals_of(self.asked), decimals_of(self.unit))
+
+    @property
+    def decimals_written(self):
+        return decimals_of(self.unit)
 
 
-def _entries(answers, exact_trace):
+def _entries(answers, exact_trace, precision=DEFAULT):
     entries = []
     for i, answer in enumerate(answers):
         name = answer.name
@@ -127,11 +136,11 @@ def _entries(answers, exact_trace):
         positions = _positions(answer, whole.shape)
         for (r, c), text in positions:
             step, key, (kr, kc) = _target(name, r, c)
-            value, unit = _written_number(text, answer.label)
             label = answer.label if name.index is not None else _entry_label(name, r, c,
                                                                                 whole.shape)
+            value, unit = written_number(text, label)
             entries.append(Entry(i, label, step, key, (kr, kc), str(text).strip(), value, unit,
-                                 name.index is None))
+                                 name.index is None, precision=precision))
     return entries
 
 
@@ -175,15 +184,18 @@ def _target(name, r, c):
         symbol, c = (b_sym, c) if c == 0 else (W_sym, c - 1)
     if symbol in ("W", "b") and not after:  # W[l] in step k is W[l] after step k − 1
         step, after = step - 1, True
-    key = "cost" if symbol == "cost" else f"{symbol}[{name.layer}]" + " after" * after
+    key = symbol if name.layer is None else f"{symbol}[{name.layer}]" + " after" * after
     return step, key, (r, c)
 
 
 def _entry_label(name, r, c, shape):
     """The name of entry (r, c) of a whole answer, as the worked solution writes it."""
     n, m = shape
-    if n * m == 1:
+    if n * m == 1 and name.symbol not in names_module.PER_EXAMPLE:
         return name.text
+    if name.symbol in names_module.PER_EXAMPLE:  # L(2), SE(2) in step 2
+        when = f" in step {name.step}" if name.step > 1 else ""
+        return f"{name.symbol}({c + 1}){when}"
     first = 0 if name.symbol in names_module.BIAS_COLUMN else 1
     index = f"[{r + 1}]" if m == 1 else f"[{r + 1},{c + first}]"
     when = f" after step {name.step}" if name.after else (
@@ -199,12 +211,19 @@ def check(problem, answers):
         problem = load_problem(problem)
     if not problem.given_parameters:
         raise ConfigError("this problem gives shapes only; there are no numbers to check")
+    source = None
     if isinstance(answers, (str, Path)):
+        source = Path(answers).name
         answers = load_answers(answers)
     elif isinstance(answers, dict):
         answers = answers_from_dict(answers)
     exact = problem.trace()
-    entries = _entries(answers, exact)
+    try:
+        entries = _entries(answers, exact, problem.precision)
+    except GlassnetError as exc:
+        if source is None:
+            raise
+        raise type(exc)(f"{source}: {exc}") from None
     net, X, Y, alpha, steps = problem.network, exact.X, exact.Y, exact.learning_rate, len(
         exact.steps)
 
@@ -238,14 +257,7 @@ def _judge(entries, exact, carried, net, X, Y, alpha, steps):
         for e in here:
             e.exact = float(exact.steps[k - 1].values[key][e.position])
             e.carried = float(carried[k - 1][2][key][e.position])
-            if e.close_to(e.exact):
-                e.verdict = "right"
-            elif e.close_to(value[e.position]):
-                e.verdict = "rounded"  # right from the student's right, rounded values
-            elif e.close_to(e.carried):
-                e.verdict = "carried"
-            else:
-                e.verdict = "wrong"
+            e.verdict = e.judge(float(value[e.position]))
         for e in sorted(here, key=lambda e: e.whole):
             if e.right:
                 value[e.position] = e.value
@@ -310,6 +322,7 @@ class CheckResult:
         return {"ok": self.ok, "values": [
             {"name": e.label, "written": e.text, "verdict": e.verdict, "exact": e.exact,
              "from_your_values": e.carried, "carried_from": e.culprits,
+             "asked_decimals": decimals_of(e.asked), "written_decimals": e.decimals_written,
              "computed_in": stage(Context(self.exact), e.key)} for e in self.entries]}
 
     def __str__(self):
@@ -322,18 +335,20 @@ class CheckResult:
         title = self.problem.title or (self.problem.path.name if self.problem.path else "")
         lines = [f"Checking {len(self.answers)} answers ({n_values} values) against "
                  f"{title or 'the problem'}.",
-                 "A value is right when it is within half a unit of its last written digit "
-                 "of the exact value, or of the value your own right (rounded) earlier "
-                 "values give.", ""]
+                 f"A value is right when it agrees with the exact value to "
+                 f"{self.problem.precision.describe()} (rounded or truncated), or with the "
+                 "value your own right (rounded) earlier values give.", ""]
         for i, answer in enumerate(self.answers):
             mine = [e for e in self.entries if e.answer == i]
             lines += self._answer_lines(ctx, answer, mine)
         wrong = self.wrong
         carried = [e for e in wrong if e.verdict == "carried"]
+        short = [e for e in wrong if e.verdict == "imprecise"]
         summary = f"Result: {n_values - len(wrong)} of {n_values} values right"
         if wrong:
-            summary += (f"; {len(wrong)} wrong" + (f", {len(carried)} of them only because of "
-                                                   "earlier mistakes" if carried else ""))
+            notes = ([f"{len(carried)} of them only because of earlier mistakes"] * bool(carried)
+                     + [f"{len(short)} given with fewer digits than asked"] * bool(short))
+            summary += f"; {len(wrong)} wrong" + "".join(f", {n}" for n in notes)
         lines += ["", summary + "."]
         return "\n".join(lines) + "\n"
 
@@ -356,7 +371,11 @@ class CheckResult:
 
     def _detail(self, ctx, e):
         right = _fmt(e.exact, e.decimals)
-        text = (f"wrong, should be {right} ({_full(e.exact)}), computed in "
+        verdict = "wrong"
+        if e.verdict == "imprecise":
+            verdict = (f"given to {_count(e.decimals_written, 'decimal')}, "
+                       f"{decimals_of(e.asked)} asked")
+        text = (f"{verdict}, should be {right} ({_full(e.exact)}), computed in "
                 f"{stage(ctx, e.key)}: {self._how(ctx, e, carried=False)}")
         if e.verdict == "carried":
             source = ", ".join(e.culprits) or "earlier values"
@@ -383,6 +402,10 @@ class CheckResult:
         value = vals[e.key][e.position]
         return (f"{e.label} = " + (rhs.text if rhs is not None else _fmt(value, e.decimals))
                 ).replace("\n", " ")
+
+
+def _count(n, word):
+    return f"{n} {word}{'s' * (n != 1)}"
 
 
 def _fmt(x, decimals):

@@ -4,13 +4,14 @@ They live in the package folder ``glassnet/examples``: ``seed003_math_problem.ya
 worked problem of seed 003, ``seed003_notes_answers.yaml`` the notes' own hand values for
 it. ``examples()`` lists the problem files by name; ``example_path(name)`` finds one by
 its name, with or without the suffix, so that ``glassnet explain seed003_math_problem``
-works from any folder.
+works from any folder; ``find(text)`` takes a file's path or an example's name, as the
+command line does.
 """
 
 from importlib import resources
 from pathlib import Path
 
-from ..errors import ConfigError
+from ..errors import ConfigError, FileFormatError
 
 _SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -33,3 +34,15 @@ def example_path(name):
             return path
     raise ConfigError(f"no example named {name!r}; the examples are: "
                       f"{', '.join(examples() + examples(answers=True))}")
+
+
+def find(text):
+    """The file ``text`` names: a path that exists, or the shipped example of that name."""
+    path = Path(text)
+    if path.exists():
+        return path
+    try:
+        return example_path(text)
+    except ConfigError:
+        raise FileFormatError(f"cannot read {text}: no such file, and no shipped example of "
+                              "that name (glassnet explain --list)") from None

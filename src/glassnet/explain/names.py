@@ -9,6 +9,15 @@ The names are the notes' symbols, written as in text:
     W[1] after step 1   b[2] after step 1                    after the update of step 1
     W̃[1] after step 1  dW̃[1]   (also W~ or Wt)              the bias-column form [b | W]
 
+The cost's working, example by example (as seed 003 writes it), has names of its own:
+
+    L(2)      the loss of example 2, L(a⁽²⁾, y⁽²⁾); L alone is the row of all m
+    sum L     Σᵢ L(i) (also ΣL), whose mean is the cost J (cost or J)
+    SE(2)     the squared error ‖a⁽²⁾ − y⁽²⁾‖² of example 2, for the squared-error losses
+    SSE       Σᵢ SE(i), their sum
+    MSE       SSE / (m n[L]): the mean squared error, one convention of the cost
+    half MSE  MSE / 2 (also ½MSE): the other, the notes' (1/2n) Σ (a − y)²
+
 Entry indices count from 1, as the notes do (z₁, a₂, W₁₂), except the columns of W̃ and
 dW̃, which count from 0 because column 0 is the bias (the exercises' W₁₀). Lower-case
 z, a, w and dz, da, dw are read as Z, A, W, dZ, dA, dW.
@@ -18,6 +27,10 @@ import re
 from dataclasses import dataclass
 
 from ..errors import ConfigError
+
+#: the values of the cost's working with one number per example (the others, cost, sum L,
+#: SSE, MSE and half MSE, are one number each)
+PER_EXAMPLE = ("L", "SE")
 
 #: each bias-column name and the two it joins: W̃[l] = [b[l] | W[l]]
 BIAS_COLUMN = {"W̃": ("b", "W"), "dW̃": ("db", "dW")}
@@ -37,8 +50,16 @@ _NAME = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+_COST_NAME = re.compile(
+    r"""^\s*(?:(?P<total>sum\s*L|Σ\s*L|SSE|MSE|half\s*MSE|½\s*MSE)
+        |(?P<each>L|SE)\s*(?:\(\s*(?P<example>\d+)\s*\))?)\s*
+        (?:in\s+step\s+(?P<step>\d+))?\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
 GRAMMAR = ("names look like Z[1], A[2], cost, dW[1], db[2], A[1][2,3] (unit 2, example 3, "
-           "counted from 1), Z[1] in step 2, W[1] after step 1, W̃[1] after step 1")
+           "counted from 1), Z[1] in step 2, W[1] after step 1, W̃[1] after step 1, "
+           "L(2), sum L, SE(2), SSE, MSE, half MSE")
 
 
 @dataclass(frozen=True)
@@ -55,9 +76,9 @@ class Name:
 
     @property
     def key(self):
-        """The key of the value in a step: "Z[1]", "cost", "W[1] after", "W[1]"."""
-        if self.symbol == "cost":
-            return "cost"
+        """The key of the value in a step: "Z[1]", "cost", "W[1] after", "W[1]", "L"."""
+        if self.layer is None:
+            return self.symbol
         return f"{self.symbol}[{self.layer}]" + (" after" if self.after else "")
 
     @property
@@ -70,6 +91,9 @@ def parse(text):
     """The ``Name`` that ``text`` spells, or a ConfigError saying what names look like."""
     if not isinstance(text, str):
         raise ConfigError(f"{text!r} is not a name; {GRAMMAR}")
+    cost_name = _COST_NAME.match(text)
+    if cost_name:
+        return _cost_name(cost_name, text)
     match = _NAME.match(text)
     symbol = match and _SYMBOLS.get(match["symbol"].lower())
     if not symbol:
@@ -92,3 +116,18 @@ def parse(text):
     if step < 1:
         raise ConfigError(f"{text!r}: steps are counted from 1")
     return Name(symbol, layer, index, step, after, text.strip())
+
+
+def _cost_name(match, text):
+    """A name of the cost's working: L(2), sum L, SE, SSE, MSE, half MSE."""
+    step = 1 if match["step"] is None else int(match["step"])
+    if step < 1:
+        raise ConfigError(f"{text!r}: steps are counted from 1")
+    if match["total"]:
+        words = match["total"].replace(" ", "").lower()
+        symbol = {"suml": "sum L", "σl": "sum L", "sse": "SSE", "mse": "MSE",
+                  "halfmse": "half MSE", "½mse": "half MSE"}[words]
+        return Name(symbol, None, None, step, False, text.strip())
+    symbol = match["each"].upper()
+    index = None if match["example"] is None else (int(match["example"]),)
+    return Name(symbol, None, index, step, False, text.strip())

@@ -103,6 +103,16 @@ def number(x, digits, decimals=None, parenthesize_negative=False):
     return Math(text, latex)
 
 
+def power(base, exponent=2):
+    """``base`` (a Math) raised to ``exponent``: the base parenthesized when it is negative
+    or written with a power of ten, so that −0.762 squared reads (−0.762)², never −0.762²
+    (which is −(0.762²))."""
+    if base.text.startswith(("−", "-")) or "·10^" in base.text:
+        base = Math(f"({base.text})", f"({base.latex})")
+    sup = {2: "²", 3: "³"}.get(exponent, f"^{exponent}")
+    return Math(base.text + sup, f"{base.latex}^{{{exponent}}}")
+
+
 # ------------------------------------------------------------------------------ names
 _LATEX_SYMBOL = {"W̃": r"\tilde{W}", "dW̃": r"d\tilde{W}", "X": "X", "Y": "Y"}
 

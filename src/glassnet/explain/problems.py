@@ -16,6 +16,7 @@ A problem gives the network's numbers, the data and what to do with them::
     learning_rate: 0.5                            # α, needed with Y
     steps: 1                                      # optional, default 1
     products: input-first                         # optional: write Z's terms as (a·w)
+    precision: {decimals: 3}                      # optional: what `check` asks for
 
 A flat list is one example for X (a column, as the notes write x = [1, 4, 0.5]) unless
 the network has one input, and the row of targets for Y unless it has several outputs.
@@ -24,27 +25,40 @@ default it follows the layers: W̃ given, W̃ shown.
 
 An architecture alone (no numbers) is a problem too: ``n_x: 5`` and layers with ``units``
 and ``activation``; its solution is the shapes (and ``m: 3`` gives Z[l] and A[l] theirs).
+``n_x: open`` leaves the number of inputs open: the shapes and the parameter count are
+then written in n_x, as the notes count 3m + 14 parameters for m inputs.
 
 Every field is checked; an incomplete or inconsistent file gets an error that names the
 field and says what was expected ("layer 2: W[2] has 3 columns but layer 1 has 2 units").
 """
 
+import itertools
 import json
-import numbers
 from pathlib import Path
 
-import numpy as np
-
-from .. import activations as activations_module
-from .. import losses as losses_module
 from ..errors import ConfigError, DataError, FileFormatError, GlassnetError, ShapeError
 from ..network import Network
 from ..validation import check_learning_rate, check_positive_int
+from .fields import (
+    BIAS_COLUMN_KEYS,
+    is_architecture,
+    layer_activation,
+    matrix,
+    network_and_notation,
+    number,
+    whole_number,
+)
+from .precision import DEFAULT, precision_from_field
+from .trace import MAX_STEPS, Trace, trace
+
+#: the limits of a problem or answers file (a hand exercise is far inside each)
+MAX_FILE_BYTES = 1 << 20
+MAX_DEPTH = 20
+MAX_VALUES = 200_000
+MAX_PARAMETERS = 1_000_000  # of a problem of shapes only (its parameters are not given)
 
 _TOP_FIELDS = ("title", "source", "description", "notation", "products", "X", "Y", "layers",
-               "loss", "learning_rate", "steps", "n_x", "m")
-_BIAS_COLUMN_KEYS = ("W̃", "W_tilde", "Wt")
-_LAYER_FIELDS = ("W", "b", "activation", "units", *_BIAS_COLUMN_KEYS)
+               "loss", "learning_rate", "steps", "n_x", "m", "precision")
 
 
 class Problem:
@@ -52,7 +66,7 @@ class Problem:
 
     def __init__(self, network, X=None, Y=None, learning_rate=None, steps=1, notation="W,b",
                  title=None, source=None, description=None, m=None, given_parameters=True,
-                 path=None, products="weight-first"):
+                 path=None, products="weight-first", precision=DEFAULT, n_x_open=False):
         self.network = network
         self.X, self.Y = X, Y
         self.learning_rate = learning_rate
@@ -63,14 +77,15 @@ class Problem:
         self.given_parameters = given_parameters
         self.path = path
         self.products = products
+        self.precision = precision
+        self.n_x_open = n_x_open
 
     def trace(self):
         """The worked solution's numbers: a ``Trace`` of this problem."""
-        from .trace import Trace, trace
-
         if not self.given_parameters:
             return Trace(self.network, None, None, None, [], self.notation, self.title,
-                         self.description, m=self.m, products=self.products)
+                         self.description, m=self.m, products=self.products,
+                         n_x_open=self.n_x_open)
         return trace(self.network, self.X, self.Y, learning_rate=self.learning_rate,
                      steps=self.steps, notation=self.notation, title=self.title,
                      description=self.description, products=self.products)
@@ -85,15 +100,47 @@ def read_file(path, keep_number_text=False):
     """The mapping in a YAML or JSON file (JSON by a .json suffix, YAML otherwise).
 
     With ``keep_number_text`` every number stays the text it was written as ("0.710"), for
-    judging an answer at its written precision.
+    judging an answer at its written precision. Only a regular file of at most
+    ``MAX_FILE_BYTES`` is read, nested at most ``MAX_DEPTH`` deep and holding at most
+    ``MAX_VALUES`` values (aliases counted each time they are used): a hostile file is
+    refused in bounded time and memory with a ``FileFormatError`` naming it.
     """
     path = Path(path)
+    text = _read_text(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = _parse(path, text, keep_number_text)
+    except RecursionError:
+        raise FileFormatError(f"{path}: nested too deeply (at most {MAX_DEPTH} levels)"
+                              ) from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        if isinstance(exc, GlassnetError):
+            raise
+        raise FileFormatError(f"{path}: a value cannot be read: {exc}") from None
+    _check_size(data, path)
+    return data
+
+
+def _read_text(path):
+    try:
+        if not path.is_file():
+            raise FileFormatError(f"cannot read {path}: "
+                                  + ("not a regular file" if path.exists() else "no such file"))
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise FileFormatError(f"{path} has {size} bytes; a problem or answers file has at "
+                                  f"most {MAX_FILE_BYTES}")
+        with path.open("rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)  # the file may grow after stat
+        if len(raw) > MAX_FILE_BYTES:
+            raise FileFormatError(f"{path} has more than {MAX_FILE_BYTES} bytes")
+        return raw.decode("utf-8")
     except OSError as exc:
         raise FileFormatError(f"cannot read {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise FileFormatError(f"{path} is not a text file (UTF-8)") from None
+
+
+def _parse(path, text, keep_number_text):
     if path.suffix.lower() == ".json":
         try:
             if keep_number_text:
@@ -115,6 +162,24 @@ def read_file(path, keep_number_text=False):
         where = f"line {mark.line + 1}: " if mark is not None else ""
         raise FileFormatError(f"{path}: {where}not valid YAML ({getattr(exc, 'problem', exc)})"
                               ) from None
+
+
+def _check_size(data, path):
+    """Refuse nesting deeper than MAX_DEPTH or more than MAX_VALUES values (a walk that
+    stops as soon as either is passed, so that a file of aliases of aliases stays cheap)."""
+    count, stack = 0, [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            raise FileFormatError(f"{path}: more than {MAX_VALUES} values; a problem worked "
+                                  "by hand has far fewer")
+        if depth > MAX_DEPTH:
+            raise FileFormatError(f"{path}: nested too deeply (at most {MAX_DEPTH} levels)")
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
 
 
 def load_problem(path):
@@ -143,23 +208,19 @@ def problem_from_dict(data, path=None):
     notation = data.get("notation")
     if notation is not None and notation not in ("W,b", "bias-column"):
         raise ConfigError(f"notation: expected 'W,b' or 'bias-column', got {notation!r}")
+    texts["precision"] = precision_from_field(data.get("precision"))
     texts["products"] = data.get("products", "weight-first")
     if texts["products"] not in ("weight-first", "input-first"):
         raise ConfigError("products: expected 'weight-first' (w·a) or 'input-first' (a·w), "
                           f"got {texts['products']!r}")
-    if all(_is_architecture(layer) for layer in layers):
+    if all(is_architecture(layer) for layer in layers):
         return _architecture_problem(data, layers, notation, texts, path)
     loss = data.get("loss")
-    network, bias_column = _network(layers, loss)
+    network, bias_column = network_and_notation(layers, loss)
     X, Y = _data(data, network)
     alpha, steps = _settings(data, Y)
     return Problem(network, X, Y, alpha, steps,
                    notation or ("bias-column" if bias_column else "W,b"), path=path, **texts)
-
-
-def network_from_layers(layers, loss=None):
-    """A ``Network`` from problem-file layers (dicts of W, b or W̃, and activation)."""
-    return _network(layers, loss)[0]
 
 
 # ------------------------------------------------------------------------------- fields
@@ -170,108 +231,47 @@ def _text(data, key):
     return value
 
 
-def _is_architecture(layer):
-    return isinstance(layer, dict) and "units" in layer
-
-
-def _layer_fields(layer, l):
-    if not isinstance(layer, dict):
-        raise ConfigError(f"layer {l}: expected a mapping with W and b (or W̃) and "
-                          f"activation, got {layer!r}")
-    unknown = [k for k in layer if k not in _LAYER_FIELDS]
-    if unknown:
-        raise ConfigError(f"layer {l}: unknown field {unknown[0]!r}; a layer has W and b (or "
-                          f"W̃), and activation")
-    if "activation" not in layer:
-        raise ConfigError(f"layer {l}: activation is missing; expected a name such as "
-                          f"{', '.join(activations_module.activations.names()[:4])}")
-    try:
-        return activations_module.get(layer["activation"]).name
-    except GlassnetError as exc:
-        raise ConfigError(f"layer {l}: activation: {exc}") from None
-
-
-def _network(layers, loss):
-    if not isinstance(layers, list) or not layers:
-        raise ConfigError("layers: expected a non-empty list, one entry per layer")
-    W, b, names, bias_column = [], [], [], []
-    for l, layer in enumerate(layers, 1):
-        names.append(_layer_fields(layer, l))
-        if _is_architecture(layer):
-            if any(k in layer for k in ("W", "b", *_BIAS_COLUMN_KEYS)):
-                raise ConfigError(f"layer {l}: give units (for a problem of shapes only) or "
-                                  "the numbers W and b (or W̃), not both")
-            raise ConfigError(f"layer {l} gives units but no weights; give every layer its "
-                              "numbers (W and b, or W̃), or none of them")
-        tilde = [k for k in _BIAS_COLUMN_KEYS if k in layer]
-        if tilde and ("W" in layer or "b" in layer):
-            raise ConfigError(f"layer {l}: give W and b, or W̃ = [b | W], not both")
-        if tilde:
-            Wt = _matrix(layer[tilde[0]], f"layer {l}: W̃[{l}]", row_if_flat=True)
-            if Wt.shape[1] < 2:
-                raise ShapeError(f"layer {l}: W̃[{l}] = [b[{l}] | W[{l}]] needs a bias "
-                                 f"column and at least one weight column, got shape {Wt.shape}")
-            W_l, b_l = Wt[:, 1:], Wt[:, :1]
-        else:
-            for key in ("W", "b"):
-                if key not in layer:
-                    raise ConfigError(f"layer {l}: {key}[{l}] is missing; give W[{l}] "
-                                      f"(n[{l}], n[{l - 1}]) and b[{l}] (n[{l}], 1), or W̃[{l}]")
-            W_l = _matrix(layer["W"], f"layer {l}: W[{l}]", row_if_flat=True)
-            b_l = _matrix(layer["b"], f"layer {l}: b[{l}]", row_if_flat=False)
-            if b_l.shape != (W_l.shape[0], 1):
-                raise ShapeError(
-                    f"layer {l}: b[{l}] has shape {b_l.shape} but W[{l}] has {W_l.shape[0]} "
-                    f"rows (units); b[{l}] must have shape (n[{l}], 1) = ({W_l.shape[0]}, 1)"
-                )
-        if l > 1 and W_l.shape[1] != W[-1].shape[0]:
-            raise ShapeError(
-                f"layer {l}: W[{l}] has {W_l.shape[1]} columns but layer {l - 1} has "
-                f"{W[-1].shape[0]} units (A[{l - 1}] has {W[-1].shape[0]} rows); W[{l}] "
-                f"must have shape (n[{l}], n[{l - 1}]) = ({W_l.shape[0]}, {W[-1].shape[0]})"
-            )
-        W.append(W_l)
-        b.append(b_l)
-        bias_column.append(bool(tilde))
-    if loss is not None:
-        try:
-            loss = losses_module.get(loss)
-        except GlassnetError as exc:
-            raise ConfigError(f"loss: {exc}") from None
-    return Network.from_parameters(W, b, names, loss=loss), all(bias_column)
-
-
 def _architecture_problem(data, layers, notation, texts, path):
     for key in ("X", "Y", "learning_rate", "steps"):
         if key in data:
             raise ConfigError(f"{key} is given but the layers have no weights; give each "
                               "layer W and b (or W̃) to work a step")
     if "n_x" not in data:
-        raise ConfigError("n_x: missing; a problem of shapes only needs the number of inputs")
-    n_x = check_positive_int(_integer(data["n_x"], "n_x"), "n_x")
+        raise ConfigError("n_x: missing; a problem of shapes only needs the number of inputs, "
+                          "or 'n_x: open' for a count in n_x")
+    n_x_open = data["n_x"] == "open"
+    # with n_x open the network is built with 1 input in its place (the shapes and the
+    # count are then written in n_x, never from this 1)
+    n_x = 1 if n_x_open else check_positive_int(whole_number(data["n_x"], "n_x"), "n_x")
     sizes, names = [n_x], []
     for l, layer in enumerate(layers, 1):
-        names.append(_layer_fields(layer, l))
-        if not _is_architecture(layer) or "W" in layer or any(
-                k in layer for k in _BIAS_COLUMN_KEYS):
+        names.append(layer_activation(layer, l))
+        if not is_architecture(layer) or "W" in layer or any(
+                k in layer for k in BIAS_COLUMN_KEYS):
             raise ConfigError(f"layer {l}: in a problem of shapes only every layer gives "
                               "units (and no weights)")
-        sizes.append(check_positive_int(_integer(layer["units"], f"layer {l}: units"),
+        sizes.append(check_positive_int(whole_number(layer["units"], f"layer {l}: units"),
                                         f"layer {l}: units"))
+    count = sum(n * (n_prev + 1) for n_prev, n in itertools.pairwise(sizes))
+    if count > MAX_PARAMETERS:
+        widest = max(range(len(sizes)), key=sizes.__getitem__)
+        culprit = "n_x" if widest == 0 else f"layer {widest}: units"
+        raise ConfigError(f"{culprit}: a network of {count:,} parameters ({' → '.join(map(str, sizes))}); "
+                          f"a problem of shapes only has at most {MAX_PARAMETERS:,}")
     m = data.get("m")
-    m = None if m is None else check_positive_int(_integer(m, "m"), "m")
+    m = None if m is None else check_positive_int(whole_number(m, "m"), "m")
     loss = data.get("loss")
     network = Network(sizes, activations=names[:-1], output=names[-1], loss=loss,
                       initializer="zeros")
     return Problem(network, notation=notation or "W,b", m=m, given_parameters=False,
-                   path=path, **texts)
+                   path=path, n_x_open=n_x_open, **texts)
 
 
 def _data(data, network):
     if "X" not in data:
         raise ConfigError(f"X: missing; expected the inputs, shape (n_x, m) = "
                           f"({network.n_x}, m), one example per column")
-    X = _matrix(data["X"], "X", row_if_flat=network.n_x == 1)
+    X = matrix(data["X"], "X", row_if_flat=network.n_x == 1)
     if X.shape[0] != network.n_x:
         hint = " (examples must be columns: transpose X)" if X.shape[1] == network.n_x else ""
         raise ShapeError(f"X has {X.shape[0]} rows but W[1] has {network.n_x} columns: X must "
@@ -279,7 +279,7 @@ def _data(data, network):
     if data.get("Y") is None:
         return X, None
     n_L = network.sizes[-1]
-    Y = _matrix(data["Y"], "Y", row_if_flat=n_L == 1)
+    Y = matrix(data["Y"], "Y", row_if_flat=n_L == 1)
     if Y.shape != (n_L, X.shape[1]):
         raise ShapeError(f"Y has shape {Y.shape} but must have shape (n[L], m) = "
                          f"({n_L}, {X.shape[1]}): one target column per example of X")
@@ -292,7 +292,9 @@ def _data(data, network):
 
 def _settings(data, Y):
     steps = data.get("steps", 1)
-    steps = check_positive_int(_integer(steps, "steps"), "steps")
+    steps = check_positive_int(whole_number(steps, "steps"), "steps")
+    if steps > MAX_STEPS:
+        raise ConfigError(f"steps: {steps} steps; a problem file works at most {MAX_STEPS}")
     if Y is None:
         if "learning_rate" in data or steps != 1:
             raise ConfigError("Y: missing; a gradient step (learning_rate, steps) needs the "
@@ -301,55 +303,7 @@ def _settings(data, Y):
     if "learning_rate" not in data:
         raise ConfigError("learning_rate: missing; the update W := W − α dW needs α, a "
                           "number > 0")
-    return check_learning_rate(_number(data["learning_rate"], "learning_rate"),
+    return check_learning_rate(number(data["learning_rate"], "learning_rate"),
                                "learning_rate α"), steps
 
 
-# ------------------------------------------------------------------------------ numbers
-def _number(value, field):
-    if isinstance(value, bool):
-        raise ConfigError(f"{field}: expected a number, got {value!r}")
-    if isinstance(value, numbers.Real):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)  # YAML reads 1e-3 (no dot) as text
-        except ValueError:
-            pass
-    raise ConfigError(f"{field}: expected a number, got {value!r}")
-
-
-def _integer(value, field):
-    number = _number(value, field)
-    if number != int(number):
-        raise ConfigError(f"{field}: expected a whole number, got {value!r}")
-    return int(number)
-
-
-def _matrix(value, field, row_if_flat):
-    """A 2-D float array from a number, a flat list (a row or a column) or a list of rows."""
-    if not isinstance(value, list):
-        value = [value]
-    if all(not isinstance(v, list) for v in value):
-        rows = [value] if row_if_flat else [[v] for v in value]
-    else:
-        rows = value
-        if not all(isinstance(r, list) for r in rows):
-            raise ConfigError(f"{field}: mixes numbers and rows; write a list of rows")
-        widths = {len(r) for r in rows}
-        if len(widths) != 1:
-            raise ShapeError(f"{field}: the rows have different lengths {sorted(widths)}; a "
-                             "matrix needs rows of equal length")
-    if not rows or not rows[0]:
-        raise ShapeError(f"{field}: expected numbers, got an empty list")
-    out = np.empty((len(rows), len(rows[0])))
-    for i, row in enumerate(rows):
-        for j, v in enumerate(row):
-            if isinstance(v, list):
-                raise ShapeError(f"{field}: expected a matrix (a list of rows of numbers), "
-                                 "got a deeper nesting")
-            out[i, j] = _number(v, f"{field}[{i + 1},{j + 1}]")
-    if not np.all(np.isfinite(out)):
-        i, j = np.argwhere(~np.isfinite(out))[0]
-        raise DataError(f"{field}[{i + 1},{j + 1}] is {out[i, j]}; expected a finite number")
-    return out

@@ -16,6 +16,7 @@ import re
 
 import numpy as np
 
+from .formulas import activation_parameters
 from .notation import Math, as_math
 from .solution import Heading, Paragraph, document
 
@@ -194,8 +195,10 @@ def to_dict(trace):
         "format": "glassnet-trace",
         "version": 1,
         "title": trace.title,
-        "network": {"sizes": list(net.sizes),
+        "network": {"sizes": ["n_x", *net.sizes[1:]] if trace.n_x_open else list(net.sizes),
                     "activations": [layer.activation.name for layer in net.layers],
+                    "activation_parameters": [activation_parameters(layer.activation)
+                                              for layer in net.layers],
                     "loss": net.loss.name if trace.Y is not None else None,
                     "l1": net.l1, "l2": net.l2},
         "notation": trace.notation,

@@ -2,7 +2,9 @@
 
 For each step, in the notes' order (seed 001's "order of backpropagation"):
 
-    forward    Z[1], A[1], …, Z[L], A[L], then the cost J
+    forward    Z[1], A[1], …, Z[L], A[L], then the cost J with its working: L (the loss
+               of each example), sum L, and for the squared-error losses SE (each
+               example's squared error), SSE, MSE and half MSE (see ``names``)
     backward   dA[L], dZ[L], dW[L], db[L], dA[L-1], dZ[L-1], dW[L-1], db[L-1], …, db[1]
     update     W[l] after := W[l] − α dW[l],  b[l] after := b[l] − α db[l]
 
@@ -25,6 +27,13 @@ from ..network import Network
 from ..validation import check_learning_rate, check_positive_int, check_X, check_Y
 from . import names as names_module
 from . import render
+from .fields import network_from_layers
+
+#: the most steps a trace holds (every value of every step is kept)
+MAX_STEPS = 1000
+
+#: the losses whose working also shows the squared errors and both cost conventions
+SQUARED_LOSSES = ("half_squared_error", "mean_squared_error")
 
 
 class Step:
@@ -55,8 +64,11 @@ class Trace:
     """
 
     def __init__(self, network, X, Y, learning_rate, steps, notation="W,b", title=None,
-                 description=None, m=None, products="weight-first"):
+                 description=None, m=None, products="weight-first", n_x_open=False):
         self.network = network
+        # a problem of shapes only may leave n_x open (the notes' 3m + 14 parameters for m
+        # inputs): its network then has 1 input in its place, and no steps
+        self.n_x_open = bool(n_x_open) and not steps
         self.X, self.Y = X, Y
         self.learning_rate = learning_rate
         self.steps = steps
@@ -193,8 +205,6 @@ def trace(network, X=None, Y=None, learning_rate=None, steps=1, loss=None, notat
     Z's terms as (a·w), as seed 004 does.
     """
     if not isinstance(network, Network):
-        from .problems import network_from_layers  # (problems uses this module)
-
         network = network_from_layers(network, loss)
     work = network.copy()
     if loss is not None:
@@ -204,6 +214,8 @@ def trace(network, X=None, Y=None, learning_rate=None, steps=1, loss=None, notat
                      products=products)
     X = check_X(X, work.n_x, work.dtype)
     steps = check_positive_int(steps, "steps")
+    if steps > MAX_STEPS:
+        raise ConfigError(f"steps: {steps} steps; a trace holds at most {MAX_STEPS}")
     if Y is None:
         if steps != 1:
             raise ConfigError("without Y there is no gradient, so only 1 step (a forward pass)")
@@ -280,8 +292,7 @@ def _forward(work, X, put):
 def _backward(work, X, Y, put, used):
     L, m = work.L, X.shape[1]
     A_L = used[f"A[{L}]"]
-    put("cost", work.loss.cost(A_L, Y) + regularization.penalty(
-        work.parameters[:work.n_weights], m, work.l1, work.l2))
+    _cost(work, Y, put, A_L, m)
     dA = put(f"dA[{L}]", work.loss.dA(A_L, Y))
     for l in range(L, 0, -1):
         layer = work.layers[l - 1]
@@ -300,6 +311,24 @@ def _backward(work, X, Y, put, used):
         put(f"db[{l}]", layer.db)
         if l > 1:
             dA = put(f"dA[{l - 1}]", dA_prev)
+
+
+def _cost(work, Y, put, A_L, m):
+    """J = (1/m) Σᵢ L(i) with its working; a student's own L(i) or sum L carry into J."""
+    L_each = work.loss.loss(A_L, Y)
+    L_used = put("L", L_each)
+    total = float(np.sum(L_used))
+    total_used = put("sum L", total)[0, 0]
+    penalty = regularization.penalty(work.parameters[:work.n_weights], m, work.l1, work.l2)
+    if total_used == total and np.array_equal(L_used, L_each):
+        put("cost", work.loss.cost(A_L, Y) + penalty)  # the core's own J, to the last bit
+    else:
+        put("cost", total_used / m + penalty)
+    if work.loss.name in SQUARED_LOSSES:
+        SE = put("SE", np.sum((A_L - Y) ** 2, axis=0, keepdims=True))
+        SSE = put("SSE", float(np.sum(SE)))[0, 0]
+        MSE = put("MSE", SSE / (m * Y.shape[0]))[0, 0]
+        put("half MSE", MSE / 2)
 
 
 def _update(work, alpha, put, used):
