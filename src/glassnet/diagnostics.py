@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import initializers
+from .display import html_table, text_table
 from .errors import GlassnetTypeError
 from .network import Network
 from .validation import check_non_negative
@@ -103,7 +104,18 @@ class Report:
     def __repr__(self):
         return f"<Report: {len(self)} finding(s) {self.kinds()}>"
 
-    def __str__(self):
+    def __str__(self) -> str:
+        caption, rows, notes = self._parts()
+        return "\n".join([caption, *text_table(rows, indent="  "), *notes])
+
+    def _repr_html_(self) -> str:
+        """The table and the findings as HTML, for a Jupyter notebook."""
+        caption, rows, notes = self._parts()
+        return html_table(rows, caption, notes)
+
+    def _parts(self) -> tuple[str, list[tuple[str, ...]], list[str]]:
+        """The report's caption line, its table's rows (the first the header) and the lines
+        after the table: the findings, each run of findings with one hint showing it once."""
         head = ("layer", "g", "units", "dead", "saturated", "‖W[l]‖", "‖dW[l]‖")
         rows = [head] + [
             (str(s.layer), s.activation, str(s.units), str(s.dead), str(s.saturated),
@@ -111,22 +123,17 @@ class Report:
              "" if s.gradient_norm is None else f"{s.gradient_norm:.3g}")
             for s in self.layers
         ]
-        widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-        lines = [f"Diagnostics on m = {self.m} examples"
-                 + ("" if self.gradients_checked else " (gradients not checked: pass Y)")]
-        lines += ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-                  for r in rows]
+        caption = (f"Diagnostics on m = {self.m} examples"
+                   + ("" if self.gradients_checked else " (gradients not checked: pass Y)"))
         if not self.findings:
-            lines.append("no problems found")
-            return "\n".join(lines)
-        lines.append(f"{len(self.findings)} problem(s) found:")
+            return caption, rows, ["no problems found"]
+        notes = [f"{len(self.findings)} problem(s) found:"]
         for i, finding in enumerate(self.findings):
-            lines.append(f"- {finding.message}")
-            # a run of findings with the same hint (e.g. several layers) shows it once
+            notes.append(f"- {finding.message}")
             last = i + 1 == len(self.findings) or self.findings[i + 1].hint != finding.hint
             if last:
-                lines.append(f"  hint: {finding.hint}")
-        return "\n".join(lines)
+                notes.append(f"  hint: {finding.hint}")
+        return caption, rows, notes
 
 
 def diagnose(net, X, Y=None, *, saturation=0.01, fraction=0.9, gradient_ratio=1e3):

@@ -8,6 +8,8 @@ plain dict of lists with Keras' names beside them: ``"loss"`` is ``"cost"`` and
 example's L(a, y)).
 """
 
+from .display import curve_svg, html_table
+
 #: the notes' name → Keras' name, for the keys that differ
 KERAS_NAMES = {"cost": "loss", "val_cost": "val_loss"}
 
@@ -67,6 +69,20 @@ class History:
         """The last epoch's scores under both names (the ``logs`` callbacks receive)."""
         return {key: values[-1] for key, values in self.history.items() if values}
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         last = {k: round(v[-1], 6) for k, v in self.records.items() if v}
         return f"History(epochs={self.epochs}, last={last})"
+
+    def _repr_html_(self) -> str:
+        """The cost curve (training and validation J) and the last epoch's scores, as HTML
+        for a Jupyter notebook."""
+        curves = {name: self.records[key] for key, name in
+                  (("cost", "training cost J"), ("val_cost", "validation cost J"))
+                  if key in self.records}
+        rows = [("quantity", "last epoch")] + [(key, f"{values[-1]:.6g}")
+                                               for key, values in self.records.items() if values]
+        caption = (f"History of {self.epochs} epoch(s)"
+                   + ("; stopped early" if self.stopped_early else "")
+                   + ("" if self.best_epoch is None else f"; best epoch {self.best_epoch}"))
+        curve = curve_svg(curves) if self.epochs else ""  # no epoch, nothing to draw
+        return f"<div>{curve}{html_table(rows, caption)}</div>"

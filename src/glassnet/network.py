@@ -22,6 +22,7 @@ so that an optimizer updates the whole network at once.
 import numpy as np
 
 from . import activations, losses, regularization
+from .display import html_table, text_table
 from .errors import (
     ConfigError,
     GlassnetTypeError,
@@ -574,23 +575,30 @@ class Network:
         gs = ", ".join(layer.activation.name for layer in self.layers)
         return f"Network({arch}; {gs}; loss={self.loss.name})"
 
-    def summary(self):
+    def summary(self) -> str:
         """A table of the layers: shapes of W[l] and b[l], g[l], parameter counts."""
+        caption, rows, total = self._summary_parts()
+        return "\n".join([caption, *text_table(rows), total])
+
+    def _repr_html_(self) -> str:
+        """The summary table as HTML, for a Jupyter notebook."""
+        caption, rows, total = self._summary_parts()
+        return html_table(rows, caption, [total])
+
+    def _summary_parts(self) -> tuple[str, list[tuple[str, ...]], str]:
+        """The summary's caption line, its rows (the first the header) and its total line."""
         rows = [("layer", "units", "activation", "W shape", "b shape", "parameters")]
         rows.append(("0 (input)", str(self.n_x), "", "", "", ""))
         for l, layer in enumerate(self.layers, 1):
             n, n_prev = self.sizes[l], self.sizes[l - 1]
             rows.append((str(l), str(n), layer.activation.name, f"({n}, {n_prev})",
                          f"({n}, 1)", f"{n * n_prev + n} = {n}·{n_prev} + {n}"))
-        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-        lines = [f"Network with L = {self.L} layers (the input layer is not counted), "
-                 f"loss: {self.loss.name}, dtype: {self.dtype.name}"]
-        lines += ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
-                  for r in rows]
+        caption = (f"Network with L = {self.L} layers (the input layer is not counted), "
+                   f"loss: {self.loss.name}, dtype: {self.dtype.name}")
         regs = [f"L1 λ₁ = {self.l1:g}"] * bool(self.l1) + [f"L2 λ₂ = {self.l2:g}"] * bool(self.l2)
-        lines.append(f"total parameters: {self.n_parameters}"
-                     + (f"; regularization: {', '.join(regs)}" if regs else ""))
-        return "\n".join(lines)
+        total = (f"total parameters: {self.n_parameters}"
+                 + (f"; regularization: {', '.join(regs)}" if regs else ""))
+        return caption, rows, total
 
     __str__ = summary
 
