@@ -587,7 +587,8 @@ class Network:
 
     def _summary_parts(self) -> tuple[str, list[tuple[str, ...]], str]:
         """The summary's caption line, its rows (the first the header) and its total line."""
-        rows = [("layer", "units", "activation", "W shape", "b shape", "parameters")]
+        rows: list[tuple[str, ...]] = [
+            ("layer", "units", "activation", "W shape", "b shape", "parameters")]
         rows.append(("0 (input)", str(self.n_x), "", "", "", ""))
         for l, layer in enumerate(self.layers, 1):
             n, n_prev = self.sizes[l], self.sizes[l - 1]
