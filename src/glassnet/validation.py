@@ -129,6 +129,15 @@ def check_non_negative(value, name):
     return float(value)
 
 
+def check_fraction(value, name, zero=True):
+    """A number in [0, 1) (or (0, 1) when ``zero`` is False), or a ConfigError naming
+    ``name``: a momentum β, a decay ρ, a validation fraction."""
+    value = check_non_negative(value, name)
+    if value >= 1.0 or (value == 0.0 and not zero):
+        raise ConfigError(f"{name} must be in {'[' if zero else '('}0, 1), got {value!r}")
+    return value
+
+
 def check_number(value, name, low=-np.inf, high=np.inf, *, low_open=False, high_open=False):
     """A finite real number in the interval from ``low`` to ``high``, as a float.
 
