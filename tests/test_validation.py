@@ -4,6 +4,7 @@ and the estimators' fractions)."""
 import pytest
 
 import glassnet as gn
+from glassnet import optimizers
 from glassnet.errors import ConfigError
 from glassnet.validation import check_fraction
 
@@ -34,4 +35,17 @@ def test_zero_is_refused_when_the_interval_is_open():
                                         ({"name": "adam", "beta_2": 1.0}, "Adam β₂")])
 def test_every_optimizer_decay_uses_it(spec, name):
     with pytest.raises(ConfigError, match=rf"{name} must be in \[0, 1\), got 1.0"):
-        gn.optimizers.get(spec)
+        optimizers.get(spec)
+
+
+@pytest.mark.parametrize("value", [10**400, -(10**400)])
+def test_a_whole_number_beyond_any_float_is_refused_not_a_numpy_error(value):
+    # NumPy's isfinite raised a TypeError on it; float() an OverflowError
+    from glassnet.validation import check_learning_rate, check_non_negative, check_number
+
+    for check in (check_learning_rate, check_non_negative, check_fraction,
+                  lambda v, name: check_number(v, name, 0, 1)):
+        with pytest.raises(ConfigError, match="the rate must be a finite number"):
+            check(value, "the rate")
+    with pytest.raises(ConfigError, match="learning rate α must be a finite number > 0"):
+        gn.Network([1, 1]).fit([[0.0]], [[1.0]], learning_rate=value, epochs=1)
