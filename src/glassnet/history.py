@@ -8,6 +8,8 @@ plain dict of lists with Keras' names beside them: ``"loss"`` is ``"cost"`` and
 example's L(a, y)).
 """
 
+from collections.abc import KeysView
+
 from .display import curve_svg, html_table
 
 #: the notes' name → Keras' name, for the keys that differ
@@ -24,28 +26,28 @@ class History:
     stood (0: the parameters training started from), ``seconds`` how long it took.
     """
 
-    def __init__(self):
-        self.records = {"cost": []}
+    def __init__(self) -> None:
+        self.records: dict[str, list[float]] = {"cost": []}
         self.epochs = 0
         self.stopped_early = False
-        self.best_epoch = None
+        self.best_epoch: int | None = None
         self.seconds = 0.0
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> list[float]:
         return self.records[key]
 
-    def __contains__(self, key):
+    def __contains__(self, key: object) -> bool:
         return key in self.records
 
-    def keys(self):
+    def keys(self) -> KeysView[str]:
         return self.records.keys()
 
     @property
-    def cost(self):
+    def cost(self) -> list[float]:
         return self.records["cost"]
 
     @property
-    def history(self):
+    def history(self) -> dict[str, list[float]]:
         """A dict of lists: the notes' keys and, beside them, Keras' ("loss", "val_loss")."""
         out = {}
         for key, values in self.records.items():
@@ -55,17 +57,17 @@ class History:
         return out
 
     @property
-    def epoch(self):
+    def epoch(self) -> list[int]:
         """The epochs recorded, counting from 0 (Keras' ``History.epoch``)."""
         return list(range(self.epochs))
 
-    def add(self, scores):
+    def add(self, scores: dict[str, float]) -> None:
         """Append one epoch's scores ({name: value}) and count the epoch."""
         for key, value in scores.items():
             self.records.setdefault(key, []).append(value)
         self.epochs += 1
 
-    def last(self):
+    def last(self) -> dict[str, float]:
         """The last epoch's scores under both names (the ``logs`` callbacks receive)."""
         return {key: values[-1] for key, values in self.history.items() if values}
 
