@@ -26,9 +26,11 @@ hint. The network's parameters are not changed; only its caches of Z, A, dZ, dW 
 overwritten by the passes.
 """
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import initializers
 from .display import html_table, text_table
@@ -82,22 +84,23 @@ class Report:
     table followed by the findings and their hints.
     """
 
-    def __init__(self, findings, layers, m, gradients_checked):
+    def __init__(self, findings: Iterable[Finding], layers: Iterable[LayerStats], m: int,
+                 gradients_checked: bool) -> None:
         self.findings = list(findings)
         self.layers = list(layers)
         self.m = m
         self.gradients_checked = gradients_checked
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.findings)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Finding]:
         return iter(self.findings)
 
-    def __getitem__(self, i):
+    def __getitem__(self, i: int) -> Finding:
         return self.findings[i]
 
-    def kinds(self):
+    def kinds(self) -> list[str]:
         """The kinds found, each once, in the order found."""
         return list(dict.fromkeys(f.kind for f in self.findings))
 
@@ -117,12 +120,11 @@ class Report:
         """The report's caption line, its table's rows (the first the header) and the lines
         after the table: the findings, each run of findings with one hint showing it once."""
         head = ("layer", "g", "units", "dead", "saturated", "‖W[l]‖", "‖dW[l]‖")
-        rows = [head] + [
+        rows: list[tuple[str, ...]] = [head, *(
             (str(s.layer), s.activation, str(s.units), str(s.dead), str(s.saturated),
              f"{s.weight_norm:.3g}",
              "" if s.gradient_norm is None else f"{s.gradient_norm:.3g}")
-            for s in self.layers
-        ]
+            for s in self.layers)]
         caption = (f"Diagnostics on m = {self.m} examples"
                    + ("" if self.gradients_checked else " (gradients not checked: pass Y)"))
         if not self.findings:
@@ -136,7 +138,9 @@ class Report:
         return caption, rows, notes
 
 
-def diagnose(net, X, Y=None, *, saturation=0.01, fraction=0.9, gradient_ratio=1e3):
+def diagnose(net: Network, X: ArrayLike, Y: ArrayLike | None = None, *,
+             saturation: float = 0.01, fraction: float = 0.9,
+             gradient_ratio: float = 1e3) -> Report:
     """Look for symmetric, dead and saturated units (and, given Y, gradient trouble).
 
     X has shape (n_x, m) and Y shape (n[L], m), as for training. A sigmoid/tanh unit is
@@ -160,7 +164,8 @@ def diagnose(net, X, Y=None, *, saturation=0.01, fraction=0.9, gradient_ratio=1e
         net.backward(Y)  # checks Y; fills net.dW[l] (and leaves Z[l], A[l] as they were)
         grad_norms = [None] + [float(np.linalg.norm(net.dW[l])) for l in range(1, net.L + 1)]
 
-    findings, stats = [], []
+    findings: list[Finding] = []
+    stats: list[LayerStats] = []
     for l in range(1, net.L + 1):
         g = net.layers[l - 1].activation
         hidden = l < net.L
