@@ -17,7 +17,7 @@ import pytest
 
 import glassnet as gn
 from glassnet import datasets
-from glassnet.playground.session import GRID, quantize
+from glassnet.playground.wire import GRID, quantize
 
 pytestmark = pytest.mark.browser
 
