@@ -12,7 +12,7 @@ import yaml
 from glassnet.cli import main
 from glassnet.errors import ConfigError
 from glassnet.explain import check, exercise, find, names
-from glassnet.explain.marking import mark_class, statistics
+from glassnet.explain.marking import mark_class, mark_student, statistics
 from glassnet.explain.problems import problem_from_dict
 from glassnet.explain.worksheet import check_ids, numbered_ids, write_class
 
@@ -106,7 +106,7 @@ def _write(path, answers):
     path.write_text(yaml.safe_dump(answers, sort_keys=False, allow_unicode=True))
 
 
-def test_a_class_is_marked_as_a_teacher_would(tmp_path):
+def test_a_class_is_marked_as_a_teacher_would(tmp_path, capsys):
     ids = ["ann", "ben", "cat", "dan", "eve", "fay", "gus"]
     out, answers = tmp_path / "class", tmp_path / "answers"
     answers.mkdir()
@@ -160,6 +160,17 @@ def test_a_class_is_marked_as_a_teacher_would(tmp_path):
     assert "no such file" in (out / "eve" / "feedback.md").read_text()
     assert "sum after step 1" in (out / "gus" / "feedback.md").read_text()
     assert (out / "gus" / "feedback.html").read_text().startswith("<!DOCTYPE html>")
+    # the blank sheet handed back as it is: 0, nothing reported as unreadable
+    blank = mark_student(out / "ann", out / "ann" / "answers.yaml", "ann")
+    assert blank.score == 0 and blank.problems == []
+    # a stranger's file is reported; a spoilt variant folder does not stop the class
+    (answers / "zed.yaml").write_text("cost: 0.1\n")
+    cat_problem = (out / "cat" / "problem.yaml").read_text()
+    (out / "cat" / "problem.yaml").write_text("layers: 3\n")
+    assert main(["mark", str(out), "--answers", str(answers)]) == 0
+    err = capsys.readouterr().err
+    assert "zed.yaml: no variant" in err and "cat: variant not marked" in err
+    (out / "cat" / "problem.yaml").write_text(cat_problem)
     stats = statistics(mark_class(out, answers))
     assert stats["Z[1]"] == (3, 7) and stats["cost"] == (2, 7) and stats["dW[2]"] == (2, 7)
 

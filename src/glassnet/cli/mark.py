@@ -29,7 +29,7 @@ def add_parser(subparsers):
 
 def run(args):
     from ..errors import ConfigError
-    from ..explain.marking import mark_class, statistics
+    from ..explain.marking import mark_class, statistics, strangers
     from .explain import write_atomically
 
     for folder in (args.folder, args.answers):
@@ -43,6 +43,8 @@ def run(args):
         write_atomically(args.csv, grades)
     else:
         print(grades, end="")
+    for name in strangers(args.folder, args.answers):
+        print(f"{name}: no variant of that id in {args.folder}; not marked", file=sys.stderr)
     for s in students:
         for problem in s.problems:
             print(f"{s.id}: {problem}", file=sys.stderr)
@@ -55,9 +57,9 @@ def run(args):
 def grades_csv(students):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    labels = list(students[0].marks)
+    labels = list(dict.fromkeys(label for s in students for label in s.marks))
     writer.writerow(["id", "score", "out of", *labels])
     for s in students:
         writer.writerow([s.id, f"{s.score:g}", f"{s.out_of:g}",
-                         *(f"{s.marks[k]:g}" for k in labels)])
+                         *(f"{s.marks.get(k, 0):g}" for k in labels)])
     return out.getvalue()

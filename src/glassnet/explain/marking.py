@@ -46,7 +46,20 @@ def mark_class(folder, answers_folder):
     """The ``Student`` marking of every variant folder in ``folder``, by id."""
     folder, answers_folder = Path(folder), Path(answers_folder)
     ids = sorted(p.name for p in folder.iterdir() if (p / "problem.yaml").is_file())
-    return [mark_student(folder / i, _answers_file(answers_folder, i), i) for i in ids]
+    students = []
+    for i in ids:
+        try:
+            students.append(mark_student(folder / i, _answers_file(answers_folder, i), i))
+        except GlassnetError as exc:  # a variant folder spoilt since it was written
+            students.append(Student(i, 0.0, problems=[f"variant not marked: {exc}"]))
+    return students
+
+
+def strangers(folder, answers_folder):
+    """The answers files in ``answers_folder`` whose id has no variant in ``folder``."""
+    known = {p.name for p in Path(folder).iterdir() if (p / "problem.yaml").is_file()}
+    return sorted(p.name for p in Path(answers_folder).iterdir()
+                  if p.suffix in _SUFFIXES and p.stem not in known)
 
 
 def _answers_file(folder, ident):
@@ -157,6 +170,6 @@ def _write_feedback(student, variant):
 
 def statistics(students):
     """Per quantity: how many students got it right, of how many marked."""
-    labels = list(students[0].marks) if students else []
-    return {label: (sum(s.verdicts[label] == "right" for s in students), len(students))
+    labels = list(dict.fromkeys(label for s in students for label in s.marks))
+    return {label: (sum(s.verdicts.get(label) == "right" for s in students), len(students))
             for label in labels}
