@@ -14,7 +14,9 @@ from glassnet import (
     history,
     io,
     metrics,
+    optimizers,
     plotting,
+    schedules,
     training,
     validation,
 )
@@ -36,7 +38,12 @@ def _public_callables():
     for name in ("trace", "check", "load_answers", "load_problem", "problem_from_dict",
                  "examples", "example_path", "find"):
         yield f"glassnet.explain.{name}", getattr(explain, name)
-    for cls in (gn.Network, history.History, training.FitState, callbacks.Callback,
+    yield "glassnet.optimizers.get", optimizers.get
+    yield "glassnet.schedules.get", schedules.get
+    for cls in (optimizers.Optimizer, optimizers.Momentum, optimizers.ClassicMomentum,
+                optimizers.RMSProp, optimizers.Adam, schedules.Schedule, schedules.Constant,
+                schedules.InverseTime, schedules.Exponential, schedules.Step,
+                gn.Network, history.History, training.FitState, callbacks.Callback,
                 callbacks.EarlyStopping, callbacks.ModelCheckpoint, callbacks.CSVLogger,
                 diagnostics.Report):
         for name, member in vars(cls).items():
