@@ -6,6 +6,7 @@ import pytest
 
 import glassnet as gn
 from glassnet import (
+    activations,
     callbacks,
     datasets,
     diagnostics,
@@ -13,9 +14,11 @@ from glassnet import (
     explain,
     history,
     io,
+    losses,
     metrics,
     optimizers,
     plotting,
+    regularization,
     schedules,
     training,
     validation,
@@ -40,7 +43,9 @@ def _public_callables():
         yield f"glassnet.explain.{name}", getattr(explain, name)
     yield "glassnet.optimizers.get", optimizers.get
     yield "glassnet.schedules.get", schedules.get
-    for cls in (optimizers.Optimizer, optimizers.Momentum, optimizers.ClassicMomentum,
+    yield "glassnet.regularization.penalty", regularization.penalty
+    yield "glassnet.regularization.add_gradient", regularization.add_gradient
+    for cls in (activations.Activation, losses.Loss, optimizers.Optimizer, optimizers.Momentum, optimizers.ClassicMomentum,
                 optimizers.RMSProp, optimizers.Adam, schedules.Schedule, schedules.Constant,
                 schedules.InverseTime, schedules.Exponential, schedules.Step,
                 gn.Network, history.History, training.FitState, callbacks.Callback,
