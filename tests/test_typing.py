@@ -12,6 +12,7 @@ from glassnet import (
     diagnostics,
     display,
     explain,
+    gradcheck,
     history,
     io,
     losses,
@@ -26,7 +27,7 @@ from glassnet import (
 
 
 def _public_callables():
-    modules = [datasets, metrics, plotting, display, validation]
+    modules = [datasets, metrics, plotting, display, validation, gradcheck]
     for module in modules:
         for name in getattr(module, "__all__", dir(module)):
             obj = getattr(module, name)
@@ -50,7 +51,7 @@ def _public_callables():
                 schedules.InverseTime, schedules.Exponential, schedules.Step,
                 gn.Network, history.History, training.FitState, callbacks.Callback,
                 callbacks.EarlyStopping, callbacks.ModelCheckpoint, callbacks.CSVLogger,
-                diagnostics.Report):
+                diagnostics.Report, gradcheck.GradientCheck):
         for name, member in vars(cls).items():
             if name.startswith("_") and name not in ("__init__", "_repr_html_"):
                 continue
