@@ -79,3 +79,15 @@ def test_every_parameter_and_the_return_value_is_annotated(name):
     assert not missing, f"{name}: parameters without a type hint: {missing}"
     assert signature.return_annotation is not inspect.Signature.empty, \
         f"{name}: no return type"
+
+
+def test_ci_runs_mypy_before_the_readmes_test_command():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    commands = [line.strip() for line in (root / ".ci" / "run").read_text().splitlines()
+                if line.strip() and not line.lstrip().startswith("#")]
+    readme = (root / "README.md").read_text()
+    assert commands[-1] == "python -m pip install -q -e '.[test]' && python -m pytest -q -p no:cacheprovider"
+    assert "python -m pip install -e '.[test]' && python -m pytest" in readme
+    assert "python -m mypy" in commands[:-1]
