@@ -235,13 +235,15 @@ class Session:
         """
         runner = self._epoch_runner()
         deadline = time.perf_counter() + seconds
-        for _ in range(epochs):
+        done = 0
+        while done < epochs:  # epochs may be math.inf: then only ``seconds`` ends the run
             try:
                 runner.run_epoch(self.optimizer, self.state["learningRate"])
             except DivergenceError:
                 self.playing = False
                 raise
             self.epoch += 1
+            done += 1
             if time.perf_counter() >= deadline:
                 break
 
