@@ -189,3 +189,25 @@ def test_optimizer_settings_out_of_range_are_named(spec, message):
     with pytest.raises(ConfigError) as err:
         optimizers.get(spec)
     assert str(err.value) == message
+
+
+def test_the_state_holds_the_running_averages_by_their_names_and_nothing_else():
+    # after G1 = (0.5, −1) and G2 = (0.2, 0.4), default settings, worked by hand:
+    # momentum V = 0.9·0.1·G1 + 0.1·G2 = (0.065, −0.05)
+    # classic v = 0.9·(−0.1·G1) − 0.1·G2 = (−0.065, 0.05)
+    # RMSProp S = 0.9·0.1·G1² + 0.1·G2² = (0.0265, 0.106)
+    # Adam M = 0.9·0.1·G1 + 0.1·G2 = (0.065, −0.05); S = 0.999·0.001·G1² + 0.001·G2²
+    expected = {
+        "sgd": {},
+        "momentum": {"V": [0.065, -0.05]},
+        "classic_momentum": {"v": [-0.065, 0.05]},
+        "rmsprop": {"S": [0.0265, 0.106]},
+        "adam": {"M": [0.065, -0.05],
+                 "S": [0.999 * 0.001 * 0.25 + 0.001 * 0.04, 0.999 * 0.001 + 0.001 * 0.16]},
+    }
+    for name, state in expected.items():
+        opt = optimizers.get(name)
+        _two_steps(opt)
+        assert sorted(opt.state) == sorted(state), name
+        for key, value in state.items():
+            assert opt.state[key].tolist() == pytest.approx(value, rel=1e-13), (name, key)
