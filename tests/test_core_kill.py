@@ -211,3 +211,86 @@ def test_the_state_holds_the_running_averages_by_their_names_and_nothing_else():
         assert sorted(opt.state) == sorted(state), name
         for key, value in state.items():
             assert opt.state[key].tolist() == pytest.approx(value, rel=1e-13), (name, key)
+
+
+# -- network ---------------------------------------------------------------------------------
+
+from glassnet import Network  # noqa: E402
+from glassnet.errors import GlassnetError, ShapeError  # noqa: E402
+
+
+def test_summary_text_in_full():
+    # n = (2, 3, 1): W[1] 3·2 + b[1] 3 = 9, W[2] 1·3 + b[2] 1 = 4, 13 in all
+    net = Network([2, 3, 1], activations="tanh", seed=0, l1=0.5, l2=0.25)
+    assert net.summary().splitlines() == [
+        "Network with L = 2 layers (the input layer is not counted), loss: "
+        "binary_cross_entropy, dtype: float64",
+        "layer      units  activation  W shape  b shape  parameters",
+        "0 (input)  2",
+        "1          3      tanh        (3, 2)   (3, 1)   9 = 3·2 + 3",
+        "2          1      sigmoid     (1, 3)   (1, 1)   4 = 1·3 + 1",
+        "total parameters: 13; regularization: L1 λ₁ = 0.5, L2 λ₂ = 0.25",
+    ]
+    assert Network([2, 3, 1], l2=0.25).summary().splitlines()[-1] == (
+        "total parameters: 13; regularization: L2 λ₂ = 0.25")
+    assert Network([2, 3, 1], l1=0.5).summary().splitlines()[-1] == (
+        "total parameters: 13; regularization: L1 λ₁ = 0.5")
+    assert Network([2, 3, 1]).summary().splitlines()[-1] == "total parameters: 13"
+
+
+def test_iterating_over_a_layer_quantity_gives_layers_1_to_L():
+    net = Network([2, 3, 4, 1], seed=0)
+    assert [W.shape for W in net.W] == [(3, 2), (4, 3), (1, 4)]
+    assert [b.shape for b in net.b] == [(3, 1), (4, 1), (1, 1)]
+
+
+def test_from_bias_columns_by_hand():
+    # W̃[1] = [0.5 | 1, −1]: z = 0.5 + 2·1 + 1·(−1) = 1.5 for x = (2, 1)
+    net = Network.from_bias_columns([[[0.5, 1.0, -1.0]]], ["sigmoid"], loss="mse",
+                                    dtype="float32")
+    assert net.dtype == np.float32 and net.loss.name == "mean_squared_error" and net.sizes == [2, 1]
+    A = net.forward(np.array([[2.0], [1.0]]))
+    assert A.dtype == np.float32 and A[0, 0] == pytest.approx(1 / (1 + np.exp(-1.5)), rel=1e-6)
+    one_input = Network.from_bias_columns([[[0.0, 2.0]], [[1.0, 3.0]]], ["linear", "linear"])
+    assert one_input.sizes == [1, 1, 1]
+    assert one_input.forward(np.array([[1.0]]))[0, 0] == 7.0  # 3·(2·1) + 1
+    assert one_input.W_tilde[2].tolist() == [[1.0, 3.0]]
+
+
+def test_from_bias_columns_names_the_faulty_matrix():
+    with pytest.raises(ShapeError) as err:
+        Network.from_bias_columns([[[0.0, 2.0]], [[1.0]]], ["linear", "linear"])
+    assert str(err.value) == ("W̃[2] = [b[2] | W[2]] needs at least 2 columns (bias + one "
+                              "weight), got shape (1, 1)")
+    with pytest.raises(GlassnetError, match=r"W̃\[2\]"):
+        Network.from_bias_columns([[[0.0, 2.0]], [["x", 1.0]]], ["linear", "linear"])
+    with pytest.raises(GlassnetError, match="dtype"):
+        Network.from_bias_columns([[[0.0, 2.0]]], ["linear"], dtype="abc")
+
+
+def test_set_bias_column_message_and_dtype():
+    net = Network([3, 4, 1], seed=0)
+    with pytest.raises(ShapeError) as err:
+        net.set_bias_column(2, np.zeros((1, 3)))
+    assert str(err.value) == ("W̃[2] = [b[2] | W[2]] must have shape (n[2], n[1] + 1) = (1, 5), "
+                              "got (1, 3)")
+    with pytest.raises(GlassnetError, match=r"W̃\[1\]"):
+        net.set_bias_column(1, [["x"] * 4] * 4)
+
+
+def test_fit_defaults_shuffle_and_continue():
+    X = np.random.default_rng(3).normal(size=(2, 12))
+    Y = (X[:1] > 0).astype(float)
+    runs = {}
+    for key, kw in {"default": {}, "shuffled": {"shuffle": True},
+                    "in order": {"shuffle": False}}.items():
+        net = Network([2, 3, 1], seed=0)
+        net.fit(X, Y, epochs=3, batch_size=4, seed=5, learning_rate=0.5, **kw)
+        runs[key] = net.parameters.copy()
+    assert np.array_equal(runs["default"], runs["shuffled"])
+    assert not np.array_equal(runs["default"], runs["in order"])
+    twice, once = Network([2, 3, 1], seed=0), Network([2, 3, 1], seed=0)
+    twice.fit(X, Y, epochs=2, optimizer="adam")
+    twice.fit(X, Y, epochs=2, optimizer="adam")
+    once.fit(X, Y, epochs=4, optimizer="adam")
+    assert np.array_equal(twice.parameters, once.parameters)
