@@ -294,3 +294,27 @@ def test_fit_defaults_shuffle_and_continue():
     twice.fit(X, Y, epochs=2, optimizer="adam")
     once.fit(X, Y, epochs=4, optimizer="adam")
     assert np.array_equal(twice.parameters, once.parameters)
+
+
+def test_setting_a_layer_quantity_checks_and_names_it():
+    net = Network([2, 3, 1], seed=0)
+    net.forward(np.ones((2, 2)))
+    with pytest.raises(GlassnetError) as err:
+        net.W_tilde[1] = 0
+    assert str(err.value) == ("W̃[l] is computed by the network and cannot be set; "
+                              "set it with net.set_bias_column(l, W̃)")
+    with pytest.raises(GlassnetError) as err:
+        net.A[1] = 0
+    assert str(err.value) == "A[l] is computed by the network and cannot be set"
+    with pytest.raises(ShapeError) as err:
+        net.W[1] = np.zeros(6)  # a flat vector only for a column such as b[l]
+    assert str(err.value) == "W[1] must have shape (3, 2) (n[1], n[0]), got (6,)"
+    with pytest.raises(ShapeError, match=r"b\[1\] must have shape \(3, 1\)"):
+        net.b[1] = np.zeros((1, 3))
+    with pytest.raises(GlassnetError, match=r"^b\[1\] must hold numbers"):
+        net.b[1] = [["x"]]
+    net.b[1] = np.array([1.0, 2.0, 3.0])
+    assert net.b[1].tolist() == [[1.0], [2.0], [3.0]]
+    net32 = Network([2, 3, 1], seed=0, dtype="float32")
+    net32.W[1] = np.full((3, 2), 0.1)
+    assert net32.W[1].dtype == np.float32 and net32.W[1][0, 0] == np.float32(0.1)
