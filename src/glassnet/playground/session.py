@@ -257,10 +257,12 @@ class Session:
         """
         runner = self._epoch_runner()
         deadline = time.perf_counter() + seconds
+        done = 0
         try:
-            for _ in range(epochs):
+            while done < epochs:  # epochs may be math.inf: then only ``seconds`` ends the run
                 runner.run_epoch(self.optimizer, self.state["learningRate"])
                 self.epoch += 1
+                done += 1
                 if time.perf_counter() >= deadline:
                     break
         except DivergenceError:
