@@ -189,6 +189,9 @@ class _NetworkEstimator(BaseEstimator):
         """Whether the loss averages over the output units (scikit-learn's squared error)."""
         return False
 
+    #: scipy's L-BFGS-B options beside scikit-learn's (maxfun, maxiter, gtol)
+    lbfgs_options: dict[str, float] = {}
+
     def _rate(self):
         """The learning rate α of the coming epoch."""
         rule = self.learning_rate
@@ -334,7 +337,7 @@ class _Classification(ClassifierMixin):
     scikit-learn's mixin comes before the estimator base in every class's MRO (its rule).
     """
 
-    _y_checks = {}
+    _y_checks: dict[str, bool] = {}
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -500,6 +503,10 @@ class _OneLayer(_NetworkEstimator):
     examples, no momentum) with a fixed learning rate, from zero weights. A cost that grows
     beyond ``divergence.GROWTH`` times its first epoch's is a ``DivergenceError``.
     """
+
+    # a convex cost: stop on the gradient (tol) only, not on a relative change of J of
+    # 2.2e-9 (scipy's default ftol), which leaves the coefficients off by 1e-5
+    lbfgs_options = {"ftol": 1e-15}
 
     def _hidden(self):
         return (), "linear"  # no hidden layer, so no hidden activation is used

@@ -210,7 +210,7 @@ def lbfgs(est, net, data, settings):
     result = scipy.optimize.minimize(
         objective, net.parameters[order].copy(), method="L-BFGS-B", jac=True,
         options={"maxfun": settings["max_fun"], "maxiter": settings["max_iter"],
-                 "gtol": settings["tol"]})
+                 "gtol": settings["tol"], **est.lbfgs_options})
     net.parameters[order] = result.x
     if not np.all(np.isfinite(net.parameters)) or not np.isfinite(result.fun):
         raise DivergenceError(
