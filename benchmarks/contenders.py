@@ -5,8 +5,9 @@ model, converting the data once) and returns ``run``: a function that trains fro
 initial weights W0, b0 for ``workload.epochs`` epochs and returns the trained (W, b) in the
 notes' shapes (None for the matrix products alone, which train nothing). The epoch orders
 of glassnet, the textbook loop and PyTorch come from the same seeded generator, so their
-final costs agree to rounding; scikit-learn shuffles with its own generator, so its cost
-agrees only roughly.
+final costs agree to rounding; scikit-learn shuffles with its own generator, and
+glassnet's MLPClassifier as scikit-learn does (the same run), so those two agree to
+rounding with each other and only roughly with the rest.
 """
 
 import warnings
@@ -60,10 +61,9 @@ def prepare_estimator(workload, X, y, Y, W0, b0):
         clf.set_params(max_iter=1).fit(X_rows, y).set_params(max_iter=workload.epochs)
 
     def run():
-        # warm_start goes on from network_: start it from W0, b0 again, and give it the
-        # epoch orders glassnet.training draws from SEED (its _rng, a Generator)
+        # warm_start goes on from network_: start it from W0, b0 again; the epoch orders
+        # are drawn from random_state=SEED anew at each fit (as scikit-learn draws them)
         clf.network_.parameters[...] = start
-        clf._rng = np.random.default_rng(SEED)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             clf.fit(X_rows, y)

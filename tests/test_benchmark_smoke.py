@@ -42,12 +42,15 @@ def test_final_costs_agree(results, key):
     rows = results["speed"][key]
     core = rows["glassnet"]["final_cost"]
     rtol = 1e-4 if key.endswith("float32") else 1e-9
-    for name in ("textbook NumPy", "glassnet MLPClassifier", "PyTorch eager"):
+    for name in ("textbook NumPy", "PyTorch eager"):
         if "skipped" not in rows[name]:
             assert rows[name]["final_cost"] == pytest.approx(core, rel=rtol), name
     if "skipped" not in rows["scikit-learn MLPClassifier"]:
-        # same start, same rate, other minibatch orders: close, not equal
-        assert rows["scikit-learn MLPClassifier"]["final_cost"] == pytest.approx(core, rel=0.05)
+        # glassnet's MLPClassifier runs as scikit-learn's does, its shuffling included: the
+        # same cost to rounding; the core's minibatch orders are others: close, not equal
+        sk = rows["scikit-learn MLPClassifier"]["final_cost"]
+        assert rows["glassnet MLPClassifier"]["final_cost"] == pytest.approx(sk, rel=rtol)
+        assert sk == pytest.approx(core, rel=0.05)
     assert rows["matrix products alone"]["final_cost"] is None
 
 

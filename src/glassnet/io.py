@@ -233,8 +233,8 @@ def save(obj: Any, path: str | os.PathLike) -> None:
 
     if isinstance(obj, Network):
         kind, meta, arrays = "network", obj.config(), {"parameters": obj.parameters}
-    elif hasattr(obj, "_save_state"):
-        kind, meta, arrays = obj._save_state()
+    elif hasattr(obj, "glassnet_state"):  # the estimators' public protocol
+        kind, (meta, arrays) = "estimator", obj.glassnet_state()
     else:
         raise GlassnetTypeError(f"glassnet.save takes a Network or a glassnet estimator, "
                                 f"got {type(obj).__name__}")
@@ -293,10 +293,10 @@ def _estimators_module():
 
 
 def _estimator_from_archive(estimators, meta, arrays):
-    cls = getattr(estimators, meta["class"], None) if isinstance(meta.get("class"), str) else None
-    # Only a class defined in glassnet.estimators may rebuild itself from a file.
-    if not isinstance(cls, type) or cls.__module__ != estimators.__name__ or not hasattr(
-            cls, "_from_saved_state"):
+    name = meta.get("class")
+    # Only a public estimator of glassnet.estimators may rebuild itself from a file.
+    cls = getattr(estimators, name) if name in estimators.__all__ else None
+    if not isinstance(cls, type) or not hasattr(cls, "from_glassnet_state"):
         raise FileFormatError(f"the file names estimator class {meta.get('class')!r}, which is "
                               "not a glassnet estimator")
-    return cls._from_saved_state(meta, arrays)
+    return cls.from_glassnet_state(meta, arrays)
