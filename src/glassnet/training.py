@@ -17,8 +17,8 @@ import time
 
 import numpy as np
 
+from . import compiled, optimizers, schedules
 from . import metrics as metrics_module
-from . import optimizers, schedules
 from .callbacks import Callback, EarlyStopping, as_callbacks
 from .epochs import Batches, EpochRunner, Minibatches, NumpyEngine, generator
 from .errors import ConfigError, DivergenceError, ShapeError
@@ -48,7 +48,7 @@ class Run:
 
 
 def train(net, X, Y, *, epochs=100, learning_rate=None, optimizer="sgd", schedule="constant",
-          batches=None, engine=NumpyEngine, watch=None, validation_data=None, metrics=(),
+          batches=None, engine="numpy", watch=None, validation_data=None, metrics=(),
           callbacks=(), progress=None, first_epoch=0, **settings):
     """Train ``net`` on X (n_x, m) and Y (n[L], m) by gradient descent; return a History.
 
@@ -56,8 +56,10 @@ def train(net, X, Y, *, epochs=100, learning_rate=None, optimizer="sgd", schedul
     dict or an Optimizer (which keeps its running averages); ``learning_rate`` is α₀ (the
     optimizer's usual rate when None); ``schedule`` gives α of each epoch, counted from
     ``first_epoch``. ``batches`` is the batch iterator (``glassnet.epochs.Batches``; the
-    default is batch gradient descent), ``engine`` the class that runs an epoch's steps,
-    ``watch`` the divergence rule (``glassnet.divergence``; None: the full rule).
+    default is batch gradient descent), ``engine`` the class that runs an epoch's steps or
+    its name: "numpy" (``NumpyEngine``, the default), "compiled" (the notes' per-example
+    loop compiled by Numba, ``glassnet.compiled``; the `fast` extra) or "auto" (the
+    compiled one where it is faster: small layers), ``watch`` the divergence rule (``glassnet.divergence``; None: the full rule).
     ``metrics`` may hold "accuracy" and "r2"; ``validation_data`` is (X_val, Y_val);
     ``callbacks`` a list of ``glassnet.callbacks`` objects and functions f(epoch, history).
 
@@ -78,6 +80,7 @@ def train(net, X, Y, *, epochs=100, learning_rate=None, optimizer="sgd", schedul
     batches, callbacks = _shortcuts(net, batches, as_callbacks(callbacks), settings,
                                     validation_data is not None)
     scores = _Scores(net, X, Y, validation_data, metrics)
+    engine = compiled.engine_for(engine, net, optimizer, NumpyEngine)
 
     runner = EpochRunner(net, X, Y, batches, engine, watch)
     run = Run(net, History(), runner)
