@@ -25,7 +25,7 @@ def measure(seconds=5.0):
     """{"epochs_per_second", "frames_per_second", "frames", "map_bytes"} over ``seconds``."""
     from websockets.sync.client import connect
 
-    from glassnet.playground.session import GRID, unpack
+    from glassnet.playground.wire import GRID, unpack
 
     server = subprocess.Popen([sys.executable, "-m", "glassnet", "playground", "--port", "0"],
                               stdout=subprocess.PIPE, text=True)

@@ -17,7 +17,7 @@ import pytest
 
 import glassnet as gn
 from glassnet import datasets
-from glassnet.playground.session import GRID, quantize
+from glassnet.playground.wire import GRID, quantize
 
 pytestmark = pytest.mark.browser
 
@@ -100,7 +100,8 @@ def open_page(page, link=""):
 
     page.goto(page.url_base + link)
     expect(page.locator(".node.neuron").first).to_be_visible()
-    page.wait_for_function("S.frame !== null && S.desc !== null")
+    page.wait_for_function("window.playground && playground.store.frame !== null "
+                           "&& playground.store.desc !== null")
 
 
 def epoch(page):
@@ -141,7 +142,7 @@ def play_until(page, condition, limit_seconds=20):
             page.wait_for_timeout(100)
     finally:
         page.click("#play-pause-button")
-        page.wait_for_function("!S.desc.playing")
+        page.wait_for_function("!playground.store.desc.playing")
 
 
 # ---------------------------------------------------------------------- the tests
@@ -237,14 +238,14 @@ def test_hover_and_edit_a_weight_changes_the_map(page):
     expect(page.locator("#editor")).to_be_visible()
     page.fill("#editor-input", "-6")
     page.press("#editor-input", "Enter")
-    page.wait_for_function("S.frame.header.W[2][0][1] === -6")
+    page.wait_for_function("playground.store.frame.header.W[2][0][1] === -6")
     after = map_pixels(page)
     assert np.abs(after - before).sum() > 1000
     # the output bias is drawn and editable too
     page.locator("#links rect.bias").last.click()
     page.fill("#editor-input", "3")
     page.press("#editor-input", "Enter")
-    page.wait_for_function("S.frame.header.b[2][0] === 3")
+    page.wait_for_function("playground.store.frame.header.b[2][0] === 3")
 
 
 def test_csv_upload_trains(page, tmp_path):
@@ -278,14 +279,15 @@ def test_exported_model_predicts_what_the_page_showed(page, tmp_path):
     path = tmp_path / "model.npz"
     download.value.save_as(str(path))
     net = gn.load(str(path))
-    shown = np.array(page.evaluate("Array.from(mapOf(S.desc.sizes.length - 1, 0))"))
+    shown = np.array(page.evaluate(
+        "Array.from(playground.mapOf(playground.store.desc.sizes.length - 1, 0))"))
     ticks = np.linspace(-6, 6, GRID)
     x1, x2 = np.meshgrid(ticks, ticks[::-1])
     grid = np.vstack([x1.ravel(), x2.ravel()])
     A = net.forward(datasets.features(grid, ["x1", "x2", "x1^2"]))
     expected = quantize(2 * A - 1).ravel().astype(int)  # the page's scale: 2a − 1
     assert np.abs(shown - expected).max() <= 1
-    test = page.evaluate("S.points.test")
+    test = page.evaluate("playground.store.points.test")
     X_test = np.array([test["x1"], test["x2"]])
     A_test = net.forward(datasets.features(X_test, ["x1", "x2", "x1^2"]))
     loss = net.loss.cost(A_test, np.array(test["label"]).reshape(1, -1))
@@ -318,7 +320,7 @@ def test_divergence_is_explained_on_the_page(page):
     page.click("#play-pause-button")
     expect(page.locator("#message")).to_contain_text("Training is paused")
     expect(page.locator("#message")).to_contain_text("learning rate")
-    page.wait_for_function("!S.desc.playing")
+    page.wait_for_function("!playground.store.desc.playing")
 
 
 def test_readme_screenshot(page, artifacts):

@@ -15,9 +15,10 @@ import pytest
 
 import glassnet as gn
 from glassnet import datasets
-from glassnet.errors import ConfigError, DataError
+from glassnet.errors import ConfigError, DataError, DivergenceError
 from glassnet.playground import protocol
-from glassnet.playground.session import GRID, Diverged, Session, unpack
+from glassnet.playground.session import Session
+from glassnet.playground.wire import GRID, unpack
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # Starlette's note that it prefers httpx2 to httpx
@@ -375,8 +376,9 @@ def test_divergence_pauses_and_restores_the_weights():
     s = session_with(problem="regression", learningRate=10.0, activation="relu",
                      batchSize=1, networkShape=[8, 8])
     s.playing = True
-    with pytest.raises(Diverged, match="learning rate of 3 or less"):
+    with pytest.raises(DivergenceError, match="training diverged at epoch"):
         s.train(50)
+    assert "learning rate of 3 or less" in s.advice()
     assert not s.playing and np.all(np.isfinite(s.net.parameters))
     assert s.scores()["trainLoss"] is not None or True  # the page gets numbers or None
     header, maps = unpack(s.frame())

@@ -28,10 +28,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from glassnet.errors import GlassnetError
+from glassnet.errors import DivergenceError, GlassnetError
 from glassnet.playground import protocol
 from glassnet.playground.server import Tab, create_app
-from glassnet.playground.session import Diverged, Session, unpack
+from glassnet.playground.session import Session
+from glassnet.playground.wire import unpack
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # Starlette's note that it prefers httpx2 to httpx
@@ -301,7 +302,7 @@ def test_fuzzed_uploads_are_read_as_data_or_refused(content):
         strict_json(json.dumps(session.points()))
         try:
             session.train(2)
-        except Diverged:
+        except DivergenceError:
             pass
         header, _ = unpack(session.frame())
         strict_json(json.dumps(header))

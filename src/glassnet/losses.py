@@ -34,7 +34,7 @@ class Loss(Named):
     formula = "L(a, y)"
     latex = r"\mathcal{L}(a, y)"
     #: the output activation for which dZ[L] = A[L] − Y exactly
-    shortcut_activation = None
+    shortcut_activation: str | None = None
 
     def loss(self, A, Y):
         """Per-example losses, shape (1, m)."""

@@ -19,16 +19,7 @@ is not given one. Its running averages are its ``state``; ``reset()`` clears the
 import numpy as np
 
 from .registry import Named, Registry
-from .validation import check_non_negative
-
-
-def _check_beta(value, name):
-    value = check_non_negative(value, name)
-    if value >= 1:
-        from .errors import ConfigError
-
-        raise ConfigError(f"{name} must be in [0, 1), got {value!r}")
-    return value
+from .validation import check_fraction, check_non_negative
 
 
 class Optimizer(Named):
@@ -88,7 +79,7 @@ class Momentum(Optimizer):
 
     def __init__(self, beta=0.9):
         super().__init__()
-        self.beta = _check_beta(beta, "momentum β")
+        self.beta = check_fraction(beta, "momentum β")
 
     def _params(self):
         return {"beta": self.beta}
@@ -109,7 +100,7 @@ class ClassicMomentum(Optimizer):
 
     def __init__(self, momentum=0.9, nesterov=False):
         super().__init__()
-        self.momentum = _check_beta(momentum, "momentum μ")
+        self.momentum = check_fraction(momentum, "momentum μ")
         self.nesterov = bool(nesterov)
 
     def _params(self):
@@ -135,7 +126,7 @@ class RMSProp(Optimizer):
 
     def __init__(self, rho=0.9, epsilon=1e-8):
         super().__init__()
-        self.rho = _check_beta(rho, "RMSProp ρ")
+        self.rho = check_fraction(rho, "RMSProp ρ")
         self.epsilon = check_non_negative(epsilon, "ε")
 
     def _params(self):
@@ -157,8 +148,8 @@ class Adam(Optimizer):
 
     def __init__(self, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
         super().__init__()
-        self.beta_1 = _check_beta(beta_1, "Adam β₁")
-        self.beta_2 = _check_beta(beta_2, "Adam β₂")
+        self.beta_1 = check_fraction(beta_1, "Adam β₁")
+        self.beta_2 = check_fraction(beta_2, "Adam β₂")
         self.epsilon = check_non_negative(epsilon, "ε")
 
     def _params(self):

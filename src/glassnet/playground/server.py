@@ -35,9 +35,10 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from ..errors import ConfigError, GlassnetError
+from ..errors import ConfigError, DivergenceError, GlassnetError
 from . import protocol
-from .session import Diverged, Session, catalog
+from .data import catalog
+from .session import Session
 
 log = logging.getLogger("glassnet.playground")
 
@@ -174,8 +175,8 @@ class Tab:
             try:
                 session.train(epochs, seconds)
                 return None, session.frame()
-            except Diverged as exc:
-                return str(exc), session.frame()
+            except DivergenceError as exc:
+                return f"{exc} {session.advice()}", session.frame()
 
         diverged, frame = await _to_thread_to_the_end(work)
         if diverged:

@@ -8,10 +8,11 @@ user's clicks, and ``train`` shuffles with its own generator.
 """
 
 from . import protocol
+from .data import RECIPES, data_name
 
 
 def _data_lines(state, data):
-    name = state["dataset"] if state["problem"] == "classification" else state["regDataset"]
+    name = data_name(state)
     noise, seed = state["noise"] / 100, state["seed"]
     if name == protocol.UPLOAD:
         return [
@@ -22,24 +23,7 @@ def _data_lines(state, data):
             *(["y = np.searchsorted(np.unique(y), y)  # the labels as classes 0 … k-1"]
               if data.n_classes else []),
         ]
-    from .session import EXTRA_SCALE, EXTRA_SIZE
-
-    if name in protocol.TENSORFLOW_SETS:
-        lines = [f'X, y = gn.datasets.playground("{name}", noise={noise:g}, seed={seed})']
-        if data.n_classes:
-            lines.append("y = (y > 0).astype(int)  # class 1 is the playground's +1 (blue)")
-        return lines
-    m, scale = EXTRA_SIZE[name], EXTRA_SCALE[name]
-    if name == "moons":
-        return [f"X, y = gn.datasets.moons(n_samples={m}, noise={noise:g}, seed={seed})",
-                f"X = (X - [[0.5], [0.25]]) * {scale:g}  # centred and scaled into the view"]
-    if name == "spiral3":
-        return [f"X, y = gn.datasets.spiral(n_classes=3, n_samples={m}, noise={noise:g}, "
-                f"seed={seed})",
-                f"X = X * {scale:g}  # scaled into the view"]
-    return [f"X, y = gn.datasets.curve(n_samples={m}, noise={noise:g}, seed={seed})",
-            f"X = np.vstack([X * {scale:g}, np.zeros_like(X)])  # x scaled into the view; "
-            "x2 = 0"]
+    return RECIPES[name].source(noise, seed)
 
 
 def _target_lines(net, n_classes):

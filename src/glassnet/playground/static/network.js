@@ -1,0 +1,223 @@
+/* The network diagram: the input features, each layer's neurons with their small maps,
+ * the weight lines, the bias squares, the per-layer controls, and the weight editor.
+ * `build` is handed the layout (the state message, the feature maps, the choices);
+ * `update` is handed each frame. What the user does goes to the `actions` it was given. */
+
+import {gridCanvas, paint, valueColour} from "./colours.js";
+import {featureLabel} from "./text.js";
+
+const NODE = 36;        // neuron box size in px
+const ROW = 48;         // vertical distance between neurons
+const TOP = 64;         // room above the first neuron for the layer controls
+const SVG = "http://www.w3.org/2000/svg";
+
+function svgEl(name, attrs) {
+  const el = document.createElementNS(SVG, name);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  return el;
+}
+
+export class NetworkDiagram {
+  /* actions: {set(settings), explain(layer, unit), hover(info or null), edit(info, value),
+   * error(text)} */
+  constructor(box, svg, tip, editor, actions) {
+    Object.assign(this, {box, svg, tip, editor, actions});
+    this.nodes = []; this.links = []; this.biases = []; this.header = null; this.editing = null;
+    this.bindEditor();
+  }
+
+  /* layout: {desc (the state message), featureMaps(key) -> bytes, features (the keys of
+   * the seven inputs, in order), usesX2, activations (the choices)} */
+  build(layout) {
+    const {desc: m, features, usesX2} = layout, st = m.state, box = this.box;
+    for (const el of box.querySelectorAll(".node, .layer-head, .feature-label")) el.remove();
+    this.svg.innerHTML = "";
+    this.nodes = []; this.links = []; this.biases = [];
+    const shape = st.networkShape, L = shape.length + 1;
+    const width = box.clientWidth || 600;
+    const x0 = 70, gap = (width - x0 - NODE - 20) / L;
+    const columnX = (c) => x0 + c * gap;     // c = 0 features, 1…L layers
+    const tallest = Math.max(features.length, ...shape, m.sizes[m.sizes.length - 1]);
+    box.style.height = `${TOP + tallest * ROW + 10}px`;
+    this.svg.setAttribute("width", width); this.svg.setAttribute("height", TOP + tallest * ROW + 10);
+
+    // column 0: all seven features, the chosen ones feed the network
+    const sources = [];
+    features.forEach((key, i) => {
+      const active = m.features.includes(key);
+      const disabled = m.oneD && usesX2.includes(key);
+      const label = featureLabel(layout.featureNames[key]);
+      const node = this.addNode(columnX(0), TOP + i * ROW, m.grid, "feature" +
+        (active ? " active" : "") + (disabled ? " disabled" : ""), {feature: key, label});
+      paint(node.canvas, layout.featureMap(key));
+      node.el.title = disabled ? "this data set has one input, x₁" :
+        `${label}: click to ${active ? "stop feeding it in" : "feed it in"}`;
+      node.el.onclick = () => { if (!disabled) this.actions.set({[key]: !st[key]}); };
+      const text = document.createElement("div");
+      text.className = "feature-label ui-features";
+      text.textContent = label;
+      text.style.left = `${columnX(0) - 62}px`; text.style.top = `${TOP + i * ROW + 10}px`;
+      box.appendChild(text);
+      if (active) sources.push({x: columnX(0) + NODE, y: TOP + i * ROW + NODE / 2});
+    });
+
+    // columns 1…L: hidden layers, then the output layer
+    let previous = sources;
+    for (let l = 1; l <= L; l++) {
+      const units = m.sizes[l], output = l === L, here = [];
+      if (!output) this.addLayerHead(l, columnX(l) - 14, st, m.limits, layout.activations);
+      else this.addOutputHead(columnX(l) - 14, m);
+      for (let i = 0; i < units; i++) {
+        const x = columnX(l), y = TOP + i * ROW;
+        const node = this.addNode(x, y, m.grid, output ? "neuron output" : "neuron",
+          {layer: l, unit: i});
+        here.push({x: x + NODE, y: y + NODE / 2});
+        previous.forEach((src, j) => this.addLink(src, {x, y: y + NODE / 2}, l, i, j));
+        this.addBias(x - 10, y + NODE - 8, l, i);
+        node.el.onclick = () => this.actions.explain(l, i);
+      }
+      previous = here;
+    }
+  }
+
+  /* A frame: each neuron's map (mapOf(layer, unit) -> bytes), the weights and biases. */
+  update(header, mapOf) {
+    this.header = header;
+    for (const node of this.nodes) if (node.layer) paint(node.canvas, mapOf(node.layer, node.unit));
+    for (const link of this.links) {
+      const w = this.value(link);
+      link.line.setAttribute("stroke", valueColour(Math.max(-1, Math.min(1, w))));
+      link.line.setAttribute("stroke-width", Math.min(10, 1 + 9 * Math.abs(w) / 5));
+    }
+    for (const bias of this.biases) bias.rect.setAttribute("fill", valueColour(this.value(bias)));
+  }
+
+  addNode(x, y, grid, cls, info) {
+    const el = document.createElement("div");
+    el.className = "node " + cls;
+    el.style.left = `${x}px`; el.style.top = `${y}px`;
+    const canvas = gridCanvas(grid);
+    el.appendChild(canvas);
+    this.box.appendChild(el);
+    el.addEventListener("mouseenter", () => this.actions.hover(info));
+    el.addEventListener("mouseleave", () => this.actions.hover(null));
+    const node = {el, canvas, ...info};
+    this.nodes.push(node);
+    return node;
+  }
+
+  addLayerHead(l, x, st, limits, activations) {
+    const i = l - 1, head = document.createElement("div");
+    head.className = "layer-head";
+    head.style.left = `${x}px`;
+    head.innerHTML = `<div class="ui-numHiddenLayers"><button class="round small">+</button>` +
+      `<button class="round small">&minus;</button></div>` +
+      `<div class="count">${st.networkShape[i]} neuron${st.networkShape[i] > 1 ? "s" : ""}</div>`;
+    const [plus, minus] = head.querySelectorAll("button");
+    plus.disabled = st.networkShape[i] >= limits.neurons;
+    minus.disabled = st.networkShape[i] <= 1;
+    const change = (d) => {
+      const shape = [...st.networkShape]; shape[i] += d; this.actions.set({networkShape: shape});
+    };
+    plus.onclick = () => change(1);
+    minus.onclick = () => change(-1);
+    const select = document.createElement("select");
+    select.className = "layer-activation ui-activation";
+    select.title = `activation g[${l}] of hidden layer ${l}`;
+    for (const g of activations) {
+      const option = document.createElement("option");
+      option.value = g; option.textContent = g;
+      select.appendChild(option);
+    }
+    select.value = st.activations[i];
+    select.onchange = () => {
+      const acts = [...st.activations]; acts[i] = select.value;
+      this.actions.set({activations: acts});
+    };
+    head.appendChild(select);
+    this.box.appendChild(head);
+  }
+
+  addOutputHead(x, m) {
+    const head = document.createElement("div");
+    head.className = "layer-head";
+    head.style.left = `${x}px`;
+    const g = m.activations[m.activations.length - 1];
+    const loss = {binary_cross_entropy: "cross-entropy", categorical_cross_entropy:
+      "cross-entropy", half_squared_error: "½ squared error"}[m.loss] || m.loss;
+    head.innerHTML = `<div class="count">output</div><div class="hint">${g}</div>` +
+      `<div class="hint">${loss}</div>`;
+    this.box.appendChild(head);
+  }
+
+  addLink(a, b, layer, row, col) {
+    const mid = (a.x + b.x) / 2;
+    const d = `M${a.x},${a.y} C${mid},${a.y} ${mid},${b.y} ${b.x},${b.y}`;
+    const line = svgEl("path", {d, class: "link"});
+    const hit = svgEl("path", {d, class: "link-hit"});
+    const info = {kind: "W", layer, row, col, line};
+    this.bindParameter(hit, info);
+    this.svg.appendChild(line); this.svg.appendChild(hit);
+    this.links.push(info);
+  }
+
+  addBias(x, y, layer, row) {
+    const rect = svgEl("rect", {x, y, width: 8, height: 8, class: "bias"});
+    const info = {kind: "b", layer, row, col: 0, rect};
+    this.bindParameter(rect, info);
+    this.svg.appendChild(rect);
+    this.biases.push(info);
+  }
+
+  bindParameter(el, info) {
+    el.addEventListener("mousemove", (e) => this.showTip(e, this.text(info)));
+    el.addEventListener("mouseleave", () => { this.tip.hidden = true; });
+    el.addEventListener("click", (e) => this.openEditor(e, info));
+  }
+
+  value(info) {
+    const h = this.header;
+    return info.kind === "W" ? h.W[info.layer - 1][info.row][info.col] : h.b[info.layer - 1][info.row];
+  }
+
+  text(info) {
+    const name = info.kind === "W" ? `W[${info.layer}] row ${info.row + 1}, column ${info.col + 1}`
+      : `b[${info.layer}] row ${info.row + 1}`;
+    return `${name} = ${this.header ? this.value(info).toFixed(4) : "?"}`;
+  }
+
+  showTip(event, text) {
+    const tip = this.tip;
+    tip.textContent = text; tip.hidden = false;
+    tip.style.left = `${event.pageX + 12}px`; tip.style.top = `${event.pageY + 12}px`;
+  }
+
+  openEditor(event, info) {
+    if (!this.header) return;
+    this.editing = info;
+    const box = this.editor, input = box.querySelector("input");
+    box.querySelector("label").textContent = (info.kind === "W" ? `W[${info.layer}]` :
+      `b[${info.layer}]`) + (info.kind === "W" ? ` ${info.row + 1},${info.col + 1}` :
+      ` ${info.row + 1}`) + " = ";
+    input.value = this.value(info).toFixed(4);
+    box.style.left = `${event.pageX}px`; box.style.top = `${event.pageY}px`;
+    box.hidden = false;
+    input.focus(); input.select();
+  }
+
+  bindEditor() {
+    const box = this.editor, input = box.querySelector("input");
+    const close = () => { box.hidden = true; this.editing = null; };
+    input.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && this.editing) {
+        const value = Number(input.value);
+        if (input.value.trim() === "" || !Number.isFinite(value)) {
+          this.actions.error("type a number, e.g. 0.5"); return;
+        }
+        this.actions.edit(this.editing, value);
+        close();
+      } else if (e.key === "Escape") close();
+    });
+    input.addEventListener("blur", () => setTimeout(() => { box.hidden = true; }, 150));
+  }
+}
