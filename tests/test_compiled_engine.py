@@ -209,3 +209,17 @@ def test_fit_takes_the_engine_too():
         net.fit(X, Y, epochs=5, batch_size=B, seed=0, optimizer="rmsprop", engine=engine)
         net.fit(X, Y, epochs=5, batch_size=B, optimizer="rmsprop", engine=engine)
     assert _relative(nets[0].parameters, nets[1].parameters) <= 1e-12
+
+
+def test_the_command_line_trains_with_either_engine_to_the_same_report(capsys, tmp_path):
+    from glassnet.cli import main
+
+    reports = []
+    for engine in ("numpy", "compiled"):
+        (tmp_path / engine).mkdir()
+        assert main(["train", "--epochs", "20", "--engine", engine, "--save",
+                     str(tmp_path / engine / "net.npz")]) == 0
+        reports.append(capsys.readouterr().out.replace(engine, "ENGINE"))
+    assert reports[0] == reports[1] and "test" in reports[0]
+    a, b = (glassnet.load(tmp_path / e / "net.npz") for e in ("numpy", "compiled"))
+    assert _relative(a.parameters, b.parameters) <= 1e-11  # Adam, the command's default
