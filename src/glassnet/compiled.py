@@ -31,7 +31,7 @@ from .errors import ConfigError
 try:
     import numba
 except ImportError:  # the `fast` extra is not installed
-    numba = None
+    numba = None  # type: ignore[assignment]
 
 #: activation name → code in the kernel (softmax only on the output layer)
 ACTIVATIONS = {"linear": 0, "sigmoid": 1, "tanh": 2, "relu": 3, "leaky_relu": 4, "elu": 5,
