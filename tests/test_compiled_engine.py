@@ -202,6 +202,25 @@ def test_an_optimizer_it_does_not_know_is_refused_by_name():
     assert compiled.engine_for("auto", net, Halving(), NumpyEngine) is NumpyEngine
 
 
+def test_a_subclass_under_a_known_name_is_left_to_numpy():
+    class Doubled(glassnet.activations.Tanh):  # still named "tanh", computes 2·tanh
+        def forward(self, Z, out=None):
+            return np.multiply(np.tanh(Z), 2.0, out=out)
+
+    class Sloppy(glassnet.optimizers.Adam):  # still named "adam"
+        pass
+
+    net = glassnet.Network.from_layers(3, [glassnet.layers.Dense(4, Doubled()),
+                                           glassnet.layers.Dense(1, "sigmoid")])
+    NumpyEngine = glassnet.epochs.NumpyEngine
+    assert compiled.engine_for("auto", net, glassnet.optimizers.get("sgd"),
+                               NumpyEngine) is NumpyEngine
+    with pytest.raises(ConfigError, match="cannot train the activation g\\[1\\] = 'tanh'"):
+        compiled.engine_for("compiled", net, glassnet.optimizers.get("sgd"), NumpyEngine)
+    plain = glassnet.Network([3, 4, 1], "tanh")
+    assert compiled.engine_for("auto", plain, Sloppy(), NumpyEngine) is NumpyEngine
+
+
 def test_fit_takes_the_engine_too():
     X, Y = _data(1, "binary_cross_entropy", "float64")
     nets = [glassnet.Network([3, 4, 1], "elu", seed=6) for _ in range(2)]

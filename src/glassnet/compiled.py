@@ -26,6 +26,7 @@ user-wide cache directory when that is read-only; ``NUMBA_CACHE_DIR`` chooses an
 
 import numpy as np
 
+from . import activations, losses, optimizers
 from .errors import ConfigError
 
 try:
@@ -54,15 +55,24 @@ def available():
 
 
 def unsupported(net, optimizer):
-    """Why the compiled engine cannot train ``net`` with ``optimizer``, or None if it can."""
+    """Why the compiled engine cannot train ``net`` with ``optimizer``, or None if it can.
+
+    Only glassnet's own classes are compiled: a subclass, even under a known name, may
+    compute something else, and is left to the NumPy engine.
+    """
     for l, layer in enumerate(net.layers, 1):
-        if layer.activation.name not in ACTIVATIONS:
+        if not _known(layer.activation, ACTIVATIONS, activations.get):
             return f"the activation g[{l}] = {layer.activation.name!r}"
-    if net.loss.name not in LOSSES:
+    if not _known(net.loss, LOSSES, losses.get):
         return f"the loss {net.loss.name!r}"
-    if optimizer is not None and _optimizer_name(optimizer) not in OPTIMIZERS:
+    if optimizer is not None and not _known(optimizer, OPTIMIZERS, optimizers.get):
         return f"the optimizer {optimizer.name!r}"
     return None
+
+
+def _known(obj, codes, get):
+    """True when ``obj`` is an instance of exactly the class glassnet registers its name for."""
+    return obj.name in codes and type(obj) is type(get(obj.name))
 
 
 #: the largest n[l]·n[l−1] for which ``engine="auto"`` picks the compiled loop: beyond it a
