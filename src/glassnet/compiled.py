@@ -24,15 +24,15 @@ machine code on disk (``cache=True``: in ``__pycache__`` beside this file, or Nu
 user-wide cache directory when that is read-only; ``NUMBA_CACHE_DIR`` chooses another).
 """
 
+import importlib.util
+
 import numpy as np
 
 from . import activations, losses, optimizers
 from .errors import ConfigError
 
-try:
-    import numba
-except ImportError:  # the `fast` extra is not installed
-    numba = None  # type: ignore[assignment]
+#: set to False to act as if Numba were missing (the tests do); else whether it is installed
+numba_installed = importlib.util.find_spec("numba") is not None
 
 #: activation name → code in the kernel (softmax only on the output layer)
 ACTIVATIONS = {"linear": 0, "sigmoid": 1, "tanh": 2, "relu": 3, "leaky_relu": 4, "elu": 5,
@@ -50,8 +50,10 @@ STATE_KEYS = {"sgd": (), "momentum": ("V",), "classic_momentum": ("v",),
 
 
 def available():
-    """True when Numba is installed (the `fast` extra)."""
-    return numba is not None
+    """True when Numba is installed (the `fast` extra). It is imported, and the kernel
+    compiled or loaded from the disk cache, only when a CompiledEngine is first built, so
+    that ``import glassnet`` never pays for Numba."""
+    return numba_installed
 
 
 def unsupported(net, optimizer):
@@ -135,7 +137,7 @@ class CompiledEngine:
     """
 
     def __init__(self, net, X, Y, batch_size):
-        if numba is None:
+        if not available():
             raise ConfigError("the compiled engine needs Numba: pip install 'glassnet[fast]'"
                               " (or use engine='numpy')")
         reason = unsupported(net, None)
@@ -174,7 +176,7 @@ class CompiledEngine:
         states += [net.gradients[:0]] * (2 - len(states))
         beta_1, beta_2, epsilon = _optimizer_settings(optimizer)
         steps = -(-m // self.batch_size)
-        penalty = _epoch(self.X_rows, self.Y_rows, order.astype(np.int64), self.batch_size,
+        penalty = _kernel()(self.X_rows, self.Y_rows, order.astype(np.int64), self.batch_size,
                          self.sizes, self.w_at, self.b_at, self.g, self.g_alpha,
                          self.g_scale, self.loss, self.eps, net.parameters, net.gradients,
                          self.work, self.outputs, OPTIMIZERS[name], float(learning_rate),
@@ -404,7 +406,7 @@ def _epoch_loop(X_rows, Y_rows, order, B, sizes, w_at, b_at, g, g_alpha, g_scale
     return penalty
 
 
-def _jit(function):
+def _jit(numba, function):
     """``function`` compiled, its machine code cached on disk; uncached when no cache
     directory is writable (Numba then says so with a RuntimeError at decoration)."""
     try:
@@ -413,10 +415,17 @@ def _jit(function):
         return numba.njit(nogil=True)(function)
 
 
-if numba is not None:
-    _sigmoid, _tanh_softplus, _g, _g_prime, _forward, _output_dz, _dz, _backward, _step = (
-        _jit(f) for f in (_sigmoid, _tanh_softplus, _g, _g_prime, _forward, _output_dz, _dz,
-                          _backward, _step))
-    _epoch = _jit(_epoch_loop)
-else:
-    _epoch = _epoch_loop
+_compiled: dict = {}  # "epoch": the compiled loop, once built
+
+
+def _kernel():
+    """The compiled ``_epoch_loop`` (Numba imported and the helpers jitted on first use)."""
+    if "epoch" not in _compiled:
+        import numba
+
+        helpers = ("_sigmoid", "_tanh_softplus", "_g", "_g_prime", "_forward", "_output_dz",
+                   "_dz", "_backward", "_step")
+        for name in helpers:  # the loop calls them by these global names
+            globals()[name] = _jit(numba, globals()[name])
+        _compiled["epoch"] = _jit(numba, _epoch_loop)
+    return _compiled["epoch"]

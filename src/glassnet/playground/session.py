@@ -35,9 +35,9 @@ import time
 
 import numpy as np
 
-from .. import compiled, datasets, explain, metrics, optimizers
+from .. import datasets, explain, metrics, optimizers
 from ..divergence import FiniteWatch
-from ..epochs import Batches, EpochRunner, NumpyEngine
+from ..epochs import Batches, EpochRunner
 from ..errors import ConfigError, DivergenceError
 from ..layers import Dense
 from ..network import Network
@@ -218,12 +218,9 @@ class Session:
         state, net = self.state, self.net
         B = min(state["batchSize"], self.A_train.shape[1])
         if self._runner is None or self._runner.batches.batch_size != B:
-            # the compiled per-example loop where it is faster (the playground's small
-            # networks, when the `fast` extra is installed), NumPy's engine otherwise
-            engine = compiled.engine_for("auto", net, self.optimizer, NumpyEngine)
             self._runner = EpochRunner(net, self.A_train, self.Y_train,
                                        Batches(B, shuffle=True, seed=self._rng),
-                                       engine=engine, watch=FiniteWatch)
+                                       watch=FiniteWatch)
         rate, kind = state["regularizationRate"], state["regularization"]
         net.l1 = rate * B if kind == "L1" else 0.0  # TensorFlow's r is λ/B (module docstring)
         net.l2 = rate * B if kind == "L2" else 0.0
