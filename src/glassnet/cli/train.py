@@ -99,6 +99,10 @@ def add_parser(subparsers):
                      help="examples per gradient step (default: 10; 0 for all of them)")
     fit.add_argument("--epochs", type=_positive_int, default=100, help="passes over the "
                      "training set (default: 100)")
+    fit.add_argument("--engine", choices=["numpy", "auto", "compiled"], default="numpy",
+                     help="what runs each epoch's steps: NumPy (the default), the compiled "
+                     "per-example loop (Numba, the `fast` extra), or auto (compiled on small "
+                     "layers); see docs/speed.md")
     fit.add_argument("--seed", type=_whole_number, default=0,
                      help="fixes the data, the split, the initial weights and the batches "
                      "(default: 0)")
@@ -277,6 +281,7 @@ def run(args):
     history = train(net, (X_train - mu) / sigma, Y_train, epochs=args.epochs,
                     learning_rate=args.learning_rate, optimizer=args.optimizer,
                     batch_size=args.batch_size or None, seed=seeds[3], metrics=[metric],
+                    engine=args.engine,
                     validation_data=None if X_test is None else ((X_test - mu) / sigma, Y_test))
     if args.standardize:
         _fold_standardization(net, mu, sigma)
