@@ -1,7 +1,7 @@
 """``glassnet info``: what a saved model is: its layers, W[l] and b[l] shapes, parameters."""
 
 from ..network import Network
-from .predict import existing_file, read_model
+from .options import existing_file, read_model
 
 
 def add_parser(subparsers):
