@@ -83,13 +83,13 @@ def existing_file_or_stdin(text):
 def output_path(text):
     """An argument type: a file to write, in a folder that exists."""
     path = Path(text)
+    if len(path.name.encode()) > 255:  # checked first: stat() itself fails on such a name
+        raise argparse.ArgumentTypeError(f"cannot write {text[:40]!r}…: the file name is "
+                                         f"{len(path.name.encode())} bytes, the limit is 255")
     if path.is_dir() or not path.parent.is_dir():
         raise argparse.ArgumentTypeError(f"cannot write {text!r}: "
                                          + ("it is a folder" if path.is_dir() else
                                             f"there is no folder {str(path.parent)!r}"))
-    if len(path.name.encode()) > 255:
-        raise argparse.ArgumentTypeError(f"cannot write {text[:40]!r}…: the file name is "
-                                         f"{len(path.name.encode())} bytes, the limit is 255")
     return path
 
 

@@ -8,6 +8,7 @@ output A[L] (the units of one example separated by commas); a saved estimator pr
 """
 
 
+import json
 import sys
 
 import numpy as np
@@ -32,6 +33,8 @@ def add_parser(subparsers):
                         help="leave out column J (e.g. -1 for the last), the label")
     parser.add_argument("--output", "-o", type=output_path, metavar="FILE",
                         help="write the predictions to FILE (atomically) instead of printing them")
+    parser.add_argument("--json", action="store_true",
+                        help="write the predictions as one JSON list instead of lines")
     parser.set_defaults(run=run)
     return parser
 
@@ -43,7 +46,8 @@ def run(args):
         lines = _network_predictions(model, task, X)
     else:
         lines = [_format(value) for value in model.predict(X.T)]  # estimators take rows
-    text = "".join(f"{line}\n" for line in lines)
+    text = (json.dumps([_json_value(line) for line in lines]) + "\n" if args.json
+            else "".join(f"{line}\n" for line in lines))
     if args.output is None:
         sys.stdout.write(text)
     else:
@@ -93,3 +97,11 @@ def _format(value):
     if isinstance(value, (float, np.floating)):
         return f"{value:.10g}"
     return str(value)
+
+
+def _json_value(line):
+    """A prediction for --json: a number where the line is one, else the text."""
+    try:
+        return float(line)
+    except ValueError:
+        return line

@@ -11,6 +11,8 @@ the minibatch order, each drawn from its own stream spawned from the seed.
 
 import argparse
 import importlib.util
+import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -105,6 +107,8 @@ def add_parser(subparsers):
                      "(default: 0)")
 
     out = parser.add_argument_group("output")
+    out.add_argument("--json", action="store_true", help="print the report as one JSON "
+                     "object (messages about written files go to standard error)")
     out.add_argument("--save", type=options.output_path, metavar="FILE", help="save the trained network "
                      "(.npz; glassnet predict and glassnet info read it)")
     out.add_argument("--plot", type=options.output_path, metavar="PNG", help="save the cost curve there and, "
@@ -229,15 +233,19 @@ def run(args):
                     validation_data=None if X_test is None else ((X_test - mu) / sigma, Y_test))
     if args.standardize:
         _fold_standardization(net, mu, sigma)
-    print(_report(args, data, net, history, [("training", X_train, Y_train),
-                                             ("test", X_test, Y_test)], metric))
+    scores = _scores(net, [("training", X_train, Y_train), ("test", X_test, Y_test)], metric)
+    say = print if not args.json else (lambda text: print(text, file=sys.stderr))
+    if args.json:
+        print(_json_report(data, net, history, scores))
+    else:
+        print(_report(args, data, net, history, scores, metric))
     try:
         if args.save:
             _save(net, args.save, data, args)
-            print(f"saved the network to {args.save}")
+            say(f"saved the network to {args.save}")
         if args.plot:
             for path in _plot(args.plot, history, net, data):
-                print(f"wrote {path}")
+                say(f"wrote {path}")
     except OSError as exc:
         raise ConfigError(f"cannot write {exc.filename}: {exc.strerror}") from None
     return 0
@@ -268,7 +276,20 @@ def _fold_standardization(net, mu, sigma):
     net.W[1] = W1
 
 
-def _report(args, data, net, history, sets, metric):
+def _scores(net, sets, metric):
+    """{set name: {"cost": J, metric: value}} for each set that has examples."""
+    threshold = metrics.threshold_for(net.output_activation)
+    found = {}
+    for label, X, Y in sets:
+        if X is None:
+            continue
+        A = net.forward(X)
+        score = metrics.accuracy(A, Y, threshold) if metric == "accuracy" else metrics.r2(A, Y)
+        found[label] = {"cost": float(net.cost(X, Y)), metric: float(score)}
+    return found
+
+
+def _report(args, data, net, history, scores, metric):
     arch = " → ".join(str(n) for n in net.sizes)
     gs = ", ".join(layer.activation.name for layer in net.layers)
     inputs = f" on {', '.join(data.features)}" if data.features else ""
@@ -281,15 +302,18 @@ def _report(args, data, net, history, sets, metric):
         "",
         f"{'':10}{'cost J':>10}  {'accuracy' if metric == 'accuracy' else 'R²':>8}",
     ]
-    threshold = metrics.threshold_for(net.output_activation)
-    for label, X, Y in sets:
-        if X is None:
-            continue
-        A = net.forward(X)
-        score = (f"{100 * metrics.accuracy(A, Y, threshold):7.1f}%" if metric == "accuracy"
-                 else f"{metrics.r2(A, Y):8.4f}")
-        lines.append(f"{label:10}{net.cost(X, Y):10.4g}  {score}")
+    for label, found in scores.items():
+        score = (f"{100 * found[metric]:7.1f}%" if metric == "accuracy"
+                 else f"{found[metric]:8.4f}")
+        lines.append(f"{label:10}{found['cost']:10.4g}  {score}")
     return "\n".join(lines)
+
+
+def _json_report(data, net, history, scores):
+    return json.dumps({"data": data.description, "task": data.task, "sizes": net.sizes,
+                       "activations": [layer.activation.name for layer in net.layers],
+                       "loss": net.loss.name, "parameters": net.n_parameters,
+                       "epochs": history.epochs, "scores": scores})
 
 
 def _save(net, path, data, args):
