@@ -125,3 +125,17 @@ def test_diagnostics_html_shows_the_table_and_each_finding():
     assert paragraphs == str(report).splitlines()[4:]  # the text's lines after the table
     assert any("symmetry problem" in p for p in paragraphs)
     assert "initializer='he_normal'" in paragraphs[-1]  # unescaped again by the parser
+
+
+def test_history_html_of_a_non_finite_cost_draws_the_finite_ones_and_names_it():
+    from glassnet.history import History
+
+    history = History()
+    for cost in (1.0, 0.5, float("nan")):
+        history.add({"cost": cost})
+    history.stopped_early, history.best_epoch = True, 2
+    root, rows = _cells(history._repr_html_())
+    line = root.find(f".//{{{SVG}}}polyline")
+    assert len(line.get("points").split()) == 2
+    assert rows[1] == ["cost", "nan"]
+    assert root.find(".//caption").text == "History of 3 epoch(s); stopped early; best epoch 2"

@@ -6,22 +6,28 @@ import pytest
 
 import glassnet as gn
 from glassnet import (
+    activations,
     callbacks,
     datasets,
     diagnostics,
     display,
     explain,
+    gradcheck,
     history,
     io,
+    losses,
     metrics,
+    optimizers,
     plotting,
+    regularization,
+    schedules,
     training,
     validation,
 )
 
 
 def _public_callables():
-    modules = [datasets, metrics, plotting, display, validation]
+    modules = [datasets, metrics, plotting, display, validation, gradcheck]
     for module in modules:
         for name in getattr(module, "__all__", dir(module)):
             obj = getattr(module, name)
@@ -36,9 +42,16 @@ def _public_callables():
     for name in ("trace", "check", "load_answers", "load_problem", "problem_from_dict",
                  "examples", "example_path", "find"):
         yield f"glassnet.explain.{name}", getattr(explain, name)
-    for cls in (gn.Network, history.History, training.FitState, callbacks.Callback,
+    yield "glassnet.optimizers.get", optimizers.get
+    yield "glassnet.schedules.get", schedules.get
+    yield "glassnet.regularization.penalty", regularization.penalty
+    yield "glassnet.regularization.add_gradient", regularization.add_gradient
+    for cls in (activations.Activation, losses.Loss, optimizers.Optimizer, optimizers.Momentum, optimizers.ClassicMomentum,
+                optimizers.RMSProp, optimizers.Adam, schedules.Schedule, schedules.Constant,
+                schedules.InverseTime, schedules.Exponential, schedules.Step,
+                gn.Network, history.History, training.FitState, callbacks.Callback,
                 callbacks.EarlyStopping, callbacks.ModelCheckpoint, callbacks.CSVLogger,
-                diagnostics.Report):
+                diagnostics.Report, gradcheck.GradientCheck):
         for name, member in vars(cls).items():
             if name.startswith("_") and name not in ("__init__", "_repr_html_"):
                 continue
@@ -66,3 +79,15 @@ def test_every_parameter_and_the_return_value_is_annotated(name):
     assert not missing, f"{name}: parameters without a type hint: {missing}"
     assert signature.return_annotation is not inspect.Signature.empty, \
         f"{name}: no return type"
+
+
+def test_ci_runs_mypy_before_the_readmes_test_command():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    commands = [line.strip() for line in (root / ".ci" / "run").read_text().splitlines()
+                if line.strip() and not line.lstrip().startswith("#")]
+    readme = (root / "README.md").read_text()
+    assert commands[-1] == "python -m pip install -q -e '.[test]' && python -m pytest -q -p no:cacheprovider"
+    assert "python -m pip install -e '.[test]' && python -m pytest" in readme
+    assert "python -m mypy" in commands[:-1]

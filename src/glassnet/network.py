@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import ArrayLike
 
 from . import activations, losses, regularization
 from .display import html_table, text_table
@@ -65,12 +64,14 @@ _OUTPUT_FOR_LOSS = {
 _LOSS_FOR_OUTPUT = {"sigmoid": "binary_cross_entropy", "softmax": "categorical_cross_entropy"}
 
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # for the hints only: `import glassnet` loads neither numpy.random nor these
+    from numpy.typing import ArrayLike
+
     from .activations import Activation
     from .history import History
 
-#: what a seed may be: None (fresh entropy), a whole number ≥ 0 or a NumPy Generator
-Seed = int | np.random.Generator | None
+    #: what a seed may be: None (fresh entropy), a whole number ≥ 0 or a NumPy Generator
+    Seed = int | np.random.Generator | None
 
 
 class _Cache:

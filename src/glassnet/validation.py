@@ -5,14 +5,18 @@ what a user passes into arrays of the network's dtype, or raise an error that sa
 notes' terms, what is wrong and how to fix it.
 """
 
+from __future__ import annotations
+
 import math
 import numbers
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import DTypeLike
 
 from .errors import ConfigError, DataError, GlassnetTypeError, ShapeError
+
+if TYPE_CHECKING:  # for the hints only (numpy.typing is not loaded by `import glassnet`)
+    from numpy.typing import DTypeLike
 
 
 def as_float_array(value: Any, name: str, dtype: DTypeLike) -> np.ndarray:

@@ -21,6 +21,8 @@ COMMANDS = {
     "playground": "glassnet.cli.playground",
     "explain": "glassnet.cli.explain",
     "check": "glassnet.cli.check",
+    "exercise": "glassnet.cli.exercise",
+    "mark": "glassnet.cli.mark",
 }
 
 

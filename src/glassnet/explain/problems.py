@@ -60,7 +60,8 @@ MAX_VALUES = 200_000
 MAX_PARAMETERS = 1_000_000  # of a problem of shapes only (its parameters are not given)
 
 _TOP_FIELDS = ("title", "source", "description", "notation", "products", "X", "Y", "layers",
-               "loss", "learning_rate", "steps", "n_x", "m", "precision")
+               "loss", "learning_rate", "steps", "n_x", "m", "precision",
+               "exercise")  # exercise: how it is set to a class (read by ``exercise``)
 
 
 class Problem:
