@@ -76,6 +76,7 @@ class Session:
     def __init__(self, state=None):
         self.upload = None
         self.playing = False
+        self.stopped = None  # why the last training stopped by a stop condition
         self.state = self._fit_features(state or protocol.defaults())
         self._new_data()
 
@@ -242,8 +243,32 @@ class Session:
                 self.playing = False
                 raise
             self.epoch += 1
+            self.stopped = self.stop_reason()
+            if self.stopped:
+                self.playing = False
+                break
             if time.perf_counter() >= deadline:
                 break
+
+    def stop_reason(self):
+        """Why training stops now (a stop condition of the state is met), or None."""
+        state = self.state
+        if state["stopEpoch"] and self.epoch >= state["stopEpoch"]:
+            return f"stopped at epoch {self.epoch} (stopEpoch={state['stopEpoch']})"
+        if not (state["stopLoss"] or state["stopScore"]):
+            return None
+        scores = self.scores()
+        loss = scores["testLoss"]
+        if state["stopLoss"] and loss is not None and loss <= state["stopLoss"]:
+            return f"stopped: test loss {loss:.4g} <= {state['stopLoss']:g}"
+        score, name = scores["testAccuracy"], "test accuracy"
+        if score is None:
+            with np.errstate(all="ignore"):
+                score = metrics.r2(self.net._forward(self.A_test), self.Y_test)
+            name = "test R²"
+        if state["stopScore"] and score >= state["stopScore"]:
+            return f"stopped: {name} {score:.4g} >= {state['stopScore']:g}"
+        return None
 
     def advice(self):
         """What to do on the page after a divergence (the server adds it to the message)."""
@@ -302,6 +327,7 @@ class Session:
             "type": "frame",
             "epoch": self.epoch,
             "playing": self.playing,
+            "stopped": self.stopped,
             **self.scores(),
             "W": [wire.rounded(net.W[l]) for l in range(1, net.L + 1)],
             "b": [wire.rounded(net.b[l][:, 0]) for l in range(1, net.L + 1)],
