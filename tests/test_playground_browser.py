@@ -6,6 +6,7 @@ GLASSNET_UPDATE_SCREENSHOT=1 the README's docs/images/playground.png is taken af
 """
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -333,3 +334,29 @@ def test_readme_screenshot(page, artifacts):
     page.screenshot(path=str(path), full_page=True)
     if os.environ.get("GLASSNET_UPDATE_SCREENSHOT"):
         shutil.copy(path, ROOT / "docs" / "images" / "playground.png")
+
+
+def test_counter_names_discretized_neurons_and_step_button(page):
+    """Defects 2, 11, 12, 13: the button follows the session after Step, the counter past
+    999,999, activation names, discretized neuron maps."""
+    from playwright.sync_api import expect
+
+    open_page(page, "#speed=1&discretize=true")
+    texts = page.evaluate("import('/static/text.js').then((m) => "
+                          "[m.epochText(1234567), m.epochText(123), m.epochText(999999)])")
+    assert texts == ["1,234,567", "000,123", "999,999"]
+    names = page.locator("#activation option").all_inner_texts()
+    assert "Leaky ReLU" in names and not any("_" in n or n.islower() for n in names)
+    page.click("#play-pause-button")
+    expect(page.locator("#play-pause-button")).to_have_class(re.compile("playing"))
+    page.click("#step-button")
+    expect(page.locator("#play-pause-button")).not_to_have_class(re.compile("playing"))
+    shown = epoch(page)
+    page.click("#play-pause-button")  # one click resumes
+    page.wait_for_function(f"parseInt(document.getElementById('epoch-number').textContent"
+                           f".replace(',', '')) > {shown + 2}")
+    values = page.evaluate("""(() => { const c = document.querySelector('.node.neuron canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        return Array.from(new Set(Array.from({length: d.length / 4}, (_, i) =>
+            d[4 * i] + ',' + d[4 * i + 1] + ',' + d[4 * i + 2]))); })()""")
+    assert len(values) <= 2  # thresholded: orange or blue only

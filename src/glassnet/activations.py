@@ -16,6 +16,7 @@ subtracts each column's maximum first.
 """
 
 import functools
+from typing import Any
 
 import numpy as np
 
@@ -37,19 +38,20 @@ class Activation(Named):
     #: False for softmax, whose derivative is a matrix per example, not a number per unit
     elementwise = True
 
-    def forward(self, Z, out=None):
+    def forward(self, Z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """A = g(Z)."""
         raise NotImplementedError
 
-    def derivative(self, Z, A):
+    def derivative(self, Z: np.ndarray, A: np.ndarray) -> np.ndarray:
         """g'(Z), element by element."""
         raise NotImplementedError
 
-    def backward(self, dA, Z, A, out=None):
+    def backward(self, dA: np.ndarray, Z: np.ndarray, A: np.ndarray,
+                 out: np.ndarray | None = None) -> np.ndarray:
         """dZ = dA * g'(Z)."""
         return np.multiply(dA, self.derivative(Z, A), out=out)
 
-    def __call__(self, Z):
+    def __call__(self, Z: Any) -> Any:
         """g(Z) for an array; for a single number z, g(z) as a number (through a 1 × 1 Z)."""
         if np.isscalar(Z):
             return self.forward(np.full((1, 1), Z, dtype=float))[0, 0]

@@ -16,6 +16,8 @@ Returning True (or setting ``run.stop = True``) ends training after this epoch.
 import csv
 import math
 import os
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -29,27 +31,27 @@ _NOTES_NAMES = {keras: notes for notes, keras in KERAS_NAMES.items()}
 class Callback:
     """Does nothing at every point of training; subclasses override what they need."""
 
-    def on_train_begin(self, run):
+    def on_train_begin(self, run: Any) -> None:
         """Before the first epoch."""
 
-    def on_epoch_end(self, run, epoch, logs):
+    def on_epoch_end(self, run: Any, epoch: int, logs: dict[str, float]) -> bool | None:
         """After each epoch; return True to stop training."""
 
-    def on_train_end(self, run):
+    def on_train_end(self, run: Any) -> None:
         """After the last epoch (also when training stopped early; not after an error)."""
 
 
 class FunctionCallback(Callback):
     """A plain function ``f(epoch, history)`` run after every epoch; True stops."""
 
-    def __init__(self, function):
+    def __init__(self, function: Callable[[int, Any], Any]) -> None:
         self.function = function
 
-    def on_epoch_end(self, run, epoch, logs):
+    def on_epoch_end(self, run: Any, epoch: int, logs: dict[str, float]) -> bool | None:
         return self.function(epoch, run.history)
 
 
-def as_callbacks(callbacks):
+def as_callbacks(callbacks: Any) -> list[Callback]:
     """The list of Callback objects ``callbacks`` names (Callbacks and functions)."""
     if callbacks is None:
         return []
@@ -107,18 +109,18 @@ class EarlyStopping(Callback):
     it is exactly ``history["val_cost"][history.best_epoch - 1]``.
     """
 
-    def __init__(self, monitor="val_cost", min_delta=0.0, patience=0,
-                 restore_best_weights=False):
+    def __init__(self, monitor: str = "val_cost", min_delta: float = 0.0, patience: int = 0,
+                 restore_best_weights: bool = False) -> None:
         self.monitor = _monitored(monitor)
         self.min_delta = check_non_negative(min_delta, "min_delta")
         self.patience = check_positive_int(patience, "patience", minimum=0)
         self.restore_best_weights = bool(restore_best_weights)
 
-    def on_train_begin(self, run):
+    def on_train_begin(self, run: Any) -> None:
         self.best, self.best_parameters, self.wait = None, None, 0
         self.sign = 1.0 if _lower_is_better(self.monitor) else -1.0
 
-    def on_epoch_end(self, run, epoch, logs):
+    def on_epoch_end(self, run: Any, epoch: int, logs: dict[str, float]) -> bool | None:
         score = self.sign * _read(logs, self.monitor)
         if self.best is None or score < self.best - self.min_delta:
             self.best, self.wait = score, 0
@@ -136,7 +138,7 @@ class EarlyStopping(Callback):
             return True
         return False
 
-    def on_train_end(self, run):
+    def on_train_end(self, run: Any) -> None:
         if self.restore_best_weights and self.best_parameters is not None:
             np.copyto(run.net.parameters, self.best_parameters)
 
@@ -146,15 +148,16 @@ class ModelCheckpoint(Callback):
     ``glassnet.save``) after every epoch, or with ``save_best_only`` only when ``monitor``
     improved. ``path`` may hold ``{epoch}``, filled in with the epoch's number."""
 
-    def __init__(self, path, monitor="val_cost", save_best_only=False):
+    def __init__(self, path: str | os.PathLike, monitor: str = "val_cost",
+                 save_best_only: bool = False) -> None:
         self.path = path
         self.monitor = _monitored(monitor)
         self.save_best_only = bool(save_best_only)
 
-    def on_train_begin(self, run):
+    def on_train_begin(self, run: Any) -> None:
         self.best = math.inf
 
-    def on_epoch_end(self, run, epoch, logs):
+    def on_epoch_end(self, run: Any, epoch: int, logs: dict[str, float]) -> bool | None:
         from .io import save
 
         if self.save_best_only:
@@ -172,16 +175,17 @@ class CSVLogger(Callback):
     epoch's scores under Keras' names (``loss``, ``val_loss``, metrics), as Keras'
     CSVLogger does; with ``append`` the lines go after those already in the file."""
 
-    def __init__(self, path, separator=",", append=False):
+    def __init__(self, path: str | os.PathLike, separator: str = ",",
+                 append: bool = False) -> None:
         self.path, self.separator, self.append = path, separator, bool(append)
 
-    def on_train_begin(self, run):
+    def on_train_begin(self, run: Any) -> None:
         self._header = not (self.append and os.path.exists(self.path)
                             and os.path.getsize(self.path))
         if self._header:
             self._open("w").close()  # a new log, even if no epoch follows
 
-    def on_epoch_end(self, run, epoch, logs):
+    def on_epoch_end(self, run: Any, epoch: int, logs: dict[str, float]) -> bool | None:
         # the file is opened per line, so that nothing is left open if training fails
         row = {"epoch": epoch, **{key: value for key, value in logs.items()
                                   if key not in KERAS_NAMES}}

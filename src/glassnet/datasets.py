@@ -22,8 +22,12 @@ same data, bit for bit; ``seed=None`` draws fresh data.
 import csv
 import math
 import numbers
+import os
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .errors import ConfigError, DataError, ShapeError
 from .validation import as_float_array, check_non_negative, check_positive_int
@@ -143,7 +147,8 @@ _PLAYGROUND = {"circle": _circle, "xor": _xor, "gauss": _gauss, "spiral": _two_s
                "reg-plane": _reg_plane, "reg-gauss": _reg_gauss}
 
 
-def playground(name, n_samples=None, noise=0.0, seed=None):
+def playground(name: str, n_samples: int | None = None, noise: float = 0.0,
+               seed: Any = None) -> tuple[np.ndarray, np.ndarray]:
     """One of TensorFlow Playground's data sets: X of shape (2, m) and y of shape (m,).
 
     ``name`` is "circle", "xor", "gauss" or "spiral" (labels +1 / -1, 500 points by
@@ -173,7 +178,8 @@ def playground(name, n_samples=None, noise=0.0, seed=None):
     return make(m, noise, _rng(seed))
 
 
-def split(X, y, train_ratio=0.5, seed=None):
+def split(X: ArrayLike, y: ArrayLike, train_ratio: float = 0.5, seed: Any = None
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Shuffle the m examples once and split them: (X_train, y_train, X_test, y_test).
 
     The first ⌊train_ratio·m⌋ shuffled examples are the training set, the rest the test
@@ -215,7 +221,7 @@ FEATURES = {
 }
 
 
-def features(X, names):
+def features(X: ArrayLike, names: Sequence[str]) -> np.ndarray:
     """The feature maps ``names`` of a 2-D X (2, m), stacked: shape (len(names), m).
 
     >>> features(np.array([[1.0, 2.0], [3.0, 4.0]]), ["x1", "x1*x2"])
@@ -245,7 +251,7 @@ _TRUTH_TABLES = {
 }
 
 
-def truth_table(name):
+def truth_table(name: str) -> tuple[np.ndarray, np.ndarray]:
     """The notes' logic gates: X (2, 4), columns (0,0), (0,1), (1,0), (1,1); Y (1, 4).
 
     >>> X, Y = truth_table("xor")
@@ -261,7 +267,8 @@ def truth_table(name):
     return X, np.array([_TRUTH_TABLES[key]], dtype=float)
 
 
-def moons(n_samples=200, noise=0.1, seed=None):
+def moons(n_samples: int = 200, noise: float = 0.1,
+          seed: Any = None) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles: X (2, m), y (m,) in {0, 1}.
 
     Class 0 is the upper half of the unit circle, class 1 the lower half shifted to
@@ -278,7 +285,8 @@ def moons(n_samples=200, noise=0.1, seed=None):
     return X, np.repeat([0, 1], [n_upper, n_lower])
 
 
-def spiral(n_classes=3, n_samples=300, noise=0.2, seed=None):
+def spiral(n_classes: int = 3, n_samples: int = 300, noise: float = 0.2,
+           seed: Any = None) -> tuple[np.ndarray, np.ndarray]:
     """A k-class spiral: X (2, m), y (m,) with ints 0 … k-1, the classes as equal as can be.
 
     Arm j has radii r evenly spaced in (0, 1] and angles 2πj/k + 4.5·r (three quarters of
@@ -295,7 +303,8 @@ def spiral(n_classes=3, n_samples=300, noise=0.2, seed=None):
     return np.vstack([r * np.sin(angle), r * np.cos(angle)]), y
 
 
-def curve(n_samples=200, noise=0.1, seed=None):
+def curve(n_samples: int = 200, noise: float = 0.1,
+          seed: Any = None) -> tuple[np.ndarray, np.ndarray]:
     """A 1-D regression curve: x ~ U(-1, 1), y = sin(πx) + Gaussian noise of std ``noise``.
 
     X has shape (1, m), y shape (m,).
@@ -308,7 +317,7 @@ def curve(n_samples=200, noise=0.1, seed=None):
     return x.reshape(1, m), y
 
 
-def digits():
+def digits() -> tuple[np.ndarray, np.ndarray]:
     """scikit-learn's bundled 8×8 handwritten digits: X (64, 1797) in [0, 1], y (1797,).
 
     The pixel intensities 0…16 are divided by 16. Needs scikit-learn (``pip install
@@ -323,7 +332,7 @@ def digits():
     return data.data.T / 16.0, data.target.astype(np.int64)
 
 
-def one_hot(y, classes=None):
+def one_hot(y: ArrayLike, classes: ArrayLike | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The notes' Y of shape (k, m) for labels y (m,): Y[j, i] = 1 iff y(i) is class j.
 
     ``classes`` fixes the order of the k rows (by default the sorted distinct labels).
@@ -347,7 +356,8 @@ def one_hot(y, classes=None):
 
 
 # ---------------------------------------------------------------------- CSV files
-def load_csv(path, label_column=-1):
+def load_csv(path: str | os.PathLike, label_column: int | None = -1
+             ) -> tuple[np.ndarray, np.ndarray | None]:
     """Read a CSV file of numbers, one example per line: (X (n_x, m), y (m,)).
 
     ``label_column`` (an index; negative counts from the end) is the label, every other

@@ -26,11 +26,14 @@ hint. The network's parameters are not changed; only its caches of Z, A, dZ, dW 
 overwritten by the passes.
 """
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import initializers
+from .display import html_table, text_table
 from .errors import GlassnetTypeError
 from .network import Network
 from .validation import check_non_negative
@@ -81,55 +84,63 @@ class Report:
     table followed by the findings and their hints.
     """
 
-    def __init__(self, findings, layers, m, gradients_checked):
+    def __init__(self, findings: Iterable[Finding], layers: Iterable[LayerStats], m: int,
+                 gradients_checked: bool) -> None:
         self.findings = list(findings)
         self.layers = list(layers)
         self.m = m
         self.gradients_checked = gradients_checked
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.findings)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Finding]:
         return iter(self.findings)
 
-    def __getitem__(self, i):
+    def __getitem__(self, i: int) -> Finding:
         return self.findings[i]
 
-    def kinds(self):
+    def kinds(self) -> list[str]:
         """The kinds found, each once, in the order found."""
         return list(dict.fromkeys(f.kind for f in self.findings))
 
     def __repr__(self):
         return f"<Report: {len(self)} finding(s) {self.kinds()}>"
 
-    def __str__(self):
+    def __str__(self) -> str:
+        caption, rows, notes = self._parts()
+        return "\n".join([caption, *text_table(rows, indent="  "), *notes])
+
+    def _repr_html_(self) -> str:
+        """The table and the findings as HTML, for a Jupyter notebook."""
+        caption, rows, notes = self._parts()
+        return html_table(rows, caption, notes)
+
+    def _parts(self) -> tuple[str, list[tuple[str, ...]], list[str]]:
+        """The report's caption line, its table's rows (the first the header) and the lines
+        after the table: the findings, each run of findings with one hint showing it once."""
         head = ("layer", "g", "units", "dead", "saturated", "‖W[l]‖", "‖dW[l]‖")
-        rows = [head] + [
+        rows: list[tuple[str, ...]] = [head, *(
             (str(s.layer), s.activation, str(s.units), str(s.dead), str(s.saturated),
              f"{s.weight_norm:.3g}",
              "" if s.gradient_norm is None else f"{s.gradient_norm:.3g}")
-            for s in self.layers
-        ]
-        widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-        lines = [f"Diagnostics on m = {self.m} examples"
-                 + ("" if self.gradients_checked else " (gradients not checked: pass Y)")]
-        lines += ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-                  for r in rows]
+            for s in self.layers)]
+        caption = (f"Diagnostics on m = {self.m} examples"
+                   + ("" if self.gradients_checked else " (gradients not checked: pass Y)"))
         if not self.findings:
-            lines.append("no problems found")
-            return "\n".join(lines)
-        lines.append(f"{len(self.findings)} problem(s) found:")
+            return caption, rows, ["no problems found"]
+        notes = [f"{len(self.findings)} problem(s) found:"]
         for i, finding in enumerate(self.findings):
-            lines.append(f"- {finding.message}")
-            # a run of findings with the same hint (e.g. several layers) shows it once
+            notes.append(f"- {finding.message}")
             last = i + 1 == len(self.findings) or self.findings[i + 1].hint != finding.hint
             if last:
-                lines.append(f"  hint: {finding.hint}")
-        return "\n".join(lines)
+                notes.append(f"  hint: {finding.hint}")
+        return caption, rows, notes
 
 
-def diagnose(net, X, Y=None, *, saturation=0.01, fraction=0.9, gradient_ratio=1e3):
+def diagnose(net: Network, X: ArrayLike, Y: ArrayLike | None = None, *,
+             saturation: float = 0.01, fraction: float = 0.9,
+             gradient_ratio: float = 1e3) -> Report:
     """Look for symmetric, dead and saturated units (and, given Y, gradient trouble).
 
     X has shape (n_x, m) and Y shape (n[L], m), as for training. A sigmoid/tanh unit is
@@ -153,7 +164,8 @@ def diagnose(net, X, Y=None, *, saturation=0.01, fraction=0.9, gradient_ratio=1e
         net.backward(Y)  # checks Y; fills net.dW[l] (and leaves Z[l], A[l] as they were)
         grad_norms = [None] + [float(np.linalg.norm(net.dW[l])) for l in range(1, net.L + 1)]
 
-    findings, stats = [], []
+    findings: list[Finding] = []
+    stats: list[LayerStats] = []
     for l in range(1, net.L + 1):
         g = net.layers[l - 1].activation
         hidden = l < net.L

@@ -7,20 +7,22 @@ HTML is its cost curve, drawn as inline SVG (no matplotlib needed, nothing downl
 Every cell is HTML-escaped: names come from files and users.
 """
 
+from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 
 #: TensorFlow Playground's blue and orange, as in glassnet.plotting
 _SERIES_COLOURS = ("#0877bd", "#f59322")
 
 
-def text_table(rows, indent=""):
+def text_table(rows: Sequence[Sequence[str]], indent: str = "") -> list[str]:
     """Rows of cells (the first row the header) as left-aligned columns of plain text."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [indent + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
             for row in rows]
 
 
-def html_table(rows, caption="", notes=()):
+def html_table(rows: Sequence[Sequence[str]], caption: str = "",
+               notes: Iterable[str] = ()) -> str:
     """Rows of cells (the first row the header) as an HTML table, with a caption and notes."""
     head = "".join(f"<th>{escape(cell)}</th>" for cell in rows[0])
     body = "".join("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>"
@@ -31,7 +33,8 @@ def html_table(rows, caption="", notes=()):
     return "<div>" + "".join(parts) + "</div>"
 
 
-def curve_svg(series, title="Cost per epoch", y_label="cost J", width=480, height=240):
+def curve_svg(series: Mapping[str, Sequence[float]], title: str = "Cost per epoch",
+              y_label: str = "cost J", width: int = 480, height: int = 240) -> str:
     """Line charts of named series of numbers (e.g. {"training cost J": [...]}) as SVG.
 
     Each series is drawn against its epoch number (from 1); the vertical axis spans the
@@ -45,10 +48,10 @@ def curve_svg(series, title="Cost per epoch", y_label="cost J", width=480, heigh
     high = high if high > low else low + 1.0
     longest = max((len(vs) for vs in finite.values()), default=1)
 
-    def x(i):
+    def x(i: int) -> float:
         return margin + (width - 2 * margin) * (i / max(longest - 1, 1))
 
-    def y(v):
+    def y(v: float) -> float:
         return height - margin - (height - 2 * margin) * ((v - low) / (high - low))
 
     lines, legend = [], []
@@ -76,5 +79,5 @@ def curve_svg(series, title="Cost per epoch", y_label="cost J", width=480, heigh
             f"{''.join(legend)}</svg>")
 
 
-def _finite(value):
+def _finite(value: float) -> bool:
     return value == value and abs(value) != float("inf")

@@ -348,7 +348,7 @@ class _Classification(ClassifierMixin):
     scikit-learn's mixin comes before the estimator base in every class's MRO (its rule).
     """
 
-    _y_checks = {}
+    _y_checks: dict[str, bool] = {}
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

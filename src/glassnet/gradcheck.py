@@ -9,21 +9,29 @@ and for all of them together. In float64 with ε = 1e-7, a correct backpropagati
 about 1e-9 or less; anything above 1e-5 means a bug. The network is left as it was.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .validation import check_number, check_X, check_Y
+
+if TYPE_CHECKING:
+    from .network import Network
 
 
 class GradientCheck:
     """The result of ``check_gradients``: per-parameter and overall relative differences."""
 
-    def __init__(self, per_parameter, overall, analytic, numeric):
+    def __init__(self, per_parameter: dict[str, float], overall: float, analytic: np.ndarray,
+                 numeric: np.ndarray) -> None:
         self.per_parameter = per_parameter
         self.overall = overall
         self.analytic = analytic
         self.numeric = numeric
 
-    def passed(self, tolerance=1e-7):
+    def passed(self, tolerance: float = 1e-7) -> bool:
         return self.overall < tolerance
 
     def __repr__(self):
@@ -31,18 +39,19 @@ class GradientCheck:
         return "GradientCheck(overall {:.3e}\n{}\n)".format(self.overall, "\n".join(rows))
 
 
-def relative_difference(g, g_num):
+def relative_difference(g: np.ndarray, g_num: np.ndarray) -> float:
     """‖g − g̃‖ / (‖g‖ + ‖g̃‖), and 0 when both are exactly zero."""
     denominator = np.linalg.norm(g) + np.linalg.norm(g_num)
     return 0.0 if denominator == 0 else float(np.linalg.norm(g - g_num) / denominator)
 
 
-def check_epsilon(epsilon, dtype):
+def check_epsilon(epsilon: Any, dtype: Any) -> float:
     """The step ε of the difference quotient, in [machine ε of ``dtype``, 1]."""
     return check_number(epsilon, "the gradient check's step ε", float(np.finfo(dtype).eps), 1.0)
 
 
-def numerical_gradient(net, X, Y, epsilon=1e-7):
+def numerical_gradient(net: Network, X: np.ndarray, Y: np.ndarray,
+                       epsilon: float = 1e-7) -> np.ndarray:
     """The two-sided difference quotient of J for every entry of ``net.parameters``."""
     epsilon = check_epsilon(epsilon, net.dtype)
     theta = net.parameters
@@ -59,7 +68,7 @@ def numerical_gradient(net, X, Y, epsilon=1e-7):
     return g_num
 
 
-def check_gradients(net, X, Y, epsilon=1e-7):
+def check_gradients(net: Network, X: Any, Y: Any, epsilon: float = 1e-7) -> GradientCheck:
     """Compare backpropagation with the numerical gradient on (X, Y); see the module doc.
 
     ``epsilon`` lies in [machine ε of the dtype, 1]: below it θ + ε rounds back to θ.

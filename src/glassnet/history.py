@@ -8,6 +8,10 @@ plain dict of lists with Keras' names beside them: ``"loss"`` is ``"cost"`` and
 example's L(a, y)).
 """
 
+from collections.abc import KeysView
+
+from .display import curve_svg, html_table
+
 #: the notes' name → Keras' name, for the keys that differ
 KERAS_NAMES = {"cost": "loss", "val_cost": "val_loss"}
 
@@ -22,28 +26,28 @@ class History:
     stood (0: the parameters training started from), ``seconds`` how long it took.
     """
 
-    def __init__(self):
-        self.records = {"cost": []}
+    def __init__(self) -> None:
+        self.records: dict[str, list[float]] = {"cost": []}
         self.epochs = 0
         self.stopped_early = False
-        self.best_epoch = None
+        self.best_epoch: int | None = None
         self.seconds = 0.0
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> list[float]:
         return self.records[key]
 
-    def __contains__(self, key):
+    def __contains__(self, key: object) -> bool:
         return key in self.records
 
-    def keys(self):
+    def keys(self) -> KeysView[str]:
         return self.records.keys()
 
     @property
-    def cost(self):
+    def cost(self) -> list[float]:
         return self.records["cost"]
 
     @property
-    def history(self):
+    def history(self) -> dict[str, list[float]]:
         """A dict of lists: the notes' keys and, beside them, Keras' ("loss", "val_loss")."""
         out = {}
         for key, values in self.records.items():
@@ -53,20 +57,34 @@ class History:
         return out
 
     @property
-    def epoch(self):
+    def epoch(self) -> list[int]:
         """The epochs recorded, counting from 0 (Keras' ``History.epoch``)."""
         return list(range(self.epochs))
 
-    def add(self, scores):
+    def add(self, scores: dict[str, float]) -> None:
         """Append one epoch's scores ({name: value}) and count the epoch."""
         for key, value in scores.items():
             self.records.setdefault(key, []).append(value)
         self.epochs += 1
 
-    def last(self):
+    def last(self) -> dict[str, float]:
         """The last epoch's scores under both names (the ``logs`` callbacks receive)."""
         return {key: values[-1] for key, values in self.history.items() if values}
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         last = {k: round(v[-1], 6) for k, v in self.records.items() if v}
         return f"History(epochs={self.epochs}, last={last})"
+
+    def _repr_html_(self) -> str:
+        """The cost curve (training and validation J) and the last epoch's scores, as HTML
+        for a Jupyter notebook."""
+        curves = {name: self.records[key] for key, name in
+                  (("cost", "training cost J"), ("val_cost", "validation cost J"))
+                  if key in self.records}
+        rows = [("quantity", "last epoch")] + [(key, f"{values[-1]:.6g}")
+                                               for key, values in self.records.items() if values]
+        caption = (f"History of {self.epochs} epoch(s)"
+                   + ("; stopped early" if self.stopped_early else "")
+                   + ("" if self.best_epoch is None else f"; best epoch {self.best_epoch}"))
+        curve = curve_svg(curves) if self.epochs else ""  # no epoch, nothing to draw
+        return f"<div>{curve}{html_table(rows, caption)}</div>"

@@ -26,6 +26,7 @@ import uuid
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -85,7 +86,7 @@ def write_archive(path, kind, meta, arrays):
     _sync_folder(path.parent)
 
 
-def read_archive(path):
+def read_archive(path: str | os.PathLike) -> tuple[str, dict[str, Any], dict[str, np.ndarray]]:
     """Read a file written by ``write_archive``: (kind, meta, arrays).
 
     Raises ``FileFormatError`` for a file that is not a glassnet archive, is truncated or
@@ -220,7 +221,7 @@ def _read_array(archive, name, expected, path):
 
 
 # ---------------------------------------------------------------------- objects
-def save(obj, path):
+def save(obj: Any, path: str | os.PathLike) -> None:
     """Save a ``Network`` or a fitted glassnet estimator to ``path`` (one ``.npz`` file).
 
     >>> import glassnet as gn
@@ -240,7 +241,7 @@ def save(obj, path):
     write_archive(path, kind, meta, arrays)
 
 
-def load(path):
+def load(path: str | os.PathLike) -> Any:
     """Load what ``save`` wrote: a ``Network`` or a fitted estimator, bit for bit."""
     return rebuild(*read_archive(path), source=path)
 

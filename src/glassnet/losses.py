@@ -13,13 +13,20 @@ chain rule collapses to the notes' dZ[L] = A[L] − Y; ``shortcut_activation`` n
 activation for which that holds, and the network uses it instead of dA * g'(Z).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .errors import DataError
 from .registry import Named, Registry
 
+if TYPE_CHECKING:  # for the hints only (numpy.typing is not loaded by `import glassnet`)
+    from numpy.typing import DTypeLike
 
-def clip_epsilon(dtype):
+
+def clip_epsilon(dtype: DTypeLike) -> float:
     """The ε of the notes' clipping: a is kept in [ε, 1 − ε] so that log never sees 0.
 
     ε is the machine epsilon of the dtype (2.2e-16 for float64, 1.2e-7 for float32), the
@@ -34,21 +41,21 @@ class Loss(Named):
     formula = "L(a, y)"
     latex = r"\mathcal{L}(a, y)"
     #: the output activation for which dZ[L] = A[L] − Y exactly
-    shortcut_activation = None
+    shortcut_activation: str | None = None
 
-    def loss(self, A, Y):
+    def loss(self, A: np.ndarray, Y: np.ndarray) -> np.ndarray:
         """Per-example losses, shape (1, m)."""
         raise NotImplementedError
 
-    def dA(self, A, Y, out=None):
+    def dA(self, A: np.ndarray, Y: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """dL/dA for each example, the shape of A."""
         raise NotImplementedError
 
-    def cost(self, A, Y):
+    def cost(self, A: np.ndarray, Y: np.ndarray) -> float:
         """J = (1/m) Σ L, without regularization."""
         return float(np.mean(self.loss(A, Y)))
 
-    def check_targets(self, Y):
+    def check_targets(self, Y: np.ndarray) -> None:
         """Raise a DataError when Y holds values this loss cannot score."""
 
 

@@ -8,10 +8,13 @@
   (scikit-learn's ``r2_score`` with uniform averaging).
 """
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 
-def threshold_for(activation):
+def threshold_for(activation: Any) -> float:
     """The value that splits one output unit's range into two classes."""
     low, high = activation.output_range
     if np.isfinite(low) and np.isfinite(high):
@@ -19,19 +22,19 @@ def threshold_for(activation):
     return 0.5
 
 
-def classes(A, threshold=0.5):
+def classes(A: np.ndarray, threshold: float = 0.5) -> np.ndarray:
     """Predicted class per example: (A ≥ threshold) for one unit, argmax for several."""
     if A.shape[0] == 1:
         return (A[0] >= threshold).astype(np.int64)
     return np.argmax(A, axis=0)
 
 
-def accuracy(A, Y, threshold=0.5):
+def accuracy(A: np.ndarray, Y: np.ndarray, threshold: float = 0.5) -> float:
     """The share of the m columns where the predicted class equals the target's class."""
     return float(np.mean(classes(A, threshold) == classes(Y, threshold)))
 
 
-def r2(A, Y):
+def r2(A: np.ndarray, Y: np.ndarray) -> float:
     """1 − Σ(y − a)² / Σ(y − ȳ)², per output unit, averaged (0 when Y is constant)."""
     ss_res = np.sum((Y - A) ** 2, axis=1)
     ss_tot = np.sum((Y - Y.mean(axis=1, keepdims=True)) ** 2, axis=1)
@@ -40,4 +43,5 @@ def r2(A, Y):
     return float(np.mean(scores))
 
 
-METRICS = {"accuracy": accuracy, "r2": r2}
+#: the metrics by name (accuracy also takes the threshold of one output unit)
+METRICS: dict[str, Callable[..., float]] = {"accuracy": accuracy, "r2": r2}

@@ -19,9 +19,15 @@ gradient of the last backward pass. All parameters live in one flat vector
 so that an optimizer updates the whole network at once.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from . import activations, losses, regularization
+from .display import html_table, text_table
 from .errors import (
     ConfigError,
     GlassnetTypeError,
@@ -58,6 +64,16 @@ _OUTPUT_FOR_LOSS = {
 _LOSS_FOR_OUTPUT = {"sigmoid": "binary_cross_entropy", "softmax": "categorical_cross_entropy"}
 
 
+if TYPE_CHECKING:  # for the hints only: `import glassnet` loads neither numpy.random nor these
+    from numpy.typing import ArrayLike
+
+    from .activations import Activation
+    from .history import History
+
+    #: what a seed may be: None (fresh entropy), a whole number ≥ 0 or a NumPy Generator
+    Seed = int | np.random.Generator | None
+
+
 class _Cache:
     """The values of one forward and backward pass over m examples: A[0..L], Z, dA, dZ.
 
@@ -84,7 +100,8 @@ class ByLayer:
     the shape and copies the values in.
     """
 
-    def __init__(self, net, symbol, get, first=1, settable=False):
+    def __init__(self, net: Network, symbol: str, get: Callable[[int], np.ndarray | None],
+                 first: int = 1, settable: bool = False) -> None:
         self._net, self._symbol, self._get = net, symbol, get
         self._first, self._settable = first, settable
 
@@ -100,7 +117,7 @@ class ByLayer:
             )
         return int(l)
 
-    def __getitem__(self, l):
+    def __getitem__(self, l: int) -> np.ndarray:
         value = self._get(self._check(l))
         if value is None:
             raise NotFittedError(
@@ -109,7 +126,7 @@ class ByLayer:
             )
         return value
 
-    def __setitem__(self, l, value):
+    def __setitem__(self, l: int, value: ArrayLike) -> None:
         if not self._settable:
             hint = "; set it with net.set_bias_column(l, W̃)" if self._symbol == "W̃" else ""
             raise GlassnetTypeError(
@@ -125,10 +142,10 @@ class ByLayer:
         check_finite(value, f"{self._symbol}[{l}]")
         target[...] = value.reshape(target.shape)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self._net.L - self._first + 1
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[np.ndarray]:
         return (self[l] for l in range(self._first, self._net.L + 1))
 
     def __repr__(self):
@@ -149,8 +166,10 @@ class Network:
     ((4, 2), (4, 1), (1, 4))
     """
 
-    def __init__(self, sizes, activations="relu", output=None, loss=None, initializer=None,
-                 bias_initializer="zeros", seed=None, dtype="float64", l1=0.0, l2=0.0):
+    def __init__(self, sizes: Sequence[int], activations: Any = "relu", output: Any = None,
+                 loss: Any = None, initializer: Any = None, bias_initializer: Any = "zeros",
+                 seed: Seed = None, dtype: Any = "float64", l1: float = 0.0,
+                 l2: float = 0.0) -> None:
         sizes = _check_sizes(sizes)
         names = _hidden_activations(activations, len(sizes) - 2)
         output, loss = _output_and_loss(output, loss, sizes[-1])
@@ -159,7 +178,8 @@ class Network:
         self._build(sizes[0], layers, loss, seed, dtype, l1, l2)
 
     @classmethod
-    def from_layers(cls, n_x, layers, loss=None, seed=None, dtype="float64", l1=0.0, l2=0.0):
+    def from_layers(cls, n_x: int, layers: Sequence[Dense], loss: Any = None, seed: Seed = None,
+                    dtype: Any = "float64", l1: float = 0.0, l2: float = 0.0) -> Network:
         """A network of ready-made ``Dense`` layers after an input of n_x features."""
         net = cls.__new__(cls)
         if not layers or not all(isinstance(layer, Dense) for layer in layers):
@@ -169,7 +189,9 @@ class Network:
         return net
 
     @classmethod
-    def from_parameters(cls, W, b, activations, loss=None, dtype="float64", l1=0.0, l2=0.0):
+    def from_parameters(cls, W: Sequence[Any], b: Sequence[Any],
+                        activations: Sequence[Any], loss: Any = None, dtype: Any = "float64",
+                        l1: float = 0.0, l2: float = 0.0) -> Network:
         """A network with given weights: W = [W[1], …, W[L]], b = [b[1], …, b[L]].
 
         ``activations`` has one name per layer. Shapes are checked layer by layer:
@@ -197,7 +219,8 @@ class Network:
         return net
 
     @classmethod
-    def from_bias_columns(cls, W_tilde, activations, loss=None, dtype="float64"):
+    def from_bias_columns(cls, W_tilde: Sequence[Any], activations: Sequence[Any],
+                          loss: Any = None, dtype: Any = "float64") -> Network:
         """A network from the exercises' matrices W̃[l] = [b[l] | W[l]], (n[l], n[l-1]+1)."""
         dtype = check_dtype(dtype)
         mats = [np.atleast_2d(as_float_array(w, f"W̃[{l}]", dtype))
@@ -249,39 +272,39 @@ class Network:
     # net.W[l], net.Z[l], ...: each access builds a small ByLayer, so that the network
     # holds no reference to itself and is freed as soon as it is let go of.
     @property
-    def W(self):
+    def W(self) -> ByLayer:
         return ByLayer(self, "W", lambda l: self.layers[l - 1].W, settable=True)
 
     @property
-    def b(self):
+    def b(self) -> ByLayer:
         return ByLayer(self, "b", lambda l: self.layers[l - 1].b, settable=True)
 
     @property
-    def dW(self):
+    def dW(self) -> ByLayer:
         return ByLayer(self, "dW", self._if_backward(lambda l: self.layers[l - 1].dW))
 
     @property
-    def db(self):
+    def db(self) -> ByLayer:
         return ByLayer(self, "db", self._if_backward(lambda l: self.layers[l - 1].db))
 
     @property
-    def Z(self):
+    def Z(self) -> ByLayer:
         return ByLayer(self, "Z", self._from_cache("Z"))
 
     @property
-    def A(self):
+    def A(self) -> ByLayer:
         return ByLayer(self, "A", self._from_cache("A"), first=0)
 
     @property
-    def dZ(self):
+    def dZ(self) -> ByLayer:
         return ByLayer(self, "dZ", self._if_backward(self._from_cache("dZ")))
 
     @property
-    def dA(self):
+    def dA(self) -> ByLayer:
         return ByLayer(self, "dA", self._if_backward(self._from_cache("dA")))
 
     @property
-    def W_tilde(self):
+    def W_tilde(self) -> ByLayer:
         return ByLayer(self, "W̃", self.bias_column)
 
     def _from_cache(self, name):
@@ -290,7 +313,7 @@ class Network:
     def _if_backward(self, get):
         return lambda l: get(l) if self._backward_done else None
 
-    def initialize(self, seed=None):
+    def initialize(self, seed: Seed = None) -> Network:
         """Draw every W[l] and b[l] afresh from the layers' initializers.
 
         ``seed`` (an int, or a NumPy Generator) fixes the draw: the same seed gives the
@@ -312,23 +335,23 @@ class Network:
 
     # ------------------------------------------------------------------ properties
     @property
-    def L(self):
+    def L(self) -> int:
         """The number of layers with weights (the input layer is not counted)."""
         return len(self.layers)
 
     @property
-    def n_x(self):
+    def n_x(self) -> int:
         return self.sizes[0]
 
     @property
-    def n_parameters(self):
+    def n_parameters(self) -> int:
         return self.parameters.size
 
     @property
-    def output_activation(self):
+    def output_activation(self) -> Activation:
         return self.layers[-1].activation
 
-    def bias_column(self, l):
+    def bias_column(self, l: int) -> np.ndarray:
         """W̃[l] = [b[l] | W[l]], shape (n[l], n[l-1] + 1): the exercises' form.
 
         A read-only copy (writing into it would change nothing, so it is refused); set
@@ -339,7 +362,7 @@ class Network:
         W_tilde.flags.writeable = False
         return W_tilde
 
-    def set_bias_column(self, l, W_tilde):
+    def set_bias_column(self, l: int, W_tilde: ArrayLike) -> None:
         """Set b[l] and W[l] from W̃[l] = [b[l] | W[l]]."""
         l = self.W._check(l)
         W_tilde = np.atleast_2d(as_float_array(W_tilde, f"W̃[{l}]", self.dtype))
@@ -399,7 +422,7 @@ class Network:
         return self.loss.cost(A, Y) + regularization.penalty(
             self.parameters[:self.n_weights], A.shape[1], self.l1, self.l2)
 
-    def forward(self, X):
+    def forward(self, X: ArrayLike) -> np.ndarray:
         """Forward propagation: A[L] for X of shape (n_x, m), as a new array.
 
         Z[l] and A[l] of this pass stay reachable as ``net.Z[l]``, ``net.A[l]``.
@@ -412,7 +435,7 @@ class Network:
 
     __call__ = forward
 
-    def backward(self, Y):
+    def backward(self, Y: ArrayLike) -> Network:
         """Backpropagation for the targets Y of the last ``forward`` pass.
 
         Fills dW[l], db[l] (``net.dW[l]``, ``net.db[l]``, ``net.gradients``) and dZ[l].
@@ -425,7 +448,7 @@ class Network:
         self._check_gradients_finite()
         return self
 
-    def cost(self, X, Y):
+    def cost(self, X: ArrayLike, Y: ArrayLike) -> float:
         """The cost J on (X, Y), regularization included."""
         X = check_X(X, self.n_x, self.dtype)
         Y = check_Y(Y, self.sizes[-1], X.shape[1], self.dtype, self.loss)
@@ -434,7 +457,7 @@ class Network:
         self._check_forward_finite()
         return _finite_cost(J)
 
-    def gradient(self, X, Y):
+    def gradient(self, X: ArrayLike, Y: ArrayLike) -> tuple[float, np.ndarray]:
         """One forward and backward pass; returns (J, a copy of the flat gradient vector)."""
         X = check_X(X, self.n_x, self.dtype)
         Y = check_Y(Y, self.sizes[-1], X.shape[1], self.dtype, self.loss)
@@ -470,10 +493,14 @@ class Network:
                     )
 
     # ------------------------------------------------------------------ Keras-style use
-    def fit(self, X, Y, *, epochs=100, learning_rate=None, optimizer="sgd", batch_size=None,
-            shuffle=True, seed=None, schedule="constant", validation_data=None,
-            validation_split=None, metrics=(), callbacks=(), progress=None,
-            fresh_start=False, **settings):
+    def fit(self, X: ArrayLike, Y: ArrayLike, *, epochs: int = 100,
+            learning_rate: float | None = None, optimizer: Any = "sgd",
+            batch_size: int | None = None, shuffle: bool = True, seed: Seed = None,
+            schedule: Any = "constant",
+            validation_data: tuple[ArrayLike, ArrayLike] | None = None,
+            validation_split: float | None = None, metrics: str | Sequence[str] = (),
+            callbacks: Sequence[Any] = (), progress: bool | None = None,
+            fresh_start: bool = False, **settings: Any) -> History:
         """Train with gradient descent on X (n_x, m), Y (n[L], m); returns a History.
 
         The settings are ``glassnet.training.train``'s (see docs/training.md), plus
@@ -493,7 +520,7 @@ class Network:
                    validation_split=validation_split, metrics=metrics, callbacks=callbacks,
                    progress=progress, fresh_start=fresh_start, **settings)
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """A[L] for X (n_x, m), as a new array, leaving the caches alone: ``net.A[l]``,
         ``net.Z[l]`` and the gradients of the last forward/backward pass stay as they were."""
         X = check_X(X, self.n_x, self.dtype)
@@ -511,7 +538,8 @@ class Network:
                         "smaller weights")
         return A
 
-    def evaluate(self, X, Y, metrics=()):
+    def evaluate(self, X: ArrayLike, Y: ArrayLike,
+                 metrics: str | Sequence[str] = ()) -> dict[str, float]:
         """{"cost": J, "loss": J (Keras' name), and each metric ("accuracy", "r2")} on
         (X, Y), regularization included in J; like ``predict``, it leaves the caches alone."""
         from . import metrics as metrics_module
@@ -527,7 +555,7 @@ class Network:
                 **{name: metric_value(name, A, Y, threshold) for name in names}}
 
     # ------------------------------------------------------------------ description
-    def config(self):
+    def config(self) -> dict[str, Any]:
         """Everything but the parameters' values: enough to rebuild the architecture."""
         return {
             "n_x": self.n_x,
@@ -539,7 +567,7 @@ class Network:
         }
 
     @classmethod
-    def from_config(cls, config, parameters=None):
+    def from_config(cls, config: dict[str, Any], parameters: ArrayLike | None = None) -> Network:
         """Rebuild a network from ``config()`` (and, if given, its flat parameters)."""
         layers = [Dense.from_config(c) for c in config["layers"]]
         net = cls.from_layers(config["n_x"], layers, loss=config["loss"],
@@ -555,7 +583,7 @@ class Network:
             net.parameters[...] = parameters
         return net
 
-    def copy(self):
+    def copy(self) -> Network:
         """An independent network with the same architecture and parameters."""
         return Network.from_config(self.config(), self.parameters)
 
@@ -574,23 +602,31 @@ class Network:
         gs = ", ".join(layer.activation.name for layer in self.layers)
         return f"Network({arch}; {gs}; loss={self.loss.name})"
 
-    def summary(self):
+    def summary(self) -> str:
         """A table of the layers: shapes of W[l] and b[l], g[l], parameter counts."""
-        rows = [("layer", "units", "activation", "W shape", "b shape", "parameters")]
+        caption, rows, total = self._summary_parts()
+        return "\n".join([caption, *text_table(rows), total])
+
+    def _repr_html_(self) -> str:
+        """The summary table as HTML, for a Jupyter notebook."""
+        caption, rows, total = self._summary_parts()
+        return html_table(rows, caption, [total])
+
+    def _summary_parts(self) -> tuple[str, list[tuple[str, ...]], str]:
+        """The summary's caption line, its rows (the first the header) and its total line."""
+        rows: list[tuple[str, ...]] = [
+            ("layer", "units", "activation", "W shape", "b shape", "parameters")]
         rows.append(("0 (input)", str(self.n_x), "", "", "", ""))
         for l, layer in enumerate(self.layers, 1):
             n, n_prev = self.sizes[l], self.sizes[l - 1]
             rows.append((str(l), str(n), layer.activation.name, f"({n}, {n_prev})",
                          f"({n}, 1)", f"{n * n_prev + n} = {n}·{n_prev} + {n}"))
-        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-        lines = [f"Network with L = {self.L} layers (the input layer is not counted), "
-                 f"loss: {self.loss.name}, dtype: {self.dtype.name}"]
-        lines += ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
-                  for r in rows]
+        caption = (f"Network with L = {self.L} layers (the input layer is not counted), "
+                   f"loss: {self.loss.name}, dtype: {self.dtype.name}")
         regs = [f"L1 λ₁ = {self.l1:g}"] * bool(self.l1) + [f"L2 λ₂ = {self.l2:g}"] * bool(self.l2)
-        lines.append(f"total parameters: {self.n_parameters}"
-                     + (f"; regularization: {', '.join(regs)}" if regs else ""))
-        return "\n".join(lines)
+        total = (f"total parameters: {self.n_parameters}"
+                 + (f"; regularization: {', '.join(regs)}" if regs else ""))
+        return caption, rows, total
 
     __str__ = summary
 

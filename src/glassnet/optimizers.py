@@ -16,19 +16,12 @@ Each optimizer has a usual learning rate (``default_learning_rate``) used when t
 is not given one. Its running averages are its ``state``; ``reset()`` clears them.
 """
 
+from typing import Any
+
 import numpy as np
 
 from .registry import Named, Registry
-from .validation import check_non_negative
-
-
-def _check_beta(value, name):
-    value = check_non_negative(value, name)
-    if value >= 1:
-        from .errors import ConfigError
-
-        raise ConfigError(f"{name} must be in [0, 1), got {value!r}")
-    return value
+from .validation import check_fraction, check_non_negative
 
 
 class Optimizer(Named):
@@ -36,17 +29,17 @@ class Optimizer(Named):
 
     default_learning_rate = 0.1
 
-    def __init__(self):
-        self.state = {}
+    def __init__(self) -> None:
+        self.state: dict[str, np.ndarray] = {}
         self.t = 0
-        self._scratch = {}  # work arrays for intermediate results, not saved with ``state``
+        self._scratch: dict[str, np.ndarray] = {}  # work arrays for intermediate results, not saved with ``state``
 
-    def reset(self):
+    def reset(self) -> None:
         """Forget the running averages (and the step count t)."""
         self.state = {}
         self.t = 0
 
-    def step(self, theta, g, learning_rate):
+    def step(self, theta: np.ndarray, g: np.ndarray, learning_rate: float) -> None:
         """Update θ in place from the gradient g with learning rate α."""
         self.t += 1
         self._update(theta, g, learning_rate)
@@ -86,9 +79,9 @@ class Momentum(Optimizer):
     name = "momentum"
     aliases = ("notes_momentum", "ema_momentum")
 
-    def __init__(self, beta=0.9):
+    def __init__(self, beta: float = 0.9) -> None:
         super().__init__()
-        self.beta = _check_beta(beta, "momentum β")
+        self.beta = check_fraction(beta, "momentum β")
 
     def _params(self):
         return {"beta": self.beta}
@@ -107,9 +100,9 @@ class ClassicMomentum(Optimizer):
     name = "classic_momentum"
     aliases = ("heavy_ball", "sgd_momentum")
 
-    def __init__(self, momentum=0.9, nesterov=False):
+    def __init__(self, momentum: float = 0.9, nesterov: bool = False) -> None:
         super().__init__()
-        self.momentum = _check_beta(momentum, "momentum μ")
+        self.momentum = check_fraction(momentum, "momentum μ")
         self.nesterov = bool(nesterov)
 
     def _params(self):
@@ -133,9 +126,9 @@ class RMSProp(Optimizer):
     name = "rmsprop"
     default_learning_rate = 0.001
 
-    def __init__(self, rho=0.9, epsilon=1e-8):
+    def __init__(self, rho: float = 0.9, epsilon: float = 1e-8) -> None:
         super().__init__()
-        self.rho = _check_beta(rho, "RMSProp ρ")
+        self.rho = check_fraction(rho, "RMSProp ρ")
         self.epsilon = check_non_negative(epsilon, "ε")
 
     def _params(self):
@@ -155,10 +148,11 @@ class Adam(Optimizer):
     name = "adam"
     default_learning_rate = 0.001
 
-    def __init__(self, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
+    def __init__(self, beta_1: float = 0.9, beta_2: float = 0.999,
+                 epsilon: float = 1e-8) -> None:
         super().__init__()
-        self.beta_1 = _check_beta(beta_1, "Adam β₁")
-        self.beta_2 = _check_beta(beta_2, "Adam β₂")
+        self.beta_1 = check_fraction(beta_1, "Adam β₁")
+        self.beta_2 = check_fraction(beta_2, "Adam β₂")
         self.epsilon = check_non_negative(epsilon, "ε")
 
     def _params(self):
@@ -175,6 +169,6 @@ class Adam(Optimizer):
         theta -= learning_rate * M_hat / (np.sqrt(S_hat) + self.epsilon)
 
 
-def get(spec):
+def get(spec: Any) -> Optimizer:
     """The optimizer ``spec`` names (a name, a config dict or an Optimizer)."""
     return optimizers.get(spec)

@@ -7,35 +7,39 @@ An unknown name raises a ``ConfigError`` that lists the valid ones.
 """
 
 import inspect
+from typing import Any, Generic, TypeVar
 
 from .errors import ConfigError, GlassnetError, GlassnetTypeError
 
 
-def _normalize(name):
+def _normalize(name: str) -> str:
     return name.strip().lower().replace("-", "_").replace(" ", "_")
 
 
-class Registry:
+T = TypeVar("T", bound="Named")
+
+
+class Registry(Generic[T]):
     """A table of named classes of one kind (e.g. every activation function)."""
 
-    def __init__(self, kind, base):
+    def __init__(self, kind: str, base: type[T]) -> None:
         self.kind = kind
         self.base = base
-        self._classes = {}
-        self._aliases = {}
+        self._classes: dict[str, type[T]] = {}
+        self._aliases: dict[str, str] = {}
 
-    def register(self, cls):
+    def register(self, cls: type[T]) -> type[T]:
         """Class decorator: enter ``cls`` under ``cls.name`` and each of ``cls.aliases``."""
         self._classes[cls.name] = cls
         for alias in (cls.name, *getattr(cls, "aliases", ())):
             self._aliases[_normalize(alias)] = cls.name
         return cls
 
-    def names(self):
+    def names(self) -> list[str]:
         """The canonical names, in the order they were registered."""
         return list(self._classes)
 
-    def get(self, spec, **defaults):
+    def get(self, spec: Any, **defaults: Any) -> T:
         """Return the object ``spec`` names: a name, a config dict, or an instance."""
         if isinstance(spec, self.base):
             return spec
@@ -52,7 +56,7 @@ class Registry:
             f"got {type(spec).__name__} {spec!r}"
         )
 
-    def _build(self, name, params):
+    def _build(self, name: str, params: dict[str, Any]) -> T:
         key = self._aliases.get(_normalize(name))
         if key is None:
             raise ConfigError(
@@ -77,22 +81,22 @@ class Registry:
 class Named:
     """Mixin for registered objects: a ``name``, settings in ``config()``, a readable repr."""
 
-    name = "?"
-    aliases = ()
+    name: str = "?"
+    aliases: tuple[str, ...] = ()
 
-    def config(self):
+    def config(self) -> dict[str, Any]:
         """The name and the settings that rebuild this object through its registry."""
         return {"name": self.name, **self._params()}
 
-    def _params(self):
+    def _params(self) -> dict[str, Any]:
         return {}
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         params = ", ".join(f"{k}={v!r}" for k, v in self._params().items())
         return f"{type(self).__name__}({params})"
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return type(self) is type(other) and self.config() == other.config()
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash((type(self), tuple(sorted(self._params().items()))))

@@ -11,7 +11,7 @@ Both functions act on all the network's weights at once, as one flat vector.
 import numpy as np
 
 
-def penalty(weights, m, l1=0.0, l2=0.0):
+def penalty(weights: np.ndarray, m: int, l1: float = 0.0, l2: float = 0.0) -> float:
     """The term added to J: (λ₂/2m)·Σ w² + (λ₁/m)·Σ |w|."""
     total = 0.0
     if l2:
@@ -21,8 +21,10 @@ def penalty(weights, m, l1=0.0, l2=0.0):
     return total
 
 
-def add_gradient(dweights, weights, m, l1=0.0, l2=0.0):
-    """Add the penalty's gradient to ``dweights`` in place: (λ₂/m)·w + (λ₁/m)·sign(w)."""
+def add_gradient(dweights: np.ndarray, weights: np.ndarray, m: int, l1: float = 0.0,
+                 l2: float = 0.0) -> np.ndarray:
+    """Add the penalty's gradient to ``dweights`` in place: (λ₂/m)·w + (λ₁/m)·sign(w);
+    returns ``dweights``."""
     if l2:
         dweights += (l2 / m) * weights
     if l1:

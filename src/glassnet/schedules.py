@@ -10,6 +10,8 @@
 falls: decay and drop are in [0, 1].
 """
 
+from typing import Any
+
 from .errors import ConfigError
 from .registry import Named, Registry
 from .validation import check_non_negative, check_positive_int
@@ -18,7 +20,7 @@ from .validation import check_non_negative, check_positive_int
 class Schedule(Named):
     """A rule for the learning rate of each epoch."""
 
-    def rate(self, learning_rate, epoch):
+    def rate(self, learning_rate: float, epoch: int) -> float:
         raise NotImplementedError
 
 
@@ -31,7 +33,7 @@ class Constant(Schedule):
 
     name = "constant"
 
-    def rate(self, learning_rate, epoch):
+    def rate(self, learning_rate: float, epoch: int) -> float:
         return learning_rate
 
 
@@ -42,13 +44,13 @@ class InverseTime(Schedule):
     name = "inverse_time"
     aliases = ("invscaling", "decay")
 
-    def __init__(self, decay=0.01):
+    def __init__(self, decay: float = 0.01) -> None:
         self.decay = check_non_negative(decay, "decay")
 
     def _params(self):
         return {"decay": self.decay}
 
-    def rate(self, learning_rate, epoch):
+    def rate(self, learning_rate: float, epoch: int) -> float:
         return learning_rate / (1.0 + self.decay * epoch)
 
 
@@ -58,13 +60,13 @@ class Exponential(Schedule):
 
     name = "exponential"
 
-    def __init__(self, decay=0.99):
+    def __init__(self, decay: float = 0.99) -> None:
         self.decay = _fraction(decay, "the exponential schedule's decay")
 
     def _params(self):
         return {"decay": self.decay}
 
-    def rate(self, learning_rate, epoch):
+    def rate(self, learning_rate: float, epoch: int) -> float:
         return learning_rate * self.decay ** epoch
 
 
@@ -75,14 +77,14 @@ class Step(Schedule):
 
     name = "step"
 
-    def __init__(self, drop=0.5, every=10):
+    def __init__(self, drop: float = 0.5, every: int = 10) -> None:
         self.drop = _fraction(drop, "the step schedule's drop")
         self.every = check_positive_int(every, "every")
 
     def _params(self):
         return {"drop": self.drop, "every": self.every}
 
-    def rate(self, learning_rate, epoch):
+    def rate(self, learning_rate: float, epoch: int) -> float:
         return learning_rate * self.drop ** (epoch // self.every)
 
 
@@ -95,6 +97,6 @@ def _fraction(value, name):
     return value
 
 
-def get(spec):
+def get(spec: Any) -> Schedule:
     """The schedule ``spec`` names (a name, a config dict or a Schedule)."""
     return schedules.get(spec)

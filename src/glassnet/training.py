@@ -12,10 +12,15 @@ batch iterator (``batches=Batches(batch_size, shuffle, seed)``), the epoch engin
 on the same network stopped (``FitState``).
 """
 
+from __future__ import annotations
+
 import sys
 import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import metrics as metrics_module
 from . import optimizers, schedules
@@ -30,6 +35,9 @@ from .validation import (
     check_X,
     check_Y,
 )
+
+if TYPE_CHECKING:
+    from .network import Network
 
 __all__ = ["History", "train", "FitState", "split_validation"]
 
@@ -47,9 +55,12 @@ class Run:
         return self._runner.start
 
 
-def train(net, X, Y, *, epochs=100, learning_rate=None, optimizer="sgd", schedule="constant",
-          batches=None, engine=NumpyEngine, watch=None, validation_data=None, metrics=(),
-          callbacks=(), progress=None, first_epoch=0, **settings):
+def train(net: Network, X: ArrayLike, Y: ArrayLike, *, epochs: int = 100,
+          learning_rate: float | None = None, optimizer: Any = "sgd", schedule: Any = "constant",
+          batches: Batches | None = None, engine: type = NumpyEngine, watch: Any = None,
+          validation_data: tuple[ArrayLike, ArrayLike] | None = None,
+          metrics: str | Sequence[str] = (), callbacks: Sequence[Any] = (),
+          progress: bool | None = None, first_epoch: int = 0, **settings: Any) -> History:
     """Train ``net`` on X (n_x, m) and Y (n[L], m) by gradient descent; return a History.
 
     ``optimizer`` is a name (sgd, momentum, classic_momentum, rmsprop, adam), a settings
@@ -169,13 +180,13 @@ class _Scores:
         return {name: metric_value(name, A, Y, self.threshold) for name in self.names}
 
 
-def metric_value(name, A, Y, threshold):
+def metric_value(name: str, A: np.ndarray, Y: np.ndarray, threshold: float) -> float:
     """The metric ``name`` of outputs A against targets Y."""
     fn = metrics_module.METRICS[name]
     return fn(A, Y, threshold) if name == "accuracy" else fn(A, Y)
 
 
-def check_metrics(metrics):
+def check_metrics(metrics: str | Sequence[str] | None) -> list[str]:
     """The list of metric names ``metrics`` gives (a name or a list of names)."""
     if metrics is None:
         return []
@@ -204,7 +215,8 @@ def _validation(net, validation_data):
                           net.loss)
 
 
-def split_validation(X, Y, fraction):
+def split_validation(X: ArrayLike, Y: ArrayLike, fraction: float
+                     ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """(X, Y) and (X_val, Y_val): the last ``fraction`` of the m columns held out, before
     any shuffling, as Keras' ``validation_split`` (m_val = m − ⌊m·(1 − fraction)⌋)."""
     if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) \
@@ -241,24 +253,21 @@ class FitState:
     a new one. It lives in memory only: a saved and loaded network starts fresh.
     """
 
-    def __init__(self, seed):
+    def __init__(self, seed: Any) -> None:
         self.seed = seed
         self.rng = generator(seed)
-        self.optimizer = None
+        self.optimizer: optimizers.Optimizer | None = None
         self.epochs = 0
 
-    def optimizer_for(self, spec):
+    def optimizer_for(self, spec: Any) -> optimizers.Optimizer:
         """The optimizer ``spec`` names: the kept one when it names the same optimizer with
         the same settings (so Adam's moments go on), else a new one (kept from now on)."""
-        if isinstance(spec, optimizers.Optimizer):
-            self.optimizer = spec
-        else:
-            wanted = optimizers.get(spec)
-            if wanted != self.optimizer:
-                self.optimizer = wanted
+        wanted = optimizers.get(spec)  # an Optimizer given is itself
+        if wanted is spec or self.optimizer is None or wanted != self.optimizer:
+            self.optimizer = wanted
         return self.optimizer
 
-    def batches(self, batch_size, shuffle, seed):
+    def batches(self, batch_size: int | None, shuffle: bool, seed: Any) -> Batches:
         """The batch iterator: the kept generator goes on unless a new ``seed`` is given."""
         if seed is not None and not isinstance(seed, np.random.Generator) and seed != self.seed:
             self.seed, self.rng = seed, generator(seed)

@@ -5,14 +5,21 @@ what a user passes into arrays of the network's dtype, or raise an error that sa
 notes' terms, what is wrong and how to fix it.
 """
 
+from __future__ import annotations
+
+import math
 import numbers
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .errors import ConfigError, DataError, GlassnetTypeError, ShapeError
 
+if TYPE_CHECKING:  # for the hints only (numpy.typing is not loaded by `import glassnet`)
+    from numpy.typing import DTypeLike
 
-def as_float_array(value, name, dtype):
+
+def as_float_array(value: Any, name: str, dtype: DTypeLike) -> np.ndarray:
     """``value`` as a float array of ``dtype``, or a clear error if it is not numeric."""
     try:
         array = np.asarray(value)
@@ -44,7 +51,7 @@ def _narrowed(array, name, dtype):
     return cast
 
 
-def check_finite(array, name):
+def check_finite(array: np.ndarray, name: str) -> None:
     """Raise a DataError naming the first NaN or infinite entry of ``array``."""
     # A finite sum proves every entry finite (a NaN or ±inf makes it NaN or infinite)
     # without np.isfinite's boolean copy of the data; entries are examined only otherwise.
@@ -60,7 +67,7 @@ def check_finite(array, name):
         )
 
 
-def check_X(X, n_x, dtype):
+def check_X(X: Any, n_x: int, dtype: DTypeLike) -> np.ndarray:
     """X as a (n_x, m) array of ``dtype``: numeric, finite, at least one example."""
     X = as_float_array(X, "X", dtype)
     if X.ndim == 1 and n_x == 1:
@@ -85,7 +92,7 @@ def check_X(X, n_x, dtype):
     return X
 
 
-def check_Y(Y, n_L, m, dtype, loss=None):
+def check_Y(Y: Any, n_L: int, m: int, dtype: DTypeLike, loss: Any = None) -> np.ndarray:
     """Y as a (n[L], m) array of ``dtype``, finite, with targets the loss can score."""
     Y = as_float_array(Y, "Y", dtype)
     if Y.ndim == 1 and n_L == 1:
@@ -104,32 +111,50 @@ def check_Y(Y, n_L, m, dtype, loss=None):
     return Y
 
 
-def check_positive_int(value, name, minimum=1):
+def check_positive_int(value: Any, name: str, minimum: int = 1) -> int:
     """``value`` as an int ≥ ``minimum``, or a ConfigError naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
         raise ConfigError(f"{name} must be a whole number ≥ {minimum}, got {value!r}")
     return int(value)
 
 
-def check_learning_rate(value, name="learning rate α"):
+def _is_finite(value: numbers.Real) -> bool:
+    """Whether a real number is finite: not NaN, not ±inf, not an int beyond any float."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # a whole number too large for a float (10**400)
+        return False
+
+
+def check_learning_rate(value: Any, name: str = "learning rate α") -> float:
     """A finite float > 0, or a ConfigError."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ConfigError(f"{name} must be a number > 0, got {value!r}")
-    if not np.isfinite(value) or value <= 0:
+    if not _is_finite(value) or value <= 0:
         raise ConfigError(f"{name} must be a finite number > 0, got {value!r}")
     return float(value)
 
 
-def check_non_negative(value, name):
+def check_non_negative(value: Any, name: str) -> float:
     """A finite float ≥ 0, or a ConfigError."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ConfigError(f"{name} must be a number ≥ 0, got {value!r}")
-    if not np.isfinite(value) or value < 0:
+    if not _is_finite(value) or value < 0:
         raise ConfigError(f"{name} must be a finite number ≥ 0, got {value!r}")
     return float(value)
 
 
-def check_number(value, name, low=-np.inf, high=np.inf, *, low_open=False, high_open=False):
+def check_fraction(value: Any, name: str, zero: bool = True) -> float:
+    """A number in [0, 1) (or (0, 1) when ``zero`` is False), or a ConfigError naming
+    ``name``: a momentum β, a decay ρ, a validation fraction."""
+    value = check_non_negative(value, name)
+    if value >= 1.0 or (value == 0.0 and not zero):
+        raise ConfigError(f"{name} must be in {'[' if zero else '('}0, 1), got {value!r}")
+    return value
+
+
+def check_number(value: Any, name: str, low: float = -np.inf, high: float = np.inf, *,
+                 low_open: bool = False, high_open: bool = False) -> float:
     """A finite real number in the interval from ``low`` to ``high``, as a float.
 
     ``low_open``/``high_open`` exclude the end point. A string, a bool, a NaN or an
@@ -139,14 +164,16 @@ def check_number(value, name, low=-np.inf, high=np.inf, *, low_open=False, high_
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise GlassnetTypeError(
             f"{name} must be a number in {interval}, got {type(value).__name__} {value!r}")
+    if not _is_finite(value):
+        raise ConfigError(f"{name} must be a finite number in {interval}, got {value!r}")
     value = float(value)
-    if not (np.isfinite(value) and (low < value if low_open else low <= value)
+    if not ((low < value if low_open else low <= value)
             and (value < high if high_open else value <= high)):
         raise ConfigError(f"{name} must be a finite number in {interval}, got {value!r}")
     return value
 
 
-def check_seed(seed):
+def check_seed(seed: Any) -> np.random.Generator:
     """A NumPy Generator from ``seed``: None (fresh entropy), a whole number ≥ 0, or a Generator."""
     if seed is None or isinstance(seed, np.random.Generator):
         return np.random.default_rng(seed)
@@ -156,7 +183,7 @@ def check_seed(seed):
     return np.random.default_rng(int(seed))
 
 
-def check_dtype(dtype):
+def check_dtype(dtype: Any) -> np.dtype:
     """float32 or float64, as a NumPy dtype."""
     try:
         dt = np.dtype(dtype)

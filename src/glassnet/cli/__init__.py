@@ -20,6 +20,8 @@ COMMANDS = {
     "playground": "glassnet.cli.playground",
     "explain": "glassnet.cli.explain",
     "check": "glassnet.cli.check",
+    "exercise": "glassnet.cli.exercise",
+    "mark": "glassnet.cli.mark",
 }
 
 

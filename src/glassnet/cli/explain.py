@@ -4,7 +4,8 @@ PROBLEM is a YAML or JSON problem file (see ``glassnet.explain.problems``) or th
 an example shipped with glassnet (``glassnet explain --list``). The solution shows every
 Z[l], A[l], the cost, dA[l], dZ[l], dW[l], db[l] and the update, with each small layer's
 sums written out term by term; ``--format`` picks plain text, Markdown (with LaTeX), a
-LaTeX document or JSON (every value at full precision).
+LaTeX document, one self-contained HTML page (the maths in MathML, offline) or JSON
+(every value at full precision).
 """
 
 import os
@@ -22,7 +23,7 @@ def add_parser(subparsers):
                      "backward pass and the update, in the notes' notation."))
     parser.add_argument("problem", nargs="?", metavar="PROBLEM",
                         help="a problem file, or the name of a shipped example (see --list)")
-    parser.add_argument("--format", choices=("text", "markdown", "latex", "json"),
+    parser.add_argument("--format", choices=("text", "markdown", "latex", "html", "json"),
                         default="text", help="how to write the solution (default: text)")
     parser.add_argument("--digits", type=int, default=3, metavar="N",
                         help="decimals shown (more for small numbers, to keep N significant "
@@ -49,6 +50,11 @@ def run(args):
     trace = load_problem(find(args.problem)).trace()
     if args.format == "json":
         text = trace.to_json()
+    elif args.format == "html":
+        from ..explain.html import markdown_to_html
+
+        text = markdown_to_html(trace.to_markdown(digits=args.digits, detail=args.detail),
+                                title=trace.title or "glassnet worked solution")
     else:
         write = {"text": trace.to_text, "markdown": trace.to_markdown, "latex": trace.to_latex}
         text = write[args.format](digits=args.digits, detail=args.detail)

@@ -30,8 +30,10 @@ right (verdict "right" or "rounded"; the others are "imprecise", "carried" and "
 is computed and how, and whether it follows from an earlier mistake.
 """
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import ConfigError, DataError, GlassnetError
 from . import names as names_module
@@ -52,7 +54,7 @@ class Answer:
     value: object
 
 
-def load_answers(path):
+def load_answers(path: str | os.PathLike) -> list[Answer]:
     """The answers in a YAML or JSON file, each number kept as the text it was written as."""
     path = Path(path)
     data = read_file(path, keep_number_text=True)
@@ -204,7 +206,7 @@ def _entry_label(name, r, c, shape):
 
 
 # --------------------------------------------------------------------------------- judging
-def check(problem, answers):
+def check(problem: str | os.PathLike | Problem, answers: Any) -> "CheckResult":
     """Judge ``answers`` (a path, a mapping or ``Answer`` list) against ``problem`` (a path
     or ``Problem``); see the module docstring for the rule. Returns a ``CheckResult``."""
     if not isinstance(problem, Problem):

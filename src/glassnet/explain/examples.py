@@ -8,6 +8,7 @@ works from any folder; ``find(text)`` takes a file's path or an example's name, 
 command line does.
 """
 
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -20,13 +21,13 @@ def _folder():
     return Path(str(resources.files("glassnet") / "examples"))
 
 
-def examples(answers=False):
+def examples(answers: bool = False) -> list[str]:
     """The names of the shipped problem files (or, with ``answers``, answer files)."""
     names = sorted(p.stem for p in _folder().iterdir() if p.suffix in _SUFFIXES)
     return [n for n in names if n.endswith("_answers") == answers]
 
 
-def example_path(name):
+def example_path(name: str | os.PathLike) -> Path:
     """The path of the shipped file ``name`` ("seed003_math_problem", suffix optional)."""
     for suffix in ("", *_SUFFIXES):
         path = _folder() / f"{name}{suffix}"
@@ -36,7 +37,7 @@ def example_path(name):
                       f"{', '.join(examples() + examples(answers=True))}")
 
 
-def find(text):
+def find(text: str | os.PathLike) -> Path:
     """The file ``text`` names: a path that exists, or the shipped example of that name."""
     path = Path(text)
     if path.exists():

@@ -34,7 +34,9 @@ field and says what was expected ("layer 2: W[2] has 3 columns but layer 1 has 2
 
 import itertools
 import json
+import os
 from pathlib import Path
+from typing import Any
 
 from ..errors import ConfigError, DataError, FileFormatError, GlassnetError, ShapeError
 from ..network import Network
@@ -58,7 +60,8 @@ MAX_VALUES = 200_000
 MAX_PARAMETERS = 1_000_000  # of a problem of shapes only (its parameters are not given)
 
 _TOP_FIELDS = ("title", "source", "description", "notation", "products", "X", "Y", "layers",
-               "loss", "learning_rate", "steps", "n_x", "m", "precision")
+               "loss", "learning_rate", "steps", "n_x", "m", "precision",
+               "exercise")  # exercise: how it is set to a class (read by ``exercise``)
 
 
 class Problem:
@@ -182,7 +185,7 @@ def _check_size(data, path):
             stack.extend((v, depth + 1) for v in value)
 
 
-def load_problem(path):
+def load_problem(path: str | os.PathLike) -> Problem:
     """The ``Problem`` in a YAML or JSON file, checked field by field."""
     path = Path(path)
     data = read_file(path)
@@ -192,7 +195,7 @@ def load_problem(path):
         raise type(exc)(f"{path.name}: {exc}") from None
 
 
-def problem_from_dict(data, path=None):
+def problem_from_dict(data: Any, path: str | os.PathLike | None = None) -> Problem:
     """A ``Problem`` from the mapping a problem file holds (see the module docstring)."""
     if not isinstance(data, dict):
         raise FileFormatError("a problem file must hold a mapping of fields (X:, layers:, …), "

@@ -19,7 +19,10 @@ pass only, without X just the shapes. ``trace["A[1][2,3]"]``, ``trace["b[2] afte
 read single values by the names of ``names``.
 """
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import losses, regularization
 from ..errors import ConfigError, NumericError
@@ -194,8 +197,10 @@ def position(name, shape):
 
 
 # ----------------------------------------------------------------------------- running
-def trace(network, X=None, Y=None, learning_rate=None, steps=1, loss=None, notation=None,
-          title=None, description=None, products="weight-first"):
+def trace(network: Network, X: ArrayLike | None = None, Y: ArrayLike | None = None,
+          learning_rate: float | None = None, steps: int = 1, loss: Any = None,
+          notation: str | None = None, title: str | None = None,
+          description: str | None = None, products: str = "weight-first") -> Trace:
     """Trace ``steps`` steps of gradient descent of ``network`` on (X, Y).
 
     ``network`` is a ``Network`` (left unchanged) or the layers of a problem file (a list

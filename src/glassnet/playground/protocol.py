@@ -39,6 +39,7 @@ MAX_UPLOAD_VALUE = 1e6
 MAX_WEIGHT = 1_000.0
 MAX_SEED = 2**32 - 1
 _DIGITS = re.compile(r"[0-9]{1,12}")
+_TF_SEED = re.compile(r"0\.[0-9]{1,9}")
 
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REGULARIZATION_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -132,6 +133,15 @@ def _number_between(low, high):
     return parse
 
 
+def _seed(value, name):
+    """A whole number 0 … MAX_SEED, or TensorFlow Playground's seed: a decimal fraction
+    such as "0.06373" (its Math.random().toFixed(5)), taken as the whole number its
+    digits after "0." spell (6373), so that its links open as they are."""
+    if isinstance(value, str) and _TF_SEED.fullmatch(value.strip()):
+        value = value.strip()[2:].lstrip("0") or "0"
+    return _integer(0, MAX_SEED)(value, name)
+
+
 def _one_of_numbers(options):
     def parse(value, name):
         number = _number(value, name)
@@ -186,7 +196,7 @@ SETTINGS = {s.name: s for s in [
     Setting("regDataset", "reg-plane", _choice(REGRESSION_SETS), "data"),
     Setting("noise", 0, _integer(0, 50), "data"),
     Setting("percTrainData", 50, _integer(10, 90), "data"),
-    Setting("seed", 0, _integer(0, MAX_SEED), "data"),
+    Setting("seed", 0, _seed, "data"),
     Setting("networkShape", [4, 2], _network_shape, "network"),
     Setting("recipe", "glassnet", _choice(RECIPES), "network"),
     Setting("initZero", False, _boolean, "network"),
@@ -212,6 +222,8 @@ SETTINGS = {s.name: s for s in [
 #: what a classroom link may hide with ``<control>_hide=true``: every setting, and these
 HIDEABLE = (*SETTINGS, "playButton", "stepButton", "resetButton", "newWeightsButton",
             "regenerate", "numHiddenLayers", "features", "upload", "export", "explain",
+            # TensorFlow's own keys for the +/− buttons of hidden layer l
+            *(f"numNodes{l}" for l in range(1, MAX_HIDDEN_LAYERS + 1)),
             "lossChart")
 
 
@@ -362,7 +374,9 @@ def _parse_set(m):
     settings = _field(m, "settings", lambda v, n: v)
     if not isinstance(settings, dict):
         raise ConfigError(f"'settings' must be an object of name: value; got {settings!r}")
-    return {"settings": settings}
+    # the page numbers its changes; state messages echo the last one handled ("ack")
+    seq = _integer(0, 2**53)(m["seq"], "seq") if "seq" in m else 0
+    return {"settings": settings, "seq": seq}
 
 
 def _parse_edit(m):

@@ -79,13 +79,19 @@ class Tab:
         self.session = None
         self.lock = asyncio.Lock()
         self.wake = asyncio.Event()
+        self.ack = 0  #: the "seq" of the last "set" handled, echoed in each state message
 
     async def send(self, message):
-        """Send a JSON message or a binary frame (callers hold the lock)."""
+        """Send a JSON message or a binary frame (callers hold the lock). A state message
+        says which of the page's changes it already holds (``ack``): the page keeps
+        showing the value of a control it changed since."""
         if isinstance(message, bytes):
             await self.websocket.send_bytes(message)
-        else:
-            await self.websocket.send_text(json.dumps(message, separators=(",", ":")))
+            return
+        if message.get("type") == "state":
+            message = {**message, "ack": self.ack}
+        await self.websocket.send_text(json.dumps(message, separators=(",", ":")))
+
 
     async def error(self, text):
         await self.send({"type": "error", "message": text})
@@ -123,10 +129,12 @@ class Tab:
         await self.send({"type": "hello", "id": self.id})
         await self.send(catalog())
         await self._send_all()
-        for problem in problems:
-            await self.error(f"link setting ignored: {problem}")
+        if problems:  # all of them in one message: none hides another
+            await self.error("link settings ignored (the defaults stand in):\n" +
+                             "\n".join(f"• {problem}" for problem in problems))
 
     async def _on_set(self, message):
+        self.ack = max(self.ack, message["seq"])
         effects = await asyncio.to_thread(self.session.apply, message["settings"])
         await self._send_all(data="data" in effects, frame=bool(effects - {"view"}))
 
@@ -142,6 +150,7 @@ class Tab:
     async def _on_step(self, message):
         self.session.playing = False
         await self._train(1)
+        await self.send(self.session.describe())  # the page's button shows "paused"
 
     async def _on_reset(self, message):
         self.session.playing = False
@@ -174,9 +183,12 @@ class Tab:
         def work():
             try:
                 session.train(epochs, seconds)
-                return None, session.frame()
             except DivergenceError as exc:
                 return f"{exc} {session.advice()}", session.frame()
+            dead = session.dead()
+            if dead:
+                session.playing = False
+            return dead, session.frame()
 
         diverged, frame = await _to_thread_to_the_end(work)
         if diverged:

@@ -36,13 +36,12 @@ import time
 import numpy as np
 
 from .. import datasets, explain, metrics, optimizers
-from ..divergence import FiniteWatch
 from ..epochs import Batches, EpochRunner
 from ..errors import ConfigError, DivergenceError
 from ..layers import Dense
 from ..network import Network
 from . import protocol, wire
-from .data import data_name, make_data, read_upload, targets
+from .data import RECIPES, data_name, make_data, read_upload, targets
 from .snippet import snippet
 from .wire import GRID
 
@@ -77,6 +76,8 @@ class Session:
         self.upload = None
         self.playing = False
         self.stopped = None  # why the last training stopped by a stop condition
+        self._features_2d = None  # the features a 1-D data set switched off, to restore
+        self.last_step = None  # the last training step's backward pass (see explain)
         self.state = self._fit_features(state or protocol.defaults())
         self._new_data()
 
@@ -86,11 +87,21 @@ class Session:
         self._new_network()
 
     def _fit_features(self, state):
-        """Turn off the features of x2 for a 1-D data set (x1 stays on if nothing is left)."""
+        """The features a data set needs. A 1-D set turns off the features of x2 (x1 stays
+        on if nothing is left) and remembers them; the next 2-D set turns them back on (x2
+        when none were remembered), so that leaving the curve never leaves x1 alone."""
         name = data_name(state)
-        if (self.upload[3] if name == protocol.UPLOAD else name == "curve"):
+        one_d = self.upload[3] if name == protocol.UPLOAD else RECIPES[name].one_d
+        was_one_d = getattr(self, "data", None) is not None and self.data.one_d
+        features = {key: state[key] for key in protocol.FEATURES}
+        if one_d:
+            if any(features[key] for key in protocol.USES_X2):
+                self._features_2d = features
             state = {**state, **{key: False for key in protocol.USES_X2}}
             state["x"] = state["x"] or not any(state[key] for key in protocol.FEATURES)
+        elif was_one_d and not any(features[key] for key in protocol.USES_X2):
+            state = {**state, **(self._features_2d or {"y": True})}
+            self._features_2d = None
         return state
 
     def _feature_keys(self):
@@ -115,6 +126,7 @@ class Session:
         self.Y_test = targets(d.labels_test, self.net.sizes[-1], output)
         (x_lo, x_hi), (y_lo, y_hi) = d.view
         self._runner = None  # the epoch runner, made by the first epoch
+        self.last_step = None
         x1, x2 = np.meshgrid(np.linspace(x_lo, x_hi, GRID), np.linspace(y_hi, y_lo, GRID))
         if d.one_d:
             x2 = np.zeros_like(x2)
@@ -169,7 +181,10 @@ class Session:
             self._new_network()
         elif "live" in done:
             if self.state["activations"] != old["activations"]:
-                self._new_network(parameters=self.net.parameters.copy())
+                # before any training the page shows the link's starting weights: draw
+                # the new activations' ones (as the link does); later, training goes on
+                self._new_network(parameters=None if self.epoch == 0 else
+                                  self.net.parameters.copy())
             if self.state["optimizer"] != old["optimizer"]:
                 self.optimizer = optimizers.get(self.state["optimizer"])
 
@@ -192,9 +207,12 @@ class Session:
         classes = table[2] > 0
         with self._all_or_nothing():
             self.upload = table
+            # the other problem type's key goes back to its default: picking that type
+            # then trains on its own data set, not on this table
+            key, other = ("dataset", "regDataset") if classes else ("regDataset", "dataset")
             self.state = self._fit_features({
                 **self.state, "problem": "classification" if classes else "regression",
-                ("dataset" if classes else "regDataset"): protocol.UPLOAD})
+                key: protocol.UPLOAD, other: protocol.SETTINGS[other].default})
             self._new_data()
 
     def edit(self, kind, layer, row, col, value):
@@ -208,47 +226,86 @@ class Session:
             raise ConfigError(f"{kind}[{layer}]{where} does not exist: {kind}[{layer}] has "
                               f"shape {target.shape}")
         target[row, col] = value
+        self._runner = None  # the divergence rule starts from the edited network
 
     # ------------------------------------------------------------------ training
     def _epoch_runner(self):
         """The runner of this network's epochs, with the state's batch size and penalty.
 
-        It is built again when the network, the data or the batch size changed; the batch
-        order comes from the session's generator, drawn on from epoch to epoch.
+        It is built again when the network, the data or the batch size changed (or a
+        weight was edited); the batch order comes from the session's generator, drawn on
+        from epoch to epoch. Its epochs are numbered on from the session's.
         """
         state, net = self.state, self.net
         B = min(state["batchSize"], self.A_train.shape[1])
-        if self._runner is None or self._runner.batches.batch_size != B:
-            self._runner = EpochRunner(net, self.A_train, self.Y_train,
-                                       Batches(B, shuffle=True, seed=self._rng),
-                                       watch=FiniteWatch)
         rate, kind = state["regularizationRate"], state["regularization"]
         net.l1 = rate * B if kind == "L1" else 0.0  # TensorFlow's r is λ/B (module docstring)
         net.l2 = rate * B if kind == "L2" else 0.0
+        if self._runner is None or self._runner.batches.batch_size != B:
+            self._runner = EpochRunner(net, self.A_train, self.Y_train,
+                                       Batches(B, shuffle=True, seed=self._rng))
+            self._runner.epoch = self.epoch
+            self._runner.watch.best_epoch = self.epoch + 1
         return self._runner
 
     def train(self, epochs, seconds=math.inf):
         """Run up to ``epochs`` epochs, or fewer when ``seconds`` have passed.
 
-        Raises ``DivergenceError`` (and pauses) when the parameters or the cost stop being
-        finite; the runner has put the parameters back as they were at the start of that
-        epoch (``advice`` says what to do on the page).
+        Raises ``DivergenceError`` (and pauses) when training diverges
+        (``glassnet.divergence``: parameters or cost not finite, or a cost grown far
+        beyond where it started); the runner has put back the parameters of the epoch
+        with the lowest cost so far (``advice`` says what to do on the page).
         """
         runner = self._epoch_runner()
         deadline = time.perf_counter() + seconds
-        for _ in range(epochs):
-            try:
+        done = 0
+        try:
+            while done < epochs:  # epochs may be math.inf: then only ``seconds`` ends the run
                 runner.run_epoch(self.optimizer, self.state["learningRate"])
-            except DivergenceError:
-                self.playing = False
-                raise
-            self.epoch += 1
-            self.stopped = self.stop_reason()
-            if self.stopped:
-                self.playing = False
-                break
-            if time.perf_counter() >= deadline:
-                break
+                self.epoch += 1
+                done += 1
+                self.stopped = self.stop_reason()
+                if self.stopped:
+                    self.playing = False
+                    break
+                if time.perf_counter() >= deadline:
+                    break
+        except DivergenceError:
+            self.playing = False
+            self.last_step = None
+            raise
+        if not (self.state["stopLoss"] or self.state["stopScore"]):
+            self._keep_last_step()  # else stop_reason kept it before its forward passes
+
+    def _keep_last_step(self):
+        """Copy the last step's backward pass (its minibatch's dA, dZ and the gradients
+        dW, db that step used), for the maths panel: later forward passes overwrite it."""
+        net = self.net
+        self.last_step = {
+            "m": net.A[0].shape[1],
+            "dA": [None] + [net.dA[l].copy() if l < net.L else None
+                            for l in range(1, net.L + 1)],
+            "dZ": [None] + [net.dZ[l].copy() for l in range(1, net.L + 1)],
+            "dW": [None] + [net.dW[l].copy() for l in range(1, net.L + 1)],
+            "db": [None] + [net.db[l].copy() for l in range(1, net.L + 1)],
+        }
+
+    def dead(self):
+        """Text naming a dead network, or None: a hidden layer whose every unit has
+        g'(z) = 0 on every training example (ReLU units all at z ≤ 0) passes no gradient
+        back and outputs a constant, so training can no longer change the output."""
+        net = self.net
+        with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+            net._forward(self.A_train)
+            for l in range(1, net.L):
+                g = net.layers[l - 1].activation
+                if not np.any(g.derivative(net.Z[l], net.A[l])):
+                    return (f"the network is dead at epoch {self.epoch}: every unit of hidden "
+                            f"layer {l} ({g.name}) has g'(z) = 0 on every training example, "
+                            "so no gradient flows back through it and its output is the same "
+                            "for every input. Training is paused: press Reset (or New "
+                            "weights), and choose a smaller learning rate.")
+        return None
 
     def stop_reason(self):
         """Why training stops now (a stop condition of the state is met), or None."""
@@ -257,6 +314,7 @@ class Session:
             return f"stopped at epoch {self.epoch} (stopEpoch={state['stopEpoch']})"
         if not (state["stopLoss"] or state["stopScore"]):
             return None
+        self._keep_last_step()  # the scores' forward passes overwrite the backward pass
         scores = self.scores()
         loss = scores["testLoss"]
         if state["stopLoss"] and loss is not None and loss <= state["stopLoss"]:
@@ -395,7 +453,20 @@ class Session:
             "formula": g.formula,
             # the explain mode's worked solution of the whole forward pass at this point
             "worked": explain.trace(net, A0).to_text(),
+            "backward": self._backward_of(layer, unit),
         }
+
+    def _backward_of(self, l, i):
+        """Neuron i of layer l in the last training step: its dA and dZ on each example of
+        that minibatch, its row of dW[l] and its db[l] (None before the first step)."""
+        step = self.last_step
+        if step is None:
+            return None
+        dA = step["dA"][l]
+        return {"m": step["m"], "dA": None if dA is None else wire.rounded(dA[i]),
+                "dZ": wire.rounded(step["dZ"][l][i]), "dW": wire.rounded(step["dW"][l][i]),
+                "db": float(step["db"][l][i, 0]),
+                "penalty": bool(self.net.l1 or self.net.l2)}
 
     # ------------------------------------------------------------------ exports
     def model_bytes(self):

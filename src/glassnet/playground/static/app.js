@@ -10,7 +10,8 @@
 
 import {gridCanvas, paint, paintClasses} from "./colours.js";
 import {Connection} from "./connection.js";
-import {bindSettings, fillChoices, showMessage, showSettings, showThumbnails} from "./controls.js";
+import {bindSettings, fillChoices, showHidden, showMessage, showPlaying, showSettings,
+  showThumbnails} from "./controls.js";
 import {explainPoint, setExplainPoint, showExplain} from "./explain.js";
 import {Heatmap, drawLegend} from "./heatmap.js";
 import {LossChart} from "./linechart.js";
@@ -24,10 +25,15 @@ const $ = (id) => document.getElementById(id);
  * data, the state message and the last frame; the neuron hovered and the one explained. */
 const store = {id: null, catalog: null, desc: null, points: null, featureMaps: null,
   frame: null, hover: null, explain: null, layoutKey: ""};
-let connection = null;
+let connection = null, finalError = null, retry = 0;
+const sent = [];   // the "set" messages not yet acknowledged: [seq, keys]
+let seq = 0;
 
 const send = (message) => connection && connection.send(message);
-const set = (settings) => send({type: "set", settings});
+const set = (settings) => {
+  seq += 1; sent.push([seq, Object.keys(settings)]);
+  send({type: "set", settings, seq});
+};
 
 function mapOf(layer, unit) {   // the uint8 map of neuron `unit` of layer `layer` (1…L)
   const G2 = store.desc.grid * store.desc.grid, sizes = store.desc.sizes;
@@ -46,6 +52,7 @@ const diagram = new NetworkDiagram($("network"), $("links"), $("tip"), $("editor
   set,
   explain: (layer, unit) => {
     store.explain = {layer, unit}; $("explain").hidden = false; askExplain();
+    $("explain").scrollIntoView({block: "nearest"});
   },
   hover: (info) => { store.hover = info; drawHeatmap(); },
   edit: (info, value) => send({type: "edit", kind: info.kind, layer: info.layer,
@@ -71,7 +78,10 @@ function onMessage(m) {
       store.layoutKey = "";   // feature maps changed: redraw the diagram
       break;
     case "state": onState(m); break;
-    case "error": showMessage(m.message, "error"); break;
+    case "error":
+      if (m.final) finalError = m.message;   // the server closes next: keep its reason
+      showMessage(m.message, "error", Boolean(m.final));
+      break;
     case "diverged": showMessage(m.message, "warning", true); break;
     case "explain": showExplain(m, store.desc.sizes.length - 1); break;
   }
@@ -79,6 +89,7 @@ function onMessage(m) {
 
 function onFrame(frame) {
   store.frame = frame;
+  if (store.desc) { store.desc.playing = frame.header.playing; showPlaying(frame.header.playing); }
   chart.add(frame.header);
   drawFrame();
 }
@@ -86,8 +97,9 @@ function onFrame(frame) {
 function onState(m) {
   store.desc = m;
   const st = m.state, c = store.catalog;
+  while (sent.length && sent[0][0] <= (m.ack || 0)) sent.shift();
   showLink(m.hash);
-  showSettings(m);
+  showSettings(m, new Set(sent.flatMap(([, keys]) => keys)));
   const classification = st.problem === "classification";
   showThumbnails($("datasets"), classification ? c.choices.dataset : c.choices.regDataset,
     classification ? st.dataset : st.regDataset, c.datasets,
@@ -98,6 +110,7 @@ function onState(m) {
     store.layoutKey = key;
     diagram.build({desc: m, features: Object.keys(c.features), featureNames: c.features,
       usesX2: c.usesX2, activations: c.choices.activation, featureMap});
+    showHidden(st.hidden);   // the diagram's new elements hide as the link asks
   }
   if (store.frame) drawFrame();
 }
@@ -119,7 +132,7 @@ function drawFrame() {
   for (const el of document.querySelectorAll(".accuracy")) el.hidden = !classes;
   $("accuracy-test").textContent = classes ? `${(100 * h.testAccuracy).toFixed(1)}%` : "";
   $("accuracy-train").textContent = classes ? `${(100 * h.trainAccuracy).toFixed(1)}%` : "";
-  diagram.update(h, mapOf);
+  diagram.update(h, mapOf, d.state.discretize);
   drawHeatmap();
   chart.draw();
 }
@@ -200,11 +213,36 @@ function bindControls() {
   onLinkTyped((hash) => send({type: "init", hash}));
 }
 
+/* Connect; when the connection is lost, try again with a growing pause (0.5 s … 10 s) and
+ * start the session over from the link. A server that closed with its reason (codes
+ * 4001-4003: too many tabs, idle) is not retried: the reason stays on screen. */
+function open() {
+  connection = new Connection({
+    onOpen: (c) => {
+      if (retry) {
+        showMessage("Reconnected: the setup was restored from the link; the training " +
+          "(epochs and weights) and any uploaded data were lost.", "warning", true);
+      }
+      retry = 0;
+      c.send({type: "init", hash: currentLink()});
+    },
+    onMessage, onFrame, onClose,
+  });
+}
+function onClose(event) {
+  if (store.desc) store.desc.playing = false;
+  showPlaying(false);
+  if (finalError !== null || (event.code >= 4001 && event.code <= 4003)) {
+    showMessage(finalError || event.reason || "the server closed this tab", "error", true);
+    return;
+  }
+  const wait = Math.min(10000, 500 * 2 ** retry);
+  retry += 1;
+  showMessage("The connection to the playground server was lost; trying again in " +
+    `${(wait / 1000).toFixed(1)} s. Is \`glassnet playground\` still running?`, "error", true);
+  setTimeout(open, wait);
+}
+
 bindControls();
-connection = new Connection({
-  onOpen: (c) => c.send({type: "init", hash: currentLink()}),
-  onMessage, onFrame,
-  onClose: () => showMessage("The connection to the playground server was lost. Is " +
-    "`glassnet playground` still running? Reload the page to start again.", "error", true),
-});
+open();
 window.playground = {store, mapOf};   // for the browser tests and the curious

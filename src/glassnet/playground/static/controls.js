@@ -37,25 +37,38 @@ export function bindSettings(set) {   // every [data-setting] control sends its 
   }
 }
 
-export function showSettings(desc) {   // the controls show the session's state
+/* The controls show the session's state; `pending` holds the settings the page changed
+ * that this state does not hold yet (they keep the value the user gave them). */
+export function showSettings(desc, pending = new Set()) {
   const st = desc.state;
   for (const el of document.querySelectorAll("[data-setting]")) {
+    if (pending.has(el.dataset.setting)) continue;
     const v = st[el.dataset.setting];
     if (el.type === "checkbox") el.checked = v;
     else el.value = String(v);
     if (el.type === "range") $(el.dataset.setting + "-value").textContent = String(v);
   }
-  $("play-pause-button").classList.toggle("playing", desc.playing);
+  showPlaying(desc.playing);
   document.body.classList.toggle("regression", st.problem === "regression");
-  for (const el of document.querySelectorAll("[class*='ui-']")) el.classList.remove("hidden");
-  for (const control of st.hidden) {
-    for (const el of document.querySelectorAll(".ui-" + control)) el.classList.add("hidden");
-  }
+  showHidden(st.hidden);
   const n = st.networkShape.length;
   $("num-layers").textContent = n;
   $("layers-plural").textContent = n === 1 ? "" : "s";
   $("add-layer").disabled = n >= desc.limits.layers;
   $("remove-layer").disabled = n <= 0;
+}
+
+export function showPlaying(playing) {   // the button always says what the session does
+  const button = $("play-pause-button");
+  button.classList.toggle("playing", playing);
+  button.setAttribute("aria-label", playing ? "Pause training" : "Run training");
+}
+
+export function showHidden(hidden) {   // the classroom link's <control>_hide=true options
+  for (const el of document.querySelectorAll("[class*='ui-']")) el.classList.remove("hidden");
+  for (const control of hidden) {
+    for (const el of document.querySelectorAll(".ui-" + control)) el.classList.add("hidden");
+  }
 }
 
 /* The thumbnails of the current problem type's data sets; `pick(name)` chooses one. */

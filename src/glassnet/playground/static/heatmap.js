@@ -37,7 +37,9 @@ export class Heatmap {
     const ctx = this.canvas.getContext("2d");
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     ctx.imageSmoothingEnabled = true;
+    ctx.globalAlpha = 160 / 255;   // translucent under the points, as TensorFlow draws it
     ctx.drawImage(picture.image, MAP_X, MAP_Y, MAP_SIZE, MAP_SIZE);
+    ctx.globalAlpha = 1;
     if (picture.curve) this.drawCurve(ctx, picture.curve, picture.outputScale);
     const colour = (label) => labelColour(label, picture.nClasses, picture.outputScale);
     this.drawPoints(ctx, picture.points.train, "#fff", colour);

@@ -4,7 +4,7 @@
  * `update` is handed each frame. What the user does goes to the `actions` it was given. */
 
 import {gridCanvas, paint, valueColour} from "./colours.js";
-import {featureLabel} from "./text.js";
+import {CHOICE_NAMES, featureLabel} from "./text.js";
 
 const NODE = 36;        // neuron box size in px
 const ROW = 48;         // vertical distance between neurons
@@ -50,6 +50,7 @@ export class NetworkDiagram {
       const node = this.addNode(columnX(0), TOP + i * ROW, m.grid, "feature" +
         (active ? " active" : "") + (disabled ? " disabled" : ""), {feature: key, label});
       paint(node.canvas, layout.featureMap(key));
+      node.el.classList.add("ui-features", "ui-" + key);   // hideable, as its label
       node.el.title = disabled ? "this data set has one input, x₁" :
         `${label}: click to ${active ? "stop feeding it in" : "feed it in"}`;
       node.el.onclick = () => { if (!disabled) this.actions.set({[key]: !st[key]}); };
@@ -81,9 +82,11 @@ export class NetworkDiagram {
   }
 
   /* A frame: each neuron's map (mapOf(layer, unit) -> bytes), the weights and biases. */
-  update(header, mapOf) {
+  update(header, mapOf, discretize) {
     this.header = header;
-    for (const node of this.nodes) if (node.layer) paint(node.canvas, mapOf(node.layer, node.unit));
+    for (const node of this.nodes) {
+      if (node.layer) paint(node.canvas, mapOf(node.layer, node.unit), discretize);
+    }
     for (const link of this.links) {
       const w = this.value(link);
       link.line.setAttribute("stroke", valueColour(Math.max(-1, Math.min(1, w))));
@@ -110,8 +113,10 @@ export class NetworkDiagram {
     const i = l - 1, head = document.createElement("div");
     head.className = "layer-head";
     head.style.left = `${x}px`;
-    head.innerHTML = `<div class="ui-numHiddenLayers"><button class="round small">+</button>` +
-      `<button class="round small">&minus;</button></div>` +
+    head.innerHTML = `<div class="ui-numHiddenLayers ui-numNodes${l}">` +
+      `<button class="round small" aria-label="add a neuron to hidden layer ${l}">+</button>` +
+      `<button class="round small" aria-label="remove a neuron from hidden layer ${l}">` +
+      `&minus;</button></div>` +
       `<div class="count">${st.networkShape[i]} neuron${st.networkShape[i] > 1 ? "s" : ""}</div>`;
     const [plus, minus] = head.querySelectorAll("button");
     plus.disabled = st.networkShape[i] >= limits.neurons;
@@ -126,7 +131,7 @@ export class NetworkDiagram {
     select.title = `activation g[${l}] of hidden layer ${l}`;
     for (const g of activations) {
       const option = document.createElement("option");
-      option.value = g; option.textContent = g;
+      option.value = g; option.textContent = CHOICE_NAMES[g] || g;
       select.appendChild(option);
     }
     select.value = st.activations[i];

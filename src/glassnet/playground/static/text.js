@@ -10,13 +10,16 @@ export const CHOICE_NAMES = {none: "None", L1: "L1", L2: "L2",
   classification: "Classification", regression: "Regression",
   glassnet: "glassnet defaults", tensorflow: "TensorFlow Playground", sgd: "SGD",
   momentum: "Momentum", classic_momentum: "Classic momentum", rmsprop: "RMSProp",
-  adam: "Adam", relu: "ReLU", tanh: "Tanh", sigmoid: "Sigmoid", linear: "Linear"};
+  adam: "Adam", relu: "ReLU", tanh: "Tanh", sigmoid: "Sigmoid", linear: "Linear",
+  leaky_relu: "Leaky ReLU", elu: "ELU", selu: "SELU", swish: "Swish", mish: "Mish",
+  softmax: "Softmax"};
 
 export function fmt(v, digits = 3) {
   return v === null || v === undefined ? "–" : v.toFixed(digits);
 }
 
-export function epochText(n) {
+export function epochText(n) {   // 000,123 as TensorFlow, then 1,234,567
+  if (n >= 1e6) return n.toLocaleString("en-US");
   const s = String(n).padStart(6, "0");
-  return s.slice(0, s.length - 3) + "," + s.slice(-3);
+  return s.slice(0, 3) + "," + s.slice(3);
 }

@@ -1,0 +1,74 @@
+"""Worked solutions as web pages, in a real Chromium (Debian's, driven by Playwright): the
+page renders its MathML, nothing is wider than a 390 px phone screen, and the numbers on
+the page are the traced values. The pages are written by ``glassnet explain --format html``
+and opened from disk (file://): they need nothing else.
+"""
+
+import os
+
+import numpy as np
+import pytest
+
+from glassnet.cli import main
+from glassnet.explain import find, load_problem
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
+                 if os.path.exists(p)), None)
+INSTALL = ("Chromium is needed for the browser tests: apt-get install -y "
+           "--no-install-recommends chromium (and pip install playwright)")
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if CHROMIUM is None or sync_playwright is None:
+        if os.environ.get("CI"):
+            pytest.fail(INSTALL)
+        pytest.skip(INSTALL)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--disable-gpu", "--disable-quic"])
+        yield browser
+        browser.close()
+
+
+def _page(browser, tmp_path, example):
+    out = tmp_path / f"{example}.html"
+    assert main(["explain", example, "--format", "html", "-o", str(out)]) == 0
+    context = browser.new_context(viewport=PHONE, offline=True)
+    page = context.new_page()
+    requests = []
+    page.on("request", lambda r: requests.append(r.url) if not r.url.startswith("file:")
+            else None)
+    page.goto(out.as_uri())
+    return page, requests
+
+
+@pytest.mark.parametrize("example", ["seed003_math_problem", "seed004_forward_pass",
+                                     "seed000_1_single_neuron"])
+def test_page_renders_fits_a_phone_and_shows_the_traced_values(browser, tmp_path, example):
+    page, requests = _page(browser, tmp_path, example)
+    assert requests == []  # offline: nothing fetched
+    assert page.evaluate("document.scripts.length") == 0
+    # MathML is laid out by the browser: a fraction has height, a math box has width
+    sizes = page.evaluate("[...document.querySelectorAll('math')].map(m => "
+                          "[m.getBoundingClientRect().width, m.getBoundingClientRect().height])")
+    assert len(sizes) > 5 and all(w > 0 and h > 0 for w, h in sizes)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    too_wide = page.evaluate("[...document.querySelectorAll('.formula')].filter("
+                             "f => f.scrollWidth > f.clientWidth + 1).length")
+    assert too_wide == 0
+    shown = set(page.evaluate("[...document.querySelectorAll('mn')].map(n => n.textContent)"))
+    trace = load_problem(find(example)).trace()
+    L = trace.network.L
+    for value in np.ravel(trace.steps[0].values[f"A[{L}]"]):
+        assert f"{value:.3f}" in shown or f"{value:.2f}" in shown, value
+    page.emulate_media(media="print")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.context.close()
