@@ -5,10 +5,12 @@ model, converting the data once) and returns ``run``: a function that trains fro
 initial weights W0, b0 for ``workload.epochs`` epochs and returns the trained (W, b) in the
 notes' shapes (None for the matrix products alone, which train nothing). The epoch orders
 of glassnet, the textbook loop and PyTorch come from the same seeded generator, so their
-final costs agree to rounding; scikit-learn shuffles with its own generator, so its cost
-agrees only roughly.
+final costs agree to rounding; scikit-learn shuffles with its own generator, and
+glassnet's MLPClassifier as scikit-learn does (the same run), so those two agree to
+rounding with each other and only roughly with the rest.
 """
 
+import time
 import warnings
 
 import numpy as np
@@ -25,8 +27,9 @@ def _epoch_orders(m, epochs):
     return (rng.permutation(m) for _ in range(epochs))
 
 
-def prepare_core(workload, X, y, Y, W0, b0):
-    """glassnet's core: a Network and ``glassnet.training.train``."""
+def prepare_core(workload, X, y, Y, W0, b0, engine="auto"):
+    """glassnet's core: a Network and ``glassnet.training.train`` (``engine="auto"``: the
+    compiled per-example loop on small layers when Numba is installed, NumPy's otherwise)."""
     names = [workload.hidden] * (len(W0) - 1) + [workload.output]
     net = glassnet.Network.from_parameters(W0, b0, names, dtype=X.dtype)
     start = net.parameters.copy()
@@ -34,10 +37,21 @@ def prepare_core(workload, X, y, Y, W0, b0):
     def run():
         net.parameters[...] = start
         train(net, X, Y, epochs=workload.epochs, learning_rate=workload.learning_rate,
-              batch_size=workload.batch_size, seed=SEED, progress=False)
+              batch_size=workload.batch_size, seed=SEED, progress=False, engine=engine)
         return [w.copy() for w in net.W], [b.copy() for b in net.b]
 
+    run()  # the first use compiles (or loads the compiled kernel from Numba's disk cache)
     return run
+
+
+def prepare_numpy_engine(workload, X, y, Y, W0, b0):
+    """glassnet's core with its NumPy engine, whatever ``auto`` would pick."""
+    return prepare_core(workload, X, y, Y, W0, b0, engine="numpy")
+
+
+def prepare_compiled_engine(workload, X, y, Y, W0, b0):
+    """glassnet's core with its compiled engine (Numba), whatever ``auto`` would pick."""
+    return prepare_core(workload, X, y, Y, W0, b0, engine="compiled")
 
 
 def prepare_estimator(workload, X, y, Y, W0, b0):
@@ -60,10 +74,9 @@ def prepare_estimator(workload, X, y, Y, W0, b0):
         clf.set_params(max_iter=1).fit(X_rows, y).set_params(max_iter=workload.epochs)
 
     def run():
-        # warm_start goes on from network_: start it from W0, b0 again, and give it the
-        # epoch orders glassnet.training draws from SEED (its _rng, a Generator)
+        # warm_start goes on from network_: start it from W0, b0 again; the epoch orders
+        # are drawn from random_state=SEED anew at each fit (as scikit-learn draws them)
         clf.network_.parameters[...] = start
-        clf._rng = np.random.default_rng(SEED)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             clf.fit(X_rows, y)
@@ -219,9 +232,75 @@ def prepare_torch(workload, X, y, Y, W0, b0):
     return run
 
 
+def prepare_jax(workload, X, y, Y, W0, b0):
+    """JAX on the CPU, its fast form: one jit-compiled epoch, a ``lax.scan`` over the full
+    minibatches (and one more step for a smaller last one). Compiling is done here, untimed;
+    ``run.compile_seconds`` reports it."""
+    import jax
+    import jax.numpy as jnp
+
+    jax.config.update("jax_enable_x64", True)  # float64 runs in float64; float32 stays
+    g = jnp.tanh if workload.hidden == "tanh" else jax.nn.relu
+    m, B, alpha = workload.m, workload.batch_size, workload.learning_rate
+    X_rows = jnp.asarray(np.ascontiguousarray(X.T))
+    if workload.output == "sigmoid":  # sigmoid + binary cross-entropy, on the logits
+        T = jnp.asarray(np.ascontiguousarray(Y.T))
+
+        def loss(params, Xb, Tb):
+            z = forward(params, Xb)
+            return jnp.mean(jnp.sum(jnp.logaddexp(0.0, z) - Tb * z, axis=1))
+    else:  # softmax + categorical cross-entropy
+        T = jnp.asarray(np.ascontiguousarray(Y.T))
+
+        def loss(params, Xb, Tb):
+            return -jnp.mean(jnp.sum(Tb * jax.nn.log_softmax(forward(params, Xb)), axis=1))
+
+    def forward(params, Xb):  # rows: a = g(a Wᵀ + bᵀ)
+        a = Xb
+        for l, (W, b) in enumerate(params, 1):
+            z = a @ W.T + b
+            a = g(z) if l < len(params) else z
+        return a
+
+    grad = jax.grad(loss)
+
+    def step(params, idx):
+        gradients = grad(params, X_rows[idx], T[idx])
+        return jax.tree_util.tree_map(lambda p, d: p - alpha * d, params, gradients), None
+
+    full = m // B
+
+    @jax.jit
+    def epoch(params, order):
+        params, _ = jax.lax.scan(step, params, order[:full * B].reshape(full, B))
+        if m % B:
+            params, _ = step(params, order[full * B:])
+        return params
+
+    start = [(jnp.asarray(w), jnp.asarray(c.ravel())) for w, c in zip(W0, b0, strict=True)]
+    order0 = jnp.asarray(np.arange(m))
+    began = time.perf_counter()
+    jax.block_until_ready(epoch(start, order0))
+    compile_seconds = time.perf_counter() - began
+
+    def run():
+        params = start
+        for order in _epoch_orders(m, workload.epochs):
+            params = epoch(params, jnp.asarray(order))
+        jax.block_until_ready(params)
+        return ([np.asarray(w) for w, _ in params],
+                [np.asarray(c).reshape(-1, 1) for _, c in params])
+
+    run.compile_seconds = compile_seconds
+    return run
+
+
 # name → (prepare, what it needs to be importable, or None)
 CONTENDERS = {
     "glassnet": (prepare_core, None),
+    "glassnet NumPy engine": (prepare_numpy_engine, None),
+    "glassnet compiled engine": (prepare_compiled_engine, "numba"),
+    "JAX (jit + lax.scan)": (prepare_jax, "jax"),
     "glassnet MLPClassifier": (prepare_estimator, "glassnet.estimators"),
     "PyTorch eager": (prepare_torch, "torch"),
     "scikit-learn MLPClassifier": (prepare_sklearn, "sklearn"),

@@ -391,11 +391,12 @@ def set_at(*keys_and_value):
 
 
 @pytest.mark.parametrize("change, message", [  # what the fuzzers above found, kept
-    (set_at("meta", "rng", "state", "state", -1), "out of bounds"),
-    (set_at("meta", "rng", "uinteger", -1), "negative value"),
+    (set_at("meta", "n_features_in_", 7), "n_x = 2 inputs but says n_features_in_ = 7"),
+    (set_at("meta", "attributes", "coefs_", 1), "unknown attribute 'coefs_'"),
+    # issue 10: labels that do not fit the output layer (2 yes/no labels need 2 units)
+    (set_at("meta", "multilabel", True), r"2 class\(es\) but its network has n\[L\] = 1"),
     (set_at("meta", "optimizer", "t", float("inf")), "infinity"),
     (lambda header: header.pop("meta"), "'meta'"),
-    (set_at("meta", "loss_curve_", []), "IndexError"),
     # a file claiming a huge layer must be refused before anything is allocated
     (set_at("meta", "network", "layers", 0, "units", 10**9), "need 4000000001 parameters"),
 ])

@@ -16,6 +16,8 @@ file in the same folder, is flushed to disk, then replaces the old file in one s
 crash while saving leaves the old file as it was.
 """
 
+import contextlib
+import errno
 import hashlib
 import json
 import math
@@ -65,18 +67,31 @@ def write_archive(path, kind, meta, arrays):
         text = json.dumps(header, indent=1, default=_json_default)
     except (TypeError, ValueError) as exc:
         raise GlassnetTypeError(f"the metadata of a {kind} must be JSON-serializable: {exc}") from None
+    with atomic_file(path) as file:
+        with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(_META_ENTRY, text)
+            for name, array in arrays.items():
+                with archive.open(f"{name}.npy", "w", force_zip64=True) as entry:
+                    np.lib.format.write_array(entry, array, allow_pickle=False)
+
+
+@contextlib.contextmanager
+def atomic_file(path):
+    """A binary file to write that replaces ``path`` only once it is complete.
+
+    The one atomic-write routine of glassnet: the bytes go to a temporary file in the same
+    folder (so ``os.replace`` is one rename on one file system), are flushed to disk, then
+    replace ``path`` in one step; on any failure the temporary file is removed and the old
+    ``path`` stays as it was.
+    """
     path = Path(path)
-    # A fresh name in the same folder (so os.replace is one rename on one file system);
-    # created by os.open with mode 0o666 so the permissions follow the umask like any file.
-    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    # created by os.open with mode 0o666 so the permissions follow the umask like any file;
+    # the name is cut so that a 255-byte file name still leaves room for the temporary one
+    temp = path.with_name(f".{path.name[:200]}.{uuid.uuid4().hex}.tmp")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as file:
-            with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-                archive.writestr(_META_ENTRY, text)
-                for name, array in arrays.items():
-                    with archive.open(f"{name}.npy", "w", force_zip64=True) as entry:
-                        np.lib.format.write_array(entry, array, allow_pickle=False)
+            yield file
             file.flush()
             os.fsync(file.fileno())
         os.replace(temp, path)
@@ -84,6 +99,24 @@ def write_archive(path, kind, meta, arrays):
         temp.unlink(missing_ok=True)
         raise
     _sync_folder(path.parent)
+
+
+def write_text(path, text):
+    """Write ``text`` (UTF-8) to ``path`` atomically; a ConfigError names the file on failure."""
+    try:
+        with atomic_file(path) as file:
+            file.write(text.encode("utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot write {path}: {os_reason(exc)}") from None
+
+
+def os_reason(exc):
+    """The reason an OSError gives, in words a user acts on (a full disk says so)."""
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the file name is too long"
+    return exc.strerror or str(exc)
 
 
 def read_archive(path: str | os.PathLike) -> tuple[str, dict[str, Any], dict[str, np.ndarray]]:
@@ -233,8 +266,8 @@ def save(obj: Any, path: str | os.PathLike) -> None:
 
     if isinstance(obj, Network):
         kind, meta, arrays = "network", obj.config(), {"parameters": obj.parameters}
-    elif hasattr(obj, "_save_state"):
-        kind, meta, arrays = obj._save_state()
+    elif hasattr(obj, "glassnet_state"):  # the estimators' public protocol
+        kind, (meta, arrays) = "estimator", obj.glassnet_state()
     else:
         raise GlassnetTypeError(f"glassnet.save takes a Network or a glassnet estimator, "
                                 f"got {type(obj).__name__}")
@@ -293,10 +326,10 @@ def _estimators_module():
 
 
 def _estimator_from_archive(estimators, meta, arrays):
-    cls = getattr(estimators, meta["class"], None) if isinstance(meta.get("class"), str) else None
-    # Only a class defined in glassnet.estimators may rebuild itself from a file.
-    if not isinstance(cls, type) or cls.__module__ != estimators.__name__ or not hasattr(
-            cls, "_from_saved_state"):
+    name = meta.get("class")
+    # Only a public estimator of glassnet.estimators may rebuild itself from a file.
+    cls = getattr(estimators, name) if name in estimators.__all__ else None
+    if not isinstance(cls, type) or not hasattr(cls, "from_glassnet_state"):
         raise FileFormatError(f"the file names estimator class {meta.get('class')!r}, which is "
                               "not a glassnet estimator")
-    return cls._from_saved_state(meta, arrays)
+    return cls.from_glassnet_state(meta, arrays)

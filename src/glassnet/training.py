@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from . import compiled, optimizers, schedules
 from . import metrics as metrics_module
-from . import optimizers, schedules
 from .callbacks import Callback, EarlyStopping, as_callbacks
 from .epochs import Batches, EpochRunner, Minibatches, NumpyEngine, generator
 from .errors import ConfigError, DivergenceError, ShapeError
@@ -57,7 +57,7 @@ class Run:
 
 def train(net: Network, X: ArrayLike, Y: ArrayLike, *, epochs: int = 100,
           learning_rate: float | None = None, optimizer: Any = "sgd", schedule: Any = "constant",
-          batches: Batches | None = None, engine: type = NumpyEngine, watch: Any = None,
+          batches: Batches | None = None, engine: str | type = "numpy", watch: Any = None,
           validation_data: tuple[ArrayLike, ArrayLike] | None = None,
           metrics: str | Sequence[str] = (), callbacks: Sequence[Any] = (),
           progress: bool | None = None, first_epoch: int = 0, **settings: Any) -> History:
@@ -67,8 +67,11 @@ def train(net: Network, X: ArrayLike, Y: ArrayLike, *, epochs: int = 100,
     dict or an Optimizer (which keeps its running averages); ``learning_rate`` is α₀ (the
     optimizer's usual rate when None); ``schedule`` gives α of each epoch, counted from
     ``first_epoch``. ``batches`` is the batch iterator (``glassnet.epochs.Batches``; the
-    default is batch gradient descent), ``engine`` the class that runs an epoch's steps,
-    ``watch`` the divergence rule (``glassnet.divergence``; None: the full rule).
+    default is batch gradient descent), ``engine`` the class that runs an epoch's steps or
+    its name: "numpy" (``NumpyEngine``, the default), "compiled" (the notes' per-example
+    loop compiled by Numba, ``glassnet.compiled``; the `fast` extra) or "auto" (the
+    compiled one where it is faster: small layers), ``watch`` the divergence rule
+    (``glassnet.divergence``; None: the full rule).
     ``metrics`` may hold "accuracy" and "r2"; ``validation_data`` is (X_val, Y_val);
     ``callbacks`` a list of ``glassnet.callbacks`` objects and functions f(epoch, history).
 
@@ -89,6 +92,7 @@ def train(net: Network, X: ArrayLike, Y: ArrayLike, *, epochs: int = 100,
     batches, callbacks = _shortcuts(net, batches, as_callbacks(callbacks), settings,
                                     validation_data is not None)
     scores = _Scores(net, X, Y, validation_data, metrics)
+    engine = compiled.engine_for(engine, net, optimizer, NumpyEngine)
 
     runner = EpochRunner(net, X, Y, batches, engine, watch)
     run = Run(net, History(), runner)

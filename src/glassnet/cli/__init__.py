@@ -8,6 +8,7 @@ prints ``glassnet: error: …`` and exits with code 1, without a traceback.
 
 import argparse
 import importlib
+import os
 import sys
 
 from ..errors import GlassnetError
@@ -56,6 +57,11 @@ def main(argv=None):
     except GlassnetError as exc:
         print(f"glassnet: error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # the reader went away (``glassnet info m.npz | head -1``): stop quietly, and point
+        # stdout at /dev/null so Python's flush at exit does not complain a second time
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, as a shell reports a program a pipe stopped
     except KeyboardInterrupt:
         print("glassnet: interrupted", file=sys.stderr)
         return 130

@@ -8,12 +8,10 @@ LaTeX document, one self-contained HTML page (the maths in MathML, offline) or J
 (every value at full precision).
 """
 
-import os
 import sys
-import tempfile
-from pathlib import Path
 
-from ..errors import ConfigError
+from .. import io
+from .options import output_path
 
 
 def add_parser(subparsers):
@@ -31,7 +29,7 @@ def add_parser(subparsers):
     parser.add_argument("--detail", choices=("auto", "full", "matrices"), default="auto",
                         help="write each entry's sum term by term: for small layers (auto), "
                              "always (full) or never (matrices)")
-    parser.add_argument("--output", "-o", type=Path, metavar="FILE",
+    parser.add_argument("--output", "-o", type=output_path, metavar="FILE",
                         help="write the solution to FILE instead of printing it")
     parser.add_argument("--list", action="store_true", help="list the shipped examples")
     parser.set_defaults(run=run)
@@ -61,22 +59,6 @@ def run(args):
     if args.output is None:
         print(text, end="")
     else:
-        write_atomically(args.output, text)
+        io.write_text(args.output, text)
         print(f"wrote the solution to {args.output}")
     return 0
-
-
-def write_atomically(path, text):
-    """Write ``text`` to ``path`` through a temporary file, so a failure leaves no half file."""
-    path = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        if "tmp" in locals() and os.path.exists(tmp):
-            os.unlink(tmp)
-        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None

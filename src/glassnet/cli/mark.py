@@ -30,7 +30,7 @@ def add_parser(subparsers):
 def run(args):
     from ..errors import ConfigError
     from ..explain.marking import mark_class, statistics, strangers
-    from .explain import write_atomically
+    from ..io import write_text
 
     for folder in (args.folder, args.answers):
         if not folder.is_dir():
@@ -40,7 +40,7 @@ def run(args):
         raise ConfigError(f"{args.folder} holds no variants (folders with a problem.yaml)")
     grades = grades_csv(students)
     if args.csv:
-        write_atomically(args.csv, grades)
+        write_text(args.csv, grades)
     else:
         print(grades, end="")
     for name in strangers(args.folder, args.answers):

@@ -7,15 +7,16 @@ output A[L] (the units of one example separated by commas); a saved estimator pr
 ``predict``.
 """
 
-import argparse
-from pathlib import Path
+
+import json
+import sys
 
 import numpy as np
 
 from .. import datasets, io, metrics
-from ..errors import ConfigError, DataError, FileFormatError
+from ..errors import DataError
 from ..network import Network
-from .train import output_path, read_csv
+from .options import STDIO, existing_file, existing_file_or_stdin, output_path, read_csv, read_model
 
 
 def add_parser(subparsers):
@@ -26,32 +27,16 @@ def add_parser(subparsers):
                      "one column more than the model's inputs is taken to hold the label where "
                      "glassnet train read it (by default the last column), which is left out."))
     parser.add_argument("model", type=existing_file, metavar="MODEL", help="a saved model (.npz)")
-    parser.add_argument("data", type=existing_file, metavar="DATA", help="a CSV file")
+    parser.add_argument("data", type=existing_file_or_stdin, metavar="DATA",
+                        help="a CSV file, or - to read it from standard input")
     parser.add_argument("--label-column", type=int, metavar="J",
                         help="leave out column J (e.g. -1 for the last), the label")
     parser.add_argument("--output", "-o", type=output_path, metavar="FILE",
-                        help="write the predictions to FILE instead of printing them")
+                        help="write the predictions to FILE (atomically) instead of printing them")
+    parser.add_argument("--json", action="store_true",
+                        help="write the predictions as one JSON list instead of lines")
     parser.set_defaults(run=run)
     return parser
-
-
-def existing_file(text):
-    """An argument type: the path of a file that exists."""
-    if not Path(text).is_file():
-        raise argparse.ArgumentTypeError(f"no such file: {text!r}")
-    return Path(text)
-
-
-def read_model(path):
-    """(model, task): the saved Network or estimator and, for a network saved by
-    ``glassnet train``, its task (type, inputs, features, classes) or None."""
-    try:
-        kind, meta, arrays = io.read_archive(path)
-    except OSError as exc:
-        raise FileFormatError(f"cannot read {path}: {exc.strerror}") from None
-    model = io.rebuild(kind, meta, arrays, source=path)
-    task = meta.get("task") if kind == "network" else None
-    return model, task if isinstance(task, dict) else None
 
 
 def run(args):
@@ -61,14 +46,12 @@ def run(args):
         lines = _network_predictions(model, task, X)
     else:
         lines = [_format(value) for value in model.predict(X.T)]  # estimators take rows
-    text = "".join(f"{line}\n" for line in lines)
+    text = (json.dumps([_json_value(line) for line in lines]) + "\n" if args.json
+            else "".join(f"{line}\n" for line in lines))
     if args.output is None:
-        print(text, end="")
+        sys.stdout.write(text)
     else:
-        try:
-            args.output.write_text(text)
-        except OSError as exc:
-            raise ConfigError(f"cannot write {args.output}: {exc.strerror}") from None
+        io.write_text(args.output, text)
         print(f"wrote {len(lines)} predictions to {args.output}")
     return 0
 
@@ -81,7 +64,7 @@ def _n_inputs(model, task):
 
 def _examples(args, model, task):
     """The CSV's examples as columns (n inputs, m), the label column left out."""
-    X, _ = read_csv(args.data, label_column=None)
+    X, _ = read_csv("/dev/stdin" if args.data == STDIO else args.data, label_column=None)
     n_inputs = _n_inputs(model, task)
     drop = args.label_column
     if drop is None and X.shape[0] == n_inputs + 1:  # the label where glassnet train read it
@@ -114,3 +97,11 @@ def _format(value):
     if isinstance(value, (float, np.floating)):
         return f"{value:.10g}"
     return str(value)
+
+
+def _json_value(line):
+    """A prediction for --json: a number where the line is one, else the text."""
+    try:
+        return float(line)
+    except ValueError:
+        return line

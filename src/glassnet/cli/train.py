@@ -11,14 +11,17 @@ the minibatch order, each drawn from its own stream spawned from the seed.
 
 import argparse
 import importlib.util
+import json
+import sys
 from pathlib import Path
 
 import numpy as np
 
 from .. import activations, datasets, initializers, io, losses, metrics, optimizers
-from ..errors import ConfigError, DataError, GlassnetError
+from ..errors import ConfigError, DataError
 from ..network import Network
 from ..training import train
+from . import options
 
 #: built-in data sets beyond the playground's, with their kind of problem
 OTHER_DATA = {
@@ -52,13 +55,13 @@ def add_parser(subparsers):
     data = parser.add_argument_group("data")
     data.add_argument("data", nargs="?", default="circle", type=_data_source, metavar="DATA",
                       help="a built-in data set or the path of a CSV file (default: circle)")
-    data.add_argument("--samples", type=_positive_int, metavar="M",
+    data.add_argument("--samples", type=options.positive_int, metavar="M",
                       help="number of points to generate (default: the data set's own)")
-    data.add_argument("--noise", type=_non_negative, help="noise level (playground: 0 … 0.5; "
+    data.add_argument("--noise", type=options.non_negative, help="noise level (playground: 0 … 0.5; "
                       "default: the data set's own)")
-    data.add_argument("--classes", type=_positive_int, default=3, metavar="K",
+    data.add_argument("--classes", type=options.positive_int, default=3, metavar="K",
                       help="number of arms of 'spirals' (default: 3)")
-    data.add_argument("--train-ratio", type=_ratio, default=0.5, metavar="R",
+    data.add_argument("--train-ratio", type=options.ratio, default=0.5, metavar="R",
                       help="share of the examples used for training, the rest for testing "
                       "(default: 0.5, as the playground)")
     data.add_argument("--features", nargs="+", choices=list(datasets.FEATURES), metavar="NAME",
@@ -73,87 +76,49 @@ def add_parser(subparsers):
                       "and b[1] afterwards, so the saved network takes the raw inputs)")
 
     net = parser.add_argument_group("network")
-    net.add_argument("--layers", nargs="*", type=_positive_int, default=[8, 8], metavar="N",
+    net.add_argument("--layers", nargs="*", type=options.positive_int, default=[8, 8], metavar="N",
                      help="units of each hidden layer (default: 8 8; none: no hidden layer)")
-    net.add_argument("--activation", nargs="+", type=_named(activations), default=["tanh"],
+    net.add_argument("--activation", nargs="+", type=options.hidden_activation, default=["tanh"],
                      metavar="G", help="hidden activation g, one for all or one per layer: "
                      + ", ".join(activations.activations.names()) + " (default: tanh)")
-    net.add_argument("--output", type=_named(activations), metavar="G",
+    net.add_argument("--output", type=options.named(activations), metavar="G",
                      help="output activation g[L] (default: sigmoid for two classes, softmax "
                      "for more, linear for regression)")
-    net.add_argument("--loss", type=_named(losses), metavar="L", help="the loss: "
+    net.add_argument("--loss", type=options.named(losses), metavar="L", help="the loss: "
                      + ", ".join(losses.losses.names()) + " (default: the one that goes with "
                      "the output)")
-    net.add_argument("--initializer", type=_named(initializers), metavar="NAME",
+    net.add_argument("--initializer", type=options.named(initializers), metavar="NAME",
                      help="how W[l] starts: " + ", ".join(initializers.initializers.names())
                      + " (default: Xavier for tanh/sigmoid, He for ReLU)")
-    net.add_argument("--l1", type=_non_negative, default=0.0, metavar="λ1", help="L1 rate")
-    net.add_argument("--l2", type=_non_negative, default=0.0, metavar="λ2", help="L2 rate")
+    net.add_argument("--l1", type=options.non_negative, default=0.0, metavar="λ1", help="L1 rate")
+    net.add_argument("--l2", type=options.non_negative, default=0.0, metavar="λ2", help="L2 rate")
 
     fit = parser.add_argument_group("training")
-    fit.add_argument("--optimizer", type=_named(optimizers), default="adam", metavar="NAME",
+    fit.add_argument("--optimizer", type=options.named(optimizers), default="adam", metavar="NAME",
                      help=", ".join(optimizers.optimizers.names()) + " (default: adam)")
-    fit.add_argument("--learning-rate", "--lr", type=_positive_float, default=0.01,
+    fit.add_argument("--learning-rate", "--lr", type=options.positive_float, default=0.01,
                      metavar="α", help="the learning rate α (default: 0.01)")
-    fit.add_argument("--batch-size", type=_whole_number, default=10, metavar="B",
+    fit.add_argument("--batch-size", type=options.whole_number, default=10, metavar="B",
                      help="examples per gradient step (default: 10; 0 for all of them)")
-    fit.add_argument("--epochs", type=_positive_int, default=100, help="passes over the "
+    fit.add_argument("--epochs", type=options.positive_int, default=100, help="passes over the "
                      "training set (default: 100)")
-    fit.add_argument("--seed", type=_whole_number, default=0,
+    fit.add_argument("--engine", choices=["numpy", "auto", "compiled"], default="numpy",
+                     help="what runs each epoch's steps: NumPy (the default), the compiled "
+                     "per-example loop (Numba, the `fast` extra), or auto (compiled on small "
+                     "layers); see docs/speed.md")
+    fit.add_argument("--seed", type=options.whole_number, default=0,
                      help="fixes the data, the split, the initial weights and the batches "
                      "(default: 0)")
 
     out = parser.add_argument_group("output")
-    out.add_argument("--save", type=output_path, metavar="FILE", help="save the trained network "
+    out.add_argument("--json", action="store_true", help="print the report as one JSON "
+                     "object (messages about written files go to standard error)")
+    out.add_argument("--save", type=options.output_path, metavar="FILE", help="save the trained network "
                      "(.npz; glassnet predict and glassnet info read it)")
-    out.add_argument("--plot", type=output_path, metavar="PNG", help="save the cost curve there and, "
+    out.add_argument("--plot", type=options.output_path, metavar="PNG", help="save the cost curve there and, "
                      "for 2-D classification, the decision boundary next to it (-boundary.png)")
     parser.set_defaults(run=run)
     return parser
-
-
-def _argument_type(name, convert, check, requirement):
-    def parse(text):
-        try:
-            value = convert(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not {requirement}") from None
-        if not check(value):
-            raise argparse.ArgumentTypeError(f"{text!r} is not {requirement}")
-        return value
-    parse.__name__ = name  # argparse names the type in its messages
-    return parse
-
-
-_positive_int = _argument_type("positive_int", int, lambda v: v >= 1, "a whole number ≥ 1")
-_whole_number = _argument_type("whole_number", int, lambda v: v >= 0, "a whole number ≥ 0")
-_positive_float = _argument_type("positive_float", float, lambda v: 0 < v < float("inf"),
-                                 "a number > 0")
-_non_negative = _argument_type("non_negative", float, lambda v: 0 <= v < float("inf"),
-                               "a number ≥ 0")
-_ratio = _argument_type("ratio", float, lambda v: 0 < v < 1, "a number between 0 and 1")
-
-
-def _named(module):
-    """An argument type that accepts the names (and aliases) of a registry."""
-    def parse(text):
-        try:
-            module.get(text)
-        except GlassnetError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
-        return text
-    parse.__name__ = module.__name__.rsplit(".", 1)[-1]
-    return parse
-
-
-def output_path(text):
-    """An argument type: a file to write, in a folder that exists."""
-    path = Path(text)
-    if path.is_dir() or not path.parent.is_dir():
-        raise argparse.ArgumentTypeError(f"cannot write {text!r}: "
-                                         + ("it is a folder" if path.is_dir() else
-                                            f"there is no folder {str(path.parent)!r}"))
-    return path
 
 
 def _data_source(text):
@@ -202,21 +167,13 @@ def load_data(args, seeds):
         X, y = _other_data(name, args, seeds[0])
         where = name
     else:
-        X, y = read_csv(name, args.label_column)
+        X, y = options.read_csv(name, args.label_column)
         task = args.task or _guess_task(y)
         where = f"{name} ({task})"
     X_train, y_train, X_test, y_test = datasets.split(X, y, args.train_ratio, seed=seeds[1])
     data = Data(f"{where}: {X_train.shape[1]} training and {X_test.shape[1]} test examples",
                 task, X_train, y_train, X_test, y_test)
     return _with_features(data, args.features)
-
-
-def read_csv(path, label_column):
-    """``datasets.load_csv``, with a file that cannot be opened as an expected error."""
-    try:
-        return datasets.load_csv(path, label_column)
-    except OSError as exc:
-        raise DataError(f"cannot read {path}: {exc.strerror}") from None
 
 
 def _other_data(name, args, seed):
@@ -277,18 +234,23 @@ def run(args):
     history = train(net, (X_train - mu) / sigma, Y_train, epochs=args.epochs,
                     learning_rate=args.learning_rate, optimizer=args.optimizer,
                     batch_size=args.batch_size or None, seed=seeds[3], metrics=[metric],
+                    engine=args.engine,
                     validation_data=None if X_test is None else ((X_test - mu) / sigma, Y_test))
     if args.standardize:
         _fold_standardization(net, mu, sigma)
-    print(_report(args, data, net, history, [("training", X_train, Y_train),
-                                             ("test", X_test, Y_test)], metric))
+    scores = _scores(net, [("training", X_train, Y_train), ("test", X_test, Y_test)], metric)
+    say = print if not args.json else (lambda text: print(text, file=sys.stderr))
+    if args.json:
+        print(_json_report(data, net, history, scores))
+    else:
+        print(_report(args, data, net, history, scores, metric))
     try:
         if args.save:
             _save(net, args.save, data, args)
-            print(f"saved the network to {args.save}")
+            say(f"saved the network to {args.save}")
         if args.plot:
             for path in _plot(args.plot, history, net, data):
-                print(f"wrote {path}")
+                say(f"wrote {path}")
     except OSError as exc:
         raise ConfigError(f"cannot write {exc.filename}: {exc.strerror}") from None
     return 0
@@ -319,7 +281,20 @@ def _fold_standardization(net, mu, sigma):
     net.W[1] = W1
 
 
-def _report(args, data, net, history, sets, metric):
+def _scores(net, sets, metric):
+    """{set name: {"cost": J, metric: value}} for each set that has examples."""
+    threshold = metrics.threshold_for(net.output_activation)
+    found = {}
+    for label, X, Y in sets:
+        if X is None:
+            continue
+        A = net.forward(X)
+        score = metrics.accuracy(A, Y, threshold) if metric == "accuracy" else metrics.r2(A, Y)
+        found[label] = {"cost": float(net.cost(X, Y)), metric: float(score)}
+    return found
+
+
+def _report(args, data, net, history, scores, metric):
     arch = " → ".join(str(n) for n in net.sizes)
     gs = ", ".join(layer.activation.name for layer in net.layers)
     inputs = f" on {', '.join(data.features)}" if data.features else ""
@@ -332,15 +307,18 @@ def _report(args, data, net, history, sets, metric):
         "",
         f"{'':10}{'cost J':>10}  {'accuracy' if metric == 'accuracy' else 'R²':>8}",
     ]
-    threshold = metrics.threshold_for(net.output_activation)
-    for label, X, Y in sets:
-        if X is None:
-            continue
-        A = net.forward(X)
-        score = (f"{100 * metrics.accuracy(A, Y, threshold):7.1f}%" if metric == "accuracy"
-                 else f"{metrics.r2(A, Y):8.4f}")
-        lines.append(f"{label:10}{net.cost(X, Y):10.4g}  {score}")
+    for label, found in scores.items():
+        score = (f"{100 * found[metric]:7.1f}%" if metric == "accuracy"
+                 else f"{found[metric]:8.4f}")
+        lines.append(f"{label:10}{found['cost']:10.4g}  {score}")
     return "\n".join(lines)
+
+
+def _json_report(data, net, history, scores):
+    return json.dumps({"data": data.description, "task": data.task, "sizes": net.sizes,
+                       "activations": [layer.activation.name for layer in net.layers],
+                       "loss": net.loss.name, "parameters": net.n_parameters,
+                       "epochs": history.epochs, "scores": scores})
 
 
 def _save(net, path, data, args):

@@ -1,0 +1,113 @@
+"""Argument types and readers shared by the commands of ``glassnet``.
+
+Each command module imports what it needs from here, never from another command: a
+number's range (``positive_int``, ``ratio`` …), a registry's names (``named``), a file
+to read (``existing_file``) or write (``output_path``), a saved model (``read_model``)
+and a CSV file (``read_csv``). An argument type raises ``argparse.ArgumentTypeError``,
+which argparse turns into a one-line usage error (exit code 2).
+"""
+
+import argparse
+from pathlib import Path
+
+from .. import datasets, io
+from ..errors import DataError, FileFormatError, GlassnetError
+
+#: the name that stands for standard input (DATA) or standard output (--output)
+STDIO = "-"
+
+
+def _argument_type(name, convert, check, requirement):
+    def parse(text):
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {requirement}") from None
+        if not check(value):
+            raise argparse.ArgumentTypeError(f"{text!r} is not {requirement}")
+        return value
+    parse.__name__ = name  # argparse names the type in its messages
+    return parse
+
+
+positive_int = _argument_type("positive_int", int, lambda v: v >= 1, "a whole number ≥ 1")
+whole_number = _argument_type("whole_number", int, lambda v: v >= 0, "a whole number ≥ 0")
+positive_float = _argument_type("positive_float", float, lambda v: 0 < v < float("inf"),
+                                "a number > 0")
+non_negative = _argument_type("non_negative", float, lambda v: 0 <= v < float("inf"),
+                              "a number ≥ 0")
+ratio = _argument_type("ratio", float, lambda v: 0 < v < 1, "a number between 0 and 1")
+
+
+def named(module):
+    """An argument type that accepts the names (and aliases) of a registry."""
+    def parse(text):
+        try:
+            module.get(text)
+        except GlassnetError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return text
+    parse.__name__ = module.__name__.rsplit(".", 1)[-1]
+    return parse
+
+
+def hidden_activation(text):
+    """An argument type: an activation that can be g[l] of a hidden layer (not softmax)."""
+    from .. import activations
+
+    named(activations)(text)
+    g = activations.get(text)
+    if not g.elementwise:
+        raise argparse.ArgumentTypeError(
+            f"{text} cannot be a hidden layer's g: it turns a layer's scores into "
+            "probabilities that sum to 1, tying every unit to all the others; it belongs "
+            f"to the output layer (--output {text})")
+    return text
+
+
+def existing_file(text):
+    """An argument type: the path of a regular file that exists (not a folder, FIFO or device)."""
+    path = Path(text)
+    if not path.exists():
+        raise argparse.ArgumentTypeError(f"no such file: {text!r}")
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a regular file")
+    return path
+
+
+def existing_file_or_stdin(text):
+    """An argument type: ``-`` (standard input) or the path of a file that exists."""
+    return STDIO if text == STDIO else existing_file(text)
+
+
+def output_path(text):
+    """An argument type: a file to write, in a folder that exists."""
+    path = Path(text)
+    if len(path.name.encode()) > 255:  # checked first: stat() itself fails on such a name
+        raise argparse.ArgumentTypeError(f"cannot write {text[:40]!r}…: the file name is "
+                                         f"{len(path.name.encode())} bytes, the limit is 255")
+    if path.is_dir() or not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"cannot write {text!r}: "
+                                         + ("it is a folder" if path.is_dir() else
+                                            f"there is no folder {str(path.parent)!r}"))
+    return path
+
+
+def read_model(path):
+    """(model, task): the saved Network or estimator and, for a network saved by
+    ``glassnet train``, its task (type, inputs, features, classes) or None."""
+    try:
+        kind, meta, arrays = io.read_archive(path)
+    except OSError as exc:
+        raise FileFormatError(f"cannot read {path}: {io.os_reason(exc)}") from None
+    model = io.rebuild(kind, meta, arrays, source=path)
+    task = meta.get("task") if kind == "network" else None
+    return model, task if isinstance(task, dict) else None
+
+
+def read_csv(path, label_column):
+    """``datasets.load_csv``, with a file that cannot be opened as an expected error."""
+    try:
+        return datasets.load_csv(path, label_column)
+    except OSError as exc:
+        raise DataError(f"cannot read {path}: {io.os_reason(exc)}") from None

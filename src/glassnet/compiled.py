@@ -1,0 +1,431 @@
+"""The compiled engine: an epoch's steps as the notes' per-example loop, compiled by Numba.
+
+The notes first write backpropagation as a loop over the examples of a minibatch,
+
+    for i = 1 … m_b:   a[0] = x(i);  z[l] = W[l] a[l−1] + b[l];  a[l] = g[l](z[l])   (l = 1 … L)
+                       dz[L] = a[L] − y(i)  (or dL/da * g'(z[L]));
+                       dW[l] += dz[l] a[l−1]ᵀ;  db[l] += dz[l];  dz[l−1] = W[l]ᵀ dz[l] * g'(z[l−1])
+    dW := dW / m_b (+ the L1/L2 gradient);  db := db / m_b;  then one optimizer step,
+
+and then vectorize it (``glassnet.network``: one matrix product per layer). In Python the
+loop is about a hundred times slower than the vectorized pass; compiled, it is faster than
+NumPy's calls on tiny networks, where each NumPy call's fixed cost outweighs its work, and
+slower on wide ones, where BLAS wins (docs/speed.md has the benchmark's figures). This
+module is that loop, written once in the notes' names and compiled by Numba
+(``pip install 'glassnet[fast]'``): ``CompiledEngine`` runs every minibatch step of an
+epoch (forward, backward, optimizer step) in one compiled call. It is an engine of
+``glassnet.epochs.EpochRunner``, and gives the NumPy engine's results up to the order of
+the sums (tests/test_compiled_engine.py proves it for every activation, loss, optimizer
+and regularization).
+
+One kernel serves every network: the activations, the loss and the optimizer enter as
+integer codes (the tables below), so Numba compiles it once per dtype, and caches the
+machine code on disk (``cache=True``: in ``__pycache__`` beside this file, or Numba's
+user-wide cache directory when that is read-only; ``NUMBA_CACHE_DIR`` chooses another).
+"""
+
+import importlib.util
+
+import numpy as np
+
+from . import activations, losses, optimizers
+from .errors import ConfigError
+
+#: set to False to act as if Numba were missing (the tests do); else whether it is installed
+numba_installed = importlib.util.find_spec("numba") is not None
+
+#: activation name → code in the kernel (softmax only on the output layer)
+ACTIVATIONS = {"linear": 0, "sigmoid": 1, "tanh": 2, "relu": 3, "leaky_relu": 4, "elu": 5,
+               "selu": 5, "swish": 6, "mish": 7, "softmax": 8}
+#: loss name → code; the shortcut dZ[L] = A[L] − Y has its own code
+LOSSES = {"binary_cross_entropy": 0, "categorical_cross_entropy": 1,
+          "half_squared_error": 2, "mean_squared_error": 3}
+SHORTCUT = 4
+#: optimizer name → code (classic momentum with Nesterov's step has its own)
+OPTIMIZERS = {"sgd": 0, "momentum": 1, "classic_momentum": 2, "nesterov": 3, "rmsprop": 4,
+              "adam": 5}
+#: the running averages each optimizer keeps in its ``state``, in the kernel's order
+STATE_KEYS = {"sgd": (), "momentum": ("V",), "classic_momentum": ("v",),
+              "nesterov": ("v",), "rmsprop": ("S",), "adam": ("M", "S")}
+
+
+def available():
+    """True when Numba is installed (the `fast` extra). It is imported, and the kernel
+    compiled or loaded from the disk cache, only when a CompiledEngine is first built, so
+    that ``import glassnet`` never pays for Numba."""
+    return numba_installed
+
+
+def unsupported(net, optimizer):
+    """Why the compiled engine cannot train ``net`` with ``optimizer``, or None if it can.
+
+    Only glassnet's own classes are compiled: a subclass, even under a known name, may
+    compute something else, and is left to the NumPy engine.
+    """
+    for l, layer in enumerate(net.layers, 1):
+        if not _known(layer.activation, ACTIVATIONS, activations.get):
+            return f"the activation g[{l}] = {layer.activation.name!r}"
+    if not _known(net.loss, LOSSES, losses.get):
+        return f"the loss {net.loss.name!r}"
+    if optimizer is not None and not _known(optimizer, OPTIMIZERS, optimizers.get):
+        return f"the optimizer {optimizer.name!r}"
+    return None
+
+
+def _known(obj, codes, get):
+    """True when ``obj`` is an instance of exactly the class glassnet registers its name for."""
+    return obj.name in codes and type(obj) is type(get(obj.name))
+
+
+#: the largest n[l]·n[l−1] for which ``engine="auto"`` picks the compiled loop: beyond it a
+#: layer's matrix product is big enough for BLAS to win (docs/speed.md, the benchmark)
+AUTO_MAX_WEIGHTS = 1024
+
+#: the engines ``train(engine=...)`` names
+ENGINE_NAMES = ("auto", "numpy", "compiled")
+
+
+def engine_for(spec, net, optimizer, numpy_engine):
+    """The engine class ``spec`` names: "numpy", "compiled", "auto" or a class (as it is).
+
+    "auto" is the compiled engine when Numba is installed, it supports the network and the
+    optimizer, and every layer is small (n[l]·n[l−1] ≤ AUTO_MAX_WEIGHTS); else NumPy's.
+    """
+    if not isinstance(spec, str):
+        return spec
+    if spec not in ENGINE_NAMES:
+        raise ConfigError(f"unknown engine {spec!r}; valid names are: {', '.join(ENGINE_NAMES)}")
+    if spec == "numpy":
+        return numpy_engine
+    if spec == "compiled":
+        reason = unsupported(net, optimizer)
+        if reason is not None:
+            raise ConfigError(f"the compiled engine cannot train {reason}; use engine='numpy'")
+        return CompiledEngine
+    small = all(a * b <= AUTO_MAX_WEIGHTS for a, b in zip(net.sizes[1:], net.sizes[:-1], strict=False))
+    fits = available() and unsupported(net, optimizer) is None
+    return CompiledEngine if small and fits else numpy_engine
+
+
+def _optimizer_name(optimizer):
+    if optimizer.name == "classic_momentum" and optimizer.nesterov:
+        return "nesterov"
+    return optimizer.name
+
+
+def _optimizer_settings(optimizer):
+    """(β₁-like, β₂-like, ε) of the kernel for ``optimizer`` (unused ones are 0)."""
+    name = optimizer.name
+    if name == "momentum":
+        return optimizer.beta, 0.0, 0.0
+    if name == "classic_momentum":
+        return optimizer.momentum, 0.0, 0.0
+    if name == "rmsprop":
+        return optimizer.rho, 0.0, optimizer.epsilon
+    if name == "adam":
+        return optimizer.beta_1, optimizer.beta_2, optimizer.epsilon
+    return 0.0, 0.0, 0.0
+
+
+class CompiledEngine:
+    """An epoch's steps in one compiled call (see the module's docstring).
+
+    Built as ``CompiledEngine(net, X, Y, batch_size)``; ``run_epoch(order, optimizer,
+    learning_rate)`` returns the epoch's (loss, penalty) as ``NumpyEngine`` does. The
+    examples are held as rows (Xᵀ, a copy unless X is stored one example per column
+    contiguously), so that the loop reads each x(i) from consecutive memory.
+    """
+
+    def __init__(self, net, X, Y, batch_size):
+        if not available():
+            raise ConfigError("the compiled engine needs Numba: pip install 'glassnet[fast]'"
+                              " (or use engine='numpy')")
+        reason = unsupported(net, None)
+        if reason is not None:
+            raise ConfigError(f"the compiled engine cannot train {reason}; use engine='numpy'")
+        self.net, self.batch_size = net, batch_size
+        self.X_rows = np.ascontiguousarray(X.T)  # x(i) = X_rows[i], contiguous
+        self.Y_rows = np.ascontiguousarray(Y.T)
+        self.outputs = np.empty_like(self.Y_rows)  # a[L] of each example, taken at its step
+        sizes = np.array(net.sizes, dtype=np.int64)
+        self.sizes = sizes
+        self.w_at = np.concatenate([[0], np.cumsum(sizes[1:] * sizes[:-1])]).astype(np.int64)
+        self.b_at = (net.n_weights + np.concatenate([[0], np.cumsum(sizes[1:])])).astype(
+            np.int64)
+        acts = [layer.activation for layer in net.layers]
+        self.g = np.array([ACTIVATIONS[a.name] for a in acts], dtype=np.int64)
+        # the leaky ReLU slope, ELU's (and SELU's) α and scale λ; 0 and 1 elsewhere
+        self.g_alpha = np.array([getattr(a, "slope", getattr(a, "alpha", 0.0)) for a in acts])
+        self.g_scale = np.array([getattr(a, "scale", 1.0) for a in acts])
+        self.loss = SHORTCUT if net._shortcut else LOSSES[net.loss.name]
+        self.eps = float(np.finfo(net.dtype).eps)  # the clipping ε of the cross-entropies
+        width = int(sizes.sum())
+        self.work = np.empty((4, width), dtype=net.dtype)  # z, a, dz, da of every layer
+
+    def run_epoch(self, order, optimizer, learning_rate):
+        """One step per minibatch in ``order``; returns (the epoch's loss, its penalty)."""
+        reason = unsupported(self.net, optimizer)
+        if reason is not None:
+            raise ConfigError(f"the compiled engine cannot train with {reason}; "
+                              f"use engine='numpy'")
+        net, m = self.net, self.X_rows.shape[0]
+        if order is None or self.batch_size == m:  # batch descent: the order as stored
+            order = np.arange(m)
+        name = _optimizer_name(optimizer)
+        states = [_state(optimizer, key, net.parameters) for key in STATE_KEYS[name]]
+        states += [net.gradients[:0]] * (2 - len(states))
+        beta_1, beta_2, epsilon = _optimizer_settings(optimizer)
+        steps = -(-m // self.batch_size)
+        penalty = _kernel()(self.X_rows, self.Y_rows, order.astype(np.int64), self.batch_size,
+                         self.sizes, self.w_at, self.b_at, self.g, self.g_alpha,
+                         self.g_scale, self.loss, self.eps, net.parameters, net.gradients,
+                         self.work, self.outputs, OPTIMIZERS[name], float(learning_rate),
+                         float(beta_1), float(beta_2), float(epsilon), optimizer.t,
+                         float(net.l1), float(net.l2), states[0], states[1])
+        optimizer.t += steps
+        return net.loss.cost(self.outputs.T, self.Y_rows[order].T), penalty / m
+
+
+def _state(optimizer, key, theta):
+    """The optimizer's running average ``key`` (zeros at first), shaped like θ."""
+    buf = optimizer.state.get(key)
+    if buf is None or buf.shape != theta.shape or buf.dtype != theta.dtype:
+        buf = optimizer.state[key] = np.zeros_like(theta)
+    return buf
+
+
+# ---------------------------------------------------------------------- the kernel
+# Everything below is compiled: plain loops over the notes' indices, no NumPy calls.
+
+def _g(code, alpha, scale, z):
+    """a = g(z) of one unit (softmax is done per layer, in _forward_layer)."""
+    if code == 1:
+        return _sigmoid(z)
+    if code == 2:
+        return np.tanh(z)
+    if code == 3:  # max(z, 0), NaN kept as NumPy's maximum keeps it
+        return z if z > 0 or z != z else 0.0
+    if code == 4:
+        return z if z > 0 else alpha * z
+    if code == 5:
+        return scale * (z if z > 0 else alpha * np.expm1(min(z, 0.0)))
+    if code == 6:
+        return z * _sigmoid(z)
+    if code == 7:
+        return z * _tanh_softplus(z)
+    return z
+
+
+def _sigmoid(z):
+    """σ(z), without overflow for either sign of z."""
+    if z >= 0:
+        return 1.0 / (1.0 + np.exp(-z))
+    e = np.exp(z)
+    return e / (1.0 + e)
+
+
+def _tanh_softplus(z):
+    """tanh(log(1 + e^z)), the softplus as max(z, 0) + log1p(e^−|z|)."""
+    return np.tanh(max(z, 0.0) + np.log1p(np.exp(-abs(z))))
+
+
+def _g_prime(code, alpha, scale, z, a):
+    """g'(z) of one unit, given z and the a = g(z) it produced."""
+    if code == 1:
+        return a * (1.0 - a)
+    if code == 2:
+        return 1.0 - a * a
+    if code == 3:
+        return 1.0 if z > 0 else 0.0
+    if code == 4:
+        return 1.0 if z > 0 else alpha
+    if code == 5:
+        return scale * (1.0 if z > 0 else alpha * np.exp(min(z, 0.0)))
+    if code == 6:
+        s = _sigmoid(z)
+        return s + z * s * (1.0 - s)
+    if code == 7:
+        t = _tanh_softplus(z)
+        return t + z * _sigmoid(z) * (1.0 - t * t)
+    return 1.0
+
+
+def _forward(x, sizes, w_at, b_at, g, g_alpha, g_scale, theta, work):
+    """z[l] = W[l] a[l−1] + b[l], a[l] = g[l](z[l]) for l = 1 … L; a[0] = x."""
+    Z, A = work[0], work[1]
+    n_x = sizes[0]
+    for k in range(n_x):
+        A[k] = x[k]
+    at_prev, at = 0, n_x
+    for l in range(1, sizes.shape[0]):
+        n, n_prev = sizes[l], sizes[l - 1]
+        W, b = w_at[l - 1], b_at[l - 1]
+        for j in range(n):
+            z = theta[b + j]
+            for k in range(n_prev):
+                z += theta[W + j * n_prev + k] * A[at_prev + k]
+            Z[at + j] = z
+        if g[l - 1] == 8:  # softmax down the column: e^(z − max z) / Σ
+            top = Z[at]
+            for j in range(n):
+                top = max(top, Z[at + j])
+            total = 0.0
+            for j in range(n):
+                A[at + j] = np.exp(Z[at + j] - top)
+                total += A[at + j]
+            for j in range(n):
+                A[at + j] /= total
+        else:
+            for j in range(n):
+                A[at + j] = _g(g[l - 1], g_alpha[l - 1], g_scale[l - 1], Z[at + j])
+        at_prev, at = at, at + n
+    return at_prev  # where a[L] starts
+
+
+def _output_dz(y, loss, eps, at, n, work):
+    """dz[L] of one example when the shortcut holds (a[L] − y), else da[L] = dL/da."""
+    A, dZ, dA = work[1], work[2], work[3]
+    for j in range(n):
+        a = A[at + j]
+        if loss == 4:
+            dZ[at + j] = a - y[j]
+            continue
+        if loss == 0:  # binary cross-entropy, a clipped to [ε, 1 − ε]
+            a = min(max(a, eps), 1.0 - eps)
+            dA[at + j] = (a - y[j]) / (a * (1.0 - a))
+        elif loss == 1:  # categorical cross-entropy, a clipped to [ε, 1]
+            dA[at + j] = -y[j] / min(max(a, eps), 1.0)
+        elif loss == 2:
+            dA[at + j] = a - y[j]
+        else:
+            dA[at + j] = (a - y[j]) * (2.0 / n)
+
+
+def _dz(code, alpha, scale, at, n, work):
+    """dz = da * g'(z) of one layer (for softmax, a * (da − Σₖ aₖ daₖ))."""
+    Z, A, dZ, dA = work[0], work[1], work[2], work[3]
+    if code == 8:
+        weighted = 0.0
+        for j in range(n):
+            weighted += dA[at + j] * A[at + j]
+        for j in range(n):
+            dZ[at + j] = (dA[at + j] - weighted) * A[at + j]
+        return
+    for j in range(n):
+        dZ[at + j] = dA[at + j] * _g_prime(code, alpha, scale, Z[at + j], A[at + j])
+
+
+def _backward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, grad, work):
+    """dW[l] += dz[l] a[l−1]ᵀ, db[l] += dz[l], and dz[l−1] for l = L … 1 (dz[L] given)."""
+    A, dZ, dA = work[1], work[2], work[3]
+    L = sizes.shape[0] - 1
+    at = 0
+    for l in range(L):
+        at += sizes[l]
+    for l in range(L, 0, -1):
+        n, n_prev = sizes[l], sizes[l - 1]
+        at_prev = at - n_prev
+        W, b = w_at[l - 1], b_at[l - 1]
+        for j in range(n):
+            dz = dZ[at + j]
+            grad[b + j] += dz
+            for k in range(n_prev):
+                grad[W + j * n_prev + k] += dz * A[at_prev + k]
+        if l > 1:
+            for k in range(n_prev):
+                da = 0.0
+                for j in range(n):
+                    da += theta[W + j * n_prev + k] * dZ[at + j]
+                dA[at_prev + k] = da
+            _dz(g[l - 2], g_alpha[l - 2], g_scale[l - 2], at_prev, n_prev, work)
+        at = at_prev
+
+
+def _step(optimizer, theta, grad, alpha, beta_1, beta_2, epsilon, t, s1, s2):
+    """One optimizer step on θ from g (glassnet.optimizers' formulas, element by element)."""
+    for i in range(theta.shape[0]):
+        d = grad[i]
+        if optimizer == 0:  # θ := θ − α·g
+            theta[i] -= d * alpha
+        elif optimizer == 1:  # V := βV + (1 − β)g; θ := θ − αV
+            s1[i] = s1[i] * beta_1 + (1.0 - beta_1) * d
+            theta[i] -= alpha * s1[i]
+        elif optimizer == 2 or optimizer == 3:  # v := μv − αg; θ := θ + v (Nesterov: + μv − αg)
+            s1[i] = s1[i] * beta_1 - d * alpha
+            theta[i] += beta_1 * s1[i] - d * alpha if optimizer == 3 else s1[i]
+        elif optimizer == 4:  # S := ρS + (1 − ρ)g²; θ := θ − αg / (√S + ε)
+            s1[i] = s1[i] * beta_1 + (1.0 - beta_1) * d * d
+            theta[i] -= alpha * d / (np.sqrt(s1[i]) + epsilon)
+        else:  # Adam, with bias correction
+            s1[i] = s1[i] * beta_1 + (1.0 - beta_1) * d
+            s2[i] = s2[i] * beta_2 + (1.0 - beta_2) * d * d
+            M_hat = s1[i] / (1.0 - beta_1 ** float(t))
+            S_hat = s2[i] / (1.0 - beta_2 ** float(t))
+            theta[i] -= alpha * M_hat / (np.sqrt(S_hat) + epsilon)
+
+
+def _epoch_loop(X_rows, Y_rows, order, B, sizes, w_at, b_at, g, g_alpha, g_scale, loss, eps,
+                theta, grad, work, outputs, optimizer, alpha, beta_1, beta_2, epsilon, t,
+                l1, l2, s1, s2):
+    """Every step of one epoch; returns Σ_b m_b·(the step's regularization term)."""
+    m = order.shape[0]
+    n_w = b_at[0]
+    L = sizes.shape[0] - 1
+    n_L = sizes[L]
+    penalty = 0.0
+    for start in range(0, m, B):
+        stop = min(start + B, m)
+        m_b = stop - start
+        t += 1
+        if l1 != 0.0 or l2 != 0.0:  # the term of this step's J, before its step
+            squares, absolutes = 0.0, 0.0
+            for i in range(n_w):
+                squares += theta[i] * theta[i]
+                absolutes += abs(theta[i])
+            penalty += m_b * (0.5 * l2 / m_b * squares + l1 / m_b * absolutes)
+        for i in range(grad.shape[0]):
+            grad[i] = 0.0
+        for i in range(start, stop):  # the notes' loop over the minibatch's examples
+            x, y = X_rows[order[i]], Y_rows[order[i]]
+            at = _forward(x, sizes, w_at, b_at, g, g_alpha, g_scale, theta, work)
+            for j in range(n_L):
+                outputs[i, j] = work[1, at + j]
+            _output_dz(y, loss, eps, at, n_L, work)
+            if loss != 4:  # dz[L] = da[L] * g'(z[L])
+                _dz(g[L - 1], g_alpha[L - 1], g_scale[L - 1], at, n_L, work)
+            _backward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, grad, work)
+        scale = 1.0 / m_b
+        for i in range(grad.shape[0]):
+            grad[i] *= scale
+        for i in range(n_w):  # the L1/L2 gradient, (λ₂/m_b)·w + (λ₁/m_b)·sign(w)
+            if l2 != 0.0:
+                grad[i] += (l2 / m_b) * theta[i]
+            if l1 != 0.0:
+                grad[i] += (l1 / m_b) * np.sign(theta[i])
+        _step(optimizer, theta, grad, alpha, beta_1, beta_2, epsilon, t, s1, s2)
+    return penalty
+
+
+def _jit(numba, function):
+    """``function`` compiled, its machine code cached on disk; uncached when no cache
+    directory is writable (Numba then says so with a RuntimeError at decoration)."""
+    try:
+        return numba.njit(cache=True, nogil=True)(function)
+    except RuntimeError:
+        return numba.njit(nogil=True)(function)
+
+
+_compiled: dict = {}  # "epoch": the compiled loop, once built
+
+
+def _kernel():
+    """The compiled ``_epoch_loop`` (Numba imported and the helpers jitted on first use)."""
+    if "epoch" not in _compiled:
+        import numba
+
+        helpers = ("_sigmoid", "_tanh_softplus", "_g", "_g_prime", "_forward", "_output_dz",
+                   "_dz", "_backward", "_step")
+        for name in helpers:  # the loop calls them by these global names
+            globals()[name] = _jit(numba, globals()[name])
+        _compiled["epoch"] = _jit(numba, _epoch_loop)
+    return _compiled["epoch"]

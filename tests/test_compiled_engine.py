@@ -1,0 +1,249 @@
+"""The compiled engine (glassnet.compiled) against the NumPy engine: the same training.
+
+Every hidden activation × optimizer and every output activation/loss × optimizer, each
+without regularization and with L1 + L2, and every optimizer with L1 alone and L2 alone:
+100 minibatch steps of each engine from the same network and the same epoch orders
+must give the same parameters and costs, to 1e-12 relative in float64 (the sums run in
+another order) and to float32 rounding in float32. One compiled kernel serves them all
+(integer codes), so the whole file compiles it once per dtype (cached on disk after that).
+"""
+
+import os
+
+import numpy as np
+import pytest
+
+import glassnet
+from glassnet import compiled
+from glassnet.errors import ConfigError, DivergenceError
+from glassnet.training import train
+
+if not compiled.available():
+    if os.environ.get("CI"):
+        pytest.fail("Numba (the `fast` extra) is missing on CI", pytrace=False)
+    pytest.skip("Numba (the `fast` extra) is not installed", allow_module_level=True)
+
+HIDDEN = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "swish", "mish"]
+# (output activation, loss): the two shortcuts dZ = A − Y, and dL/da * g'(z) for the rest
+OUTPUTS = [("sigmoid", "binary_cross_entropy"), ("softmax", "categorical_cross_entropy"),
+           ("linear", "half_squared_error"), ("linear", "mean_squared_error"),
+           ("tanh", "mean_squared_error"), ("sigmoid", "half_squared_error"),
+           ("softmax", "mean_squared_error"), ("mish", "half_squared_error")]
+OPTIMIZERS = ["sgd", "momentum", "classic_momentum",
+              {"name": "classic_momentum", "nesterov": True}, "rmsprop", "adam"]
+REGULARIZATION = [(0.0, 0.0), (0.05, 0.0), (0.0, 0.1), (0.05, 0.1)]
+M, B, EPOCHS = 20, 5, 25  # 4 steps an epoch: 100 steps
+
+
+def _data(n_out, loss, dtype):
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((3, M))
+    if loss == "categorical_cross_entropy":
+        Y = np.eye(n_out)[:, rng.integers(0, n_out, M)]
+    elif loss == "binary_cross_entropy":
+        Y = (X[:1] * X[1:2] > 0).astype(float)
+    else:
+        Y = 0.5 * np.tanh(rng.standard_normal((n_out, M)))
+    return X.astype(dtype), Y.astype(dtype)
+
+
+def _pair(hidden, output, loss, optimizer, l1, l2, dtype="float64", epochs=EPOCHS,
+          learning_rate=0.05):
+    """The network trained by each engine: (NumPy's net, history), (compiled's net, history)."""
+    n_out = 1 if output == "sigmoid" and loss == "binary_cross_entropy" else 3
+    X, Y = _data(n_out, loss, dtype)
+    out = []
+    for engine in ("numpy", "compiled"):
+        net = glassnet.Network([3, 5, 4, n_out], hidden, output=output, loss=loss, seed=1,
+                               dtype=dtype, l1=l1, l2=l2)
+        history = train(net, X, Y, epochs=epochs, batch_size=B, seed=3, optimizer=optimizer,
+                        learning_rate=learning_rate, engine=engine, progress=False)
+        out.append((net, history))
+    return out
+
+
+def _relative(a, b):
+    return np.max(np.abs(a - b)) / np.max(np.abs(a))
+
+
+def _check_equal(hidden, output, loss, optimizer, regularization):
+    for l1, l2 in regularization:
+        (a, ha), (b, hb) = _pair(hidden, output, loss, optimizer, l1, l2)
+        assert not np.array_equal(a.parameters, glassnet.Network(
+            [3, 5, 4, a.sizes[-1]], hidden, output=output, loss=loss, seed=1).parameters)
+        assert _relative(a.parameters, b.parameters) <= _TOLERANCE[_name(optimizer)], (l1, l2)
+        assert _relative(np.array(ha.cost), np.array(hb.cost)) <= 1e-12, (l1, l2)
+
+
+def _name(optimizer):
+    return optimizer if isinstance(optimizer, str) else "nesterov"
+
+
+# RMSProp and Adam divide by √S + ε: a gradient component that cancels to ~1e-17 (whose
+# every digit is the order of its sums) moves θ by up to α·1e-17/ε = 5e-11, so their
+# parameters agree to 1e-11 of the largest one; the others to 1e-12, their costs all to 1e-12
+_TOLERANCE = {"sgd": 1e-12, "momentum": 1e-12, "classic_momentum": 1e-12, "nesterov": 1e-12,
+              "rmsprop": 1e-11, "adam": 1e-11}
+_OPTIMIZER_IDS = {"ids": lambda o: _name(o)}
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZERS, **_OPTIMIZER_IDS)
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_every_hidden_activation_and_optimizer_equal_in_float64(hidden, optimizer):
+    _check_equal(hidden, "sigmoid", "binary_cross_entropy", optimizer,
+                 [REGULARIZATION[0], REGULARIZATION[-1]])
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZERS, **_OPTIMIZER_IDS)
+@pytest.mark.parametrize("output, loss", OUTPUTS)
+def test_every_output_loss_and_optimizer_equal_in_float64(output, loss, optimizer):
+    _check_equal("tanh", output, loss, optimizer, [REGULARIZATION[0], REGULARIZATION[-1]])
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZERS, **_OPTIMIZER_IDS)
+def test_l1_alone_and_l2_alone_equal_in_float64(optimizer):
+    _check_equal("tanh", "linear", "half_squared_error", optimizer, REGULARIZATION[1:3])
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZERS, **_OPTIMIZER_IDS)
+@pytest.mark.parametrize("output, loss", OUTPUTS[:3])
+def test_100_steps_equal_to_float32_rounding(output, loss, optimizer):
+    for l1, l2 in REGULARIZATION:
+        (a, ha), (b, hb) = _pair("tanh", output, loss, optimizer, l1, l2, dtype="float32",
+                                 learning_rate=0.01)
+        assert a.parameters.dtype == b.parameters.dtype == np.float32
+        # 100 steps, each rounding to float32 (ε = 1.2e-7) in its own order
+        assert _relative(a.parameters, b.parameters) <= 2e-5, (l1, l2)
+        assert _relative(np.array(ha.cost), np.array(hb.cost)) <= 2e-5, (l1, l2)
+
+
+def test_the_optimizer_goes_on_across_engines():
+    """2 compiled epochs then 2 NumPy ones (one Adam, its t and moments kept) = 4 NumPy."""
+    X, Y = _data(1, "binary_cross_entropy", "float64")
+    nets = [glassnet.Network([3, 5, 1], "tanh", seed=2) for _ in range(2)]
+    for engines, net in ((["numpy", "numpy"], nets[0]), (["compiled", "numpy"], nets[1])):
+        opt = glassnet.optimizers.get("adam")
+        for engine in engines:
+            train(net, X, Y, epochs=2, batch_size=B, seed=4, optimizer=opt, engine=engine,
+                  learning_rate=0.01)
+        assert opt.t == 16
+    assert _relative(nets[0].parameters, nets[1].parameters) <= 1e-12
+
+
+def test_divergence_is_detected_the_same():
+    errors = []
+    for engine in ("numpy", "compiled"):
+        net = glassnet.Network([3, 6, 3], "relu", output="linear", loss="mean_squared_error",
+                               seed=0)
+        X, Y = _data(3, "mean_squared_error", "float64")
+        with pytest.raises(DivergenceError) as caught:
+            train(net, X, 50 * Y, epochs=50, batch_size=B, seed=1, learning_rate=5.0,
+                  engine=engine)
+        errors.append((caught.value, net.parameters.copy()))
+    (a, pa), (b, pb) = errors
+    assert (a.epoch, a.reason, a.restored_epoch) == (b.epoch, b.reason, b.restored_epoch)
+    assert a.suggested_rate == b.suggested_rate
+    assert np.all(np.isfinite(pb)) and _relative(pa, pb) <= 1e-12
+
+
+def test_nan_from_an_overflow_is_a_divergence_not_a_silent_nan():
+    net = glassnet.Network([3, 4, 1], "relu", output="linear", loss="half_squared_error",
+                           seed=0)
+    X, Y = _data(1, "half_squared_error", "float64")
+    start = net.parameters.copy()
+    with pytest.raises(DivergenceError):
+        train(net, 1e200 * X, Y, epochs=3, batch_size=B, engine="compiled")
+    assert np.array_equal(net.parameters, start)
+
+
+def test_batch_descent_and_a_strided_X():
+    """One batch of all m (the order ignored) and X given as a transposed view."""
+    X, Y = _data(3, "categorical_cross_entropy", "float64")
+    nets = []
+    for engine, X_in in (("numpy", X), ("compiled", np.ascontiguousarray(X.T).T[:, :])):
+        net = glassnet.Network([3, 4, 3], "swish", seed=5)
+        train(net, X_in, Y, epochs=30, optimizer="momentum", engine=engine)
+        nets.append(net)
+    assert _relative(nets[0].parameters, nets[1].parameters) <= 1e-12
+
+
+def test_auto_picks_compiled_for_small_layers_and_numpy_for_wide_ones():
+    small = glassnet.Network([2, 8, 8, 1], "tanh")
+    wide = glassnet.Network([784, 64, 10], "relu")
+    sgd = glassnet.optimizers.get("sgd")
+    NumpyEngine = glassnet.epochs.NumpyEngine
+    assert compiled.engine_for("auto", small, sgd, NumpyEngine) is compiled.CompiledEngine
+    assert compiled.engine_for("auto", wide, sgd, NumpyEngine) is NumpyEngine
+    assert compiled.engine_for("numpy", small, sgd, NumpyEngine) is NumpyEngine
+
+
+def test_an_unknown_engine_name_is_refused():
+    net = glassnet.Network([3, 2, 1], "tanh")
+    X, Y = _data(1, "binary_cross_entropy", "float64")
+    with pytest.raises(ConfigError, match="unknown engine 'fastest'.*auto, numpy, compiled"):
+        train(net, X, Y, epochs=1, engine="fastest")
+
+
+def test_without_numba_compiled_is_refused_and_auto_falls_back(monkeypatch):
+    monkeypatch.setattr(compiled, "numba_installed", False)
+    net = glassnet.Network([3, 2, 1], "tanh")
+    X, Y = _data(1, "binary_cross_entropy", "float64")
+    with pytest.raises(ConfigError, match=r"needs Numba: pip install 'glassnet\[fast\]'"):
+        train(net, X, Y, epochs=1, engine="compiled")
+    start = net.parameters.copy()
+    train(net, X, Y, epochs=1, engine="auto")
+    assert not np.array_equal(net.parameters, start)
+
+
+def test_an_optimizer_it_does_not_know_is_refused_by_name():
+    class Halving(glassnet.optimizers.SGD):
+        name = "halving_sgd"
+
+    net = glassnet.Network([3, 2, 1], "tanh")
+    X, Y = _data(1, "binary_cross_entropy", "float64")
+    with pytest.raises(ConfigError, match="cannot train the optimizer 'halving_sgd'"):
+        train(net, X, Y, epochs=1, optimizer=Halving(), engine="compiled")
+    NumpyEngine = glassnet.epochs.NumpyEngine
+    assert compiled.engine_for("auto", net, Halving(), NumpyEngine) is NumpyEngine
+
+
+def test_a_subclass_under_a_known_name_is_left_to_numpy():
+    class Doubled(glassnet.activations.Tanh):  # still named "tanh", computes 2·tanh
+        def forward(self, Z, out=None):
+            return np.multiply(np.tanh(Z), 2.0, out=out)
+
+    class Sloppy(glassnet.optimizers.Adam):  # still named "adam"
+        pass
+
+    net = glassnet.Network.from_layers(3, [glassnet.layers.Dense(4, Doubled()),
+                                           glassnet.layers.Dense(1, "sigmoid")])
+    NumpyEngine = glassnet.epochs.NumpyEngine
+    assert compiled.engine_for("auto", net, glassnet.optimizers.get("sgd"),
+                               NumpyEngine) is NumpyEngine
+    with pytest.raises(ConfigError, match="cannot train the activation g\\[1\\] = 'tanh'"):
+        compiled.engine_for("compiled", net, glassnet.optimizers.get("sgd"), NumpyEngine)
+    plain = glassnet.Network([3, 4, 1], "tanh")
+    assert compiled.engine_for("auto", plain, Sloppy(), NumpyEngine) is NumpyEngine
+
+
+def test_fit_takes_the_engine_too():
+    X, Y = _data(1, "binary_cross_entropy", "float64")
+    nets = [glassnet.Network([3, 4, 1], "elu", seed=6) for _ in range(2)]
+    for net, engine in zip(nets, ("numpy", "compiled")):
+        net.fit(X, Y, epochs=5, batch_size=B, seed=0, optimizer="rmsprop", engine=engine)
+        net.fit(X, Y, epochs=5, batch_size=B, optimizer="rmsprop", engine=engine)
+    assert _relative(nets[0].parameters, nets[1].parameters) <= 1e-12
+
+
+def test_the_command_line_trains_with_either_engine_to_the_same_report(capsys, tmp_path):
+    from glassnet.cli import main
+
+    reports = []
+    for engine in ("numpy", "compiled"):
+        (tmp_path / engine).mkdir()
+        assert main(["train", "--epochs", "20", "--engine", engine, "--save",
+                     str(tmp_path / engine / "net.npz")]) == 0
+        reports.append(capsys.readouterr().out.replace(engine, "ENGINE"))
+    assert reports[0] == reports[1] and "test" in reports[0]
+    a, b = (glassnet.load(tmp_path / e / "net.npz") for e in ("numpy", "compiled"))
+    assert _relative(a.parameters, b.parameters) <= 1e-11  # Adam, the command's default
