@@ -1,0 +1,48 @@
+"""csvfiles.read on real files written here: text labels, headers, delimiters, culprits."""
+
+import numpy as np
+import pytest
+
+from glassnet import csvfiles
+from glassnet.errors import DataError
+
+IRIS = "sepal_length,sepal_width,petal_length,species\n5.1,3.5,1.4,setosa\n7.0,3.2,4.7,versicolor\n6.3,3.3,6.0,virginica\n"
+
+
+def write(tmp_path, content, name="d.csv"):
+    path = tmp_path / name
+    (path.write_bytes if isinstance(content, bytes) else path.write_text)(content)
+    return path
+
+
+def test_text_labels_and_header(tmp_path):
+    X, y = csvfiles.read(write(tmp_path, IRIS))
+    assert np.array_equal(X, [[5.1, 7.0, 6.3], [3.5, 3.2, 3.3], [1.4, 4.7, 6.0]])
+    assert y.tolist() == ["setosa", "versicolor", "virginica"]
+
+
+@pytest.mark.parametrize("content", [
+    IRIS.replace(",", ";"),
+    ("\ufeff" + IRIS).encode("utf-8"),
+    IRIS.replace("\n", "\r\n").encode("utf-8"),
+    IRIS.replace("setosa", '"setosa"').replace("virginica", '"virginica"'),
+])
+def test_semicolons_bom_crlf_and_quotes_read_the_same(tmp_path, content):
+    delimiter = ";" if isinstance(content, str) and ";" in content else ","
+    X, y = csvfiles.read(write(tmp_path, content), delimiter=delimiter)
+    assert np.array_equal(X[0], [5.1, 7.0, 6.3]) and y.tolist() == ["setosa", "versicolor", "virginica"]
+
+
+def test_a_missing_value_names_line_and_column_or_is_dropped(tmp_path):
+    lines = ["a,b,c,label"] + [f"{i},{i},{i},x" for i in range(1, 9)]
+    lines[6] = "6,6,,x"  # line 7, column 3
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    with pytest.raises(DataError, match="line 7, column 3 is empty"):
+        csvfiles.read(path)
+    X, y = csvfiles.read(path, drop_missing=True)
+    assert X[0].tolist() == [1, 2, 3, 4, 5, 7, 8] and y.shape == (7,)
+
+
+def test_only_a_header_holds_no_examples(tmp_path):
+    with pytest.raises(DataError, match="holds no examples"):
+        csvfiles.read(write(tmp_path, "a,b,label\n"))
