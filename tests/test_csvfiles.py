@@ -46,3 +46,16 @@ def test_a_missing_value_names_line_and_column_or_is_dropped(tmp_path):
 def test_only_a_header_holds_no_examples(tmp_path):
     with pytest.raises(DataError, match="holds no examples"):
         csvfiles.read(write(tmp_path, "a,b,label\n"))
+
+
+def test_glassnet_train_reads_text_labels_and_saves_them_as_classes(tmp_path, capsys):
+    from glassnet.cli import main
+    from glassnet.cli.options import read_model
+
+    rows = [f"{i % 3 + 0.1 * j},{i % 3},{['setosa', 'versicolor', 'virginica'][i % 3]}"
+            for i, j in zip(range(30), range(30))]
+    path = write(tmp_path, "a;b;species\n" + "\n".join(r.replace(",", ";") for r in rows) + "\n")
+    model = tmp_path / "m.npz"
+    assert main(["train", str(path), "--delimiter", ";", "--epochs", "2", "--save", str(model)]) == 0
+    assert "(classification)" in capsys.readouterr().out
+    assert read_model(model)[1]["classes"] == ["setosa", "versicolor", "virginica"]
