@@ -59,3 +59,24 @@ def test_glassnet_train_reads_text_labels_and_saves_them_as_classes(tmp_path, ca
     assert main(["train", str(path), "--delimiter", ";", "--epochs", "2", "--save", str(model)]) == 0
     assert "(classification)" in capsys.readouterr().out
     assert read_model(model)[1]["classes"] == ["setosa", "versicolor", "virginica"]
+
+
+def test_console_script_trains_on_iris_csv_and_predicts_text_labels(tmp_path):
+    import shutil
+    import subprocess
+
+    script = shutil.which("glassnet")
+    assert script, "the glassnet console script is not installed"
+    names = ["setosa", "versicolor", "virginica"]
+    rows = [f"{i % 3}.{i % 7},{2 * (i % 3)}.5,{names[i % 3]}" for i in range(30)]
+    path = write(tmp_path, "x1,x2,species\n" + "\n".join(rows) + "\n", "iris.csv")
+    model = tmp_path / "m.npz"
+    env = {**__import__("os").environ, "PYTHONPATH": "src"}
+    done = subprocess.run([script, "train", str(path), "--epochs", "3", "--save", str(model)],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    done = subprocess.run([script, "predict", str(model), str(path)],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    predicted = done.stdout.split()
+    assert len(predicted) == 30 and set(predicted) <= set(names)
