@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import glassnet as gn
-from glassnet import datasets, metrics
+from glassnet import csvfiles, datasets, metrics
 from glassnet.cli import main
 from glassnet.cli import train as train_command
 
@@ -253,10 +253,10 @@ def test_expected_errors_exit_1_without_traceback(capsys, tmp_path):
 def test_an_unreadable_csv_is_an_expected_error(capsys, tmp_path, monkeypatch):
     path = write_csv(tmp_path / "d.csv", np.zeros((2, 4)), np.arange(4) % 2)
 
-    def refuse(path, label_column=-1):
+    def refuse(path, label_column=-1, **options):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(datasets, "load_csv", refuse)
+    monkeypatch.setattr(csvfiles, "read", refuse)
     code, _, err = run(capsys, "train", path)
     assert code == 1 and err == f"glassnet: error: cannot read {path}: Permission denied\n"
 

@@ -19,7 +19,6 @@ same data, bit for bit; ``seed=None`` draws fresh data.
   user's CSV file of numbers (features and a label column).
 """
 
-import csv
 import math
 import numbers
 import os
@@ -29,6 +28,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from . import csvfiles
 from .errors import ConfigError, DataError, ShapeError
 from .validation import as_float_array, check_non_negative, check_positive_int
 
@@ -364,69 +364,11 @@ def load_csv(path: str | os.PathLike, label_column: int | None = -1
     column a feature; with ``label_column=None`` every column is a feature and y is None.
     A first line made only of non-numbers is taken as a header and skipped; blank lines
     are skipped. A ragged, empty, non-numeric, NaN- or infinity-holding file raises a
-    DataError naming the line and column (both counted from 1).
+    DataError naming the line and column (both counted from 1). ``csvfiles.read`` is the
+    reader; it also takes text labels, other delimiters and drops lines when asked.
     """
-    rows, width = _read_rows(path)
-    table = np.array(rows, dtype=np.float64).reshape(len(rows), width)
-    if label_column is None:
-        return table.T.copy(), None
-    if width < 2:
-        raise DataError(f"{path} has a single column: it needs feature columns and a "
-                        "label column")
-    if isinstance(label_column, bool) or not isinstance(label_column, numbers.Integral) or not (
-            -width <= label_column < width):
-        raise ConfigError(f"label_column must be a column index from {-width} to "
-                          f"{width - 1} ({path} has {width} columns), got {label_column!r}")
-    label = label_column % width
-    return np.delete(table, label, axis=1).T.copy(), table[:, label].copy()
-
-
-def _read_rows(path):
-    """The numeric rows of a CSV file and their common width, or a DataError."""
-    rows, width, first = [], None, True
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as file:
-            for line_no, fields in enumerate(csv.reader(file), 1):
-                if not any(field.strip() for field in fields):
-                    continue
-                if first and not any(_is_number(f) for f in fields):
-                    first = False  # a header line
-                    continue
-                first = False
-                if width is None:
-                    width = len(fields)
-                elif len(fields) != width:
-                    raise DataError(
-                        f"{path}, line {line_no}: {len(fields)} columns, but the lines before "
-                        f"have {width} (a ragged file)"
-                    )
-                rows.append([_parse(f, path, line_no, col) for col, f in enumerate(fields, 1)])
-    except UnicodeDecodeError:
-        raise DataError(f"{path} is not a text (UTF-8) CSV file") from None
-    except csv.Error as exc:
-        raise DataError(f"{path} is not a readable CSV file: {exc}") from None
-    if not rows:
-        raise DataError(f"{path} holds no examples (no lines of numbers)")
-    return rows, width
-
-
-def _is_number(text):
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _parse(text, path, line_no, col):
-    where = f"{path}, line {line_no}, column {col}"
-    if not text.strip():
-        raise DataError(f"{where} is empty (a missing value); fill or remove it")
-    try:
-        value = float(text)
-    except ValueError:
-        raise DataError(f"{where}: {text.strip()!r} is not a number") from None
-    if not math.isfinite(value):
-        raise DataError(f"{where} holds {text.strip()!r}, not a finite number; "
-                        "fill or remove missing values")
-    return value
+    X, y = csvfiles.read(path, label_column)
+    if y is not None and y.dtype.kind == "U":
+        raise DataError(f"{path}: the label column holds text ({y[0]!r}); load_csv reads "
+                        "numbers, glassnet.csvfiles.read reads text labels")
+    return X, y

@@ -10,7 +10,7 @@ which argparse turns into a one-line usage error (exit code 2).
 import argparse
 from pathlib import Path
 
-from .. import datasets, io
+from .. import csvfiles, io
 from ..errors import DataError, FileFormatError, GlassnetError
 
 #: the name that stands for standard input (DATA) or standard output (--output)
@@ -105,9 +105,9 @@ def read_model(path):
     return model, task if isinstance(task, dict) else None
 
 
-def read_csv(path, label_column):
-    """``datasets.load_csv``, with a file that cannot be opened as an expected error."""
+def read_csv(path, label_column, delimiter=",", drop_missing=False):
+    """``csvfiles.read``, with a file that cannot be opened as an expected error."""
     try:
-        return datasets.load_csv(path, label_column)
+        return csvfiles.read(path, label_column, delimiter=delimiter, drop_missing=drop_missing)
     except OSError as exc:
         raise DataError(f"cannot read {path}: {io.os_reason(exc)}") from None

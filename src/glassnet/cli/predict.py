@@ -13,7 +13,7 @@ import sys
 
 import numpy as np
 
-from .. import datasets, io, metrics
+from .. import csvfiles, datasets, io, metrics
 from ..errors import DataError
 from ..network import Network
 from .options import STDIO, existing_file, existing_file_or_stdin, output_path, read_csv, read_model
@@ -31,6 +31,8 @@ def add_parser(subparsers):
                         help="a CSV file, or - to read it from standard input")
     parser.add_argument("--label-column", type=int, metavar="J",
                         help="leave out column J (e.g. -1 for the last), the label")
+    parser.add_argument("--delimiter", default=",", metavar="C",
+                        help="the CSV file's field separator (default: ,)")
     parser.add_argument("--output", "-o", type=output_path, metavar="FILE",
                         help="write the predictions to FILE (atomically) instead of printing them")
     parser.add_argument("--json", action="store_true",
@@ -64,16 +66,34 @@ def _n_inputs(model, task):
 
 def _examples(args, model, task):
     """The CSV's examples as columns (n inputs, m), the label column left out."""
-    X, _ = read_csv("/dev/stdin" if args.data == STDIO else args.data, label_column=None)
     n_inputs = _n_inputs(model, task)
+    if args.data == STDIO:
+        X, _ = read_csv("/dev/stdin", label_column=None, delimiter=args.delimiter)
+        return _without_label(args, task, X, n_inputs)
+    n_columns = csvfiles.width(args.data, args.delimiter)
     drop = args.label_column
-    if drop is None and X.shape[0] == n_inputs + 1:  # the label where glassnet train read it
+    if drop is None and n_columns == n_inputs + 1:  # the label where glassnet train read it
+        drop = (task or {}).get("label_column", -1)
+    if drop is not None and not -n_columns <= drop < n_columns:
+        raise DataError(f"--label-column {drop} does not exist: {args.data} has "
+                        f"{n_columns} columns")
+    X, _ = read_csv(args.data, label_column=drop, delimiter=args.delimiter)
+    return _checked(args, X, n_inputs)
+
+
+def _without_label(args, task, X, n_inputs):
+    drop = args.label_column
+    if drop is None and X.shape[0] == n_inputs + 1:
         drop = (task or {}).get("label_column", -1)
     if drop is not None:
         if not -X.shape[0] <= drop < X.shape[0]:
             raise DataError(f"--label-column {drop} does not exist: {args.data} has "
                             f"{X.shape[0]} columns")
         X = np.delete(X, drop, axis=0)
+    return _checked(args, X, n_inputs)
+
+
+def _checked(args, X, n_inputs):
     if X.shape[0] != n_inputs:
         raise DataError(f"{args.data} has {X.shape[0]} feature columns, but the model takes "
                         f"{n_inputs} inputs")

@@ -68,6 +68,10 @@ def add_parser(subparsers):
                       help="input feature maps of a 2-D data set: " + ", ".join(datasets.FEATURES))
     data.add_argument("--label-column", type=int, default=-1, metavar="J",
                       help="the CSV column holding the label (default: -1, the last)")
+    data.add_argument("--delimiter", default=",", metavar="C",
+                      help="the CSV file's field separator (default: ,)")
+    data.add_argument("--drop-missing", action="store_true",
+                      help="leave out CSV lines with a missing or non-numeric feature")
     data.add_argument("--task", choices=["classification", "regression"],
                       help="for a CSV file (default: classification when the labels are at most "
                       f"{MAX_CLASSES} distinct whole numbers)")
@@ -142,7 +146,7 @@ class Data:
             labels = y_train if y_test is None else np.concatenate([y_train, y_test])
             self.classes = np.unique(labels)
             if self.classes.size < 2:
-                raise DataError(f"the labels hold a single class ({self.classes[0]:g}); "
+                raise DataError(f"the labels hold a single class ({self.classes[0]}); "
                                 "classification needs at least two")
 
     def inputs(self, X):
@@ -167,7 +171,7 @@ def load_data(args, seeds):
         X, y = _other_data(name, args, seeds[0])
         where = name
     else:
-        X, y = options.read_csv(name, args.label_column)
+        X, y = options.read_csv(name, args.label_column, args.delimiter, args.drop_missing)
         task = args.task or _guess_task(y)
         where = f"{name} ({task})"
     X_train, y_train, X_test, y_test = datasets.split(X, y, args.train_ratio, seed=seeds[1])
@@ -189,6 +193,8 @@ def _other_data(name, args, seed):
 
 
 def _guess_task(y):
+    if y.dtype.kind == "U":  # text labels are classes
+        return "classification"
     if np.all(y == np.round(y)) and np.unique(y).size <= MAX_CLASSES:
         return "classification"
     return "regression"
