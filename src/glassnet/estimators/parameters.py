@@ -12,7 +12,13 @@ import numbers
 
 from .. import schedules
 from ..errors import ConfigError
-from ..validation import check_dtype, check_learning_rate, check_non_negative, check_positive_int
+from ..validation import (
+    check_dtype,
+    check_fraction,
+    check_learning_rate,
+    check_non_negative,
+    check_positive_int,
+)
 
 #: not a parameter of that family of estimators
 ABSENT = object()
@@ -90,14 +96,6 @@ def init(name, family):
 
 
 # ---------------------------------------------------------------------- the checks, at fit
-def check_fraction(value, name, zero=True):
-    """A number in [0, 1) (or (0, 1) when ``zero`` is False), or a ConfigError."""
-    value = check_non_negative(value, name)
-    if value >= 1.0 or (value == 0.0 and not zero):
-        raise ConfigError(f"{name} must be in {'[' if zero else '('}0, 1), got {value!r}")
-    return value
-
-
 def _batch_size(value, name):
     """"auto", None (all m examples: batch gradient descent) or a positive int."""
     if value is None or (isinstance(value, str) and value == "auto"):

@@ -124,6 +124,15 @@ def _finite(value):
         return False
 
 
+def _number_between(low, high):
+    def parse(value, name):
+        number = _number(value, name)
+        if not low <= number <= high:
+            raise ConfigError(f"{name} must be from {low:g} to {high:g}; got {value!r}")
+        return number
+    return parse
+
+
 def _seed(value, name):
     """A whole number 0 … MAX_SEED, or TensorFlow Playground's seed: a decimal fraction
     such as "0.06373" (its Math.random().toFixed(5)), taken as the whole number its
@@ -201,6 +210,11 @@ SETTINGS = {s.name: s for s in [
     Setting("optimizer", "sgd", _choice(OPTIMIZERS), "live"),
     Setting("batchSize", 10, _integer(1, 30), "live"),
     Setting("speed", 2, _one_of_numbers(SPEEDS), "live"),
+    # stop conditions (0 = none): at this epoch, at test loss <= x, at test accuracy
+    # (R² for regression) >= y; checked after every epoch
+    Setting("stopEpoch", 0, _integer(0, 10**7), "live"),
+    Setting("stopLoss", 0.0, _number_between(0.0, 1e6), "live"),
+    Setting("stopScore", 0.0, _number_between(0.0, 1.0), "live"),
     Setting("showTestData", False, _boolean, "view"),
     Setting("discretize", False, _boolean, "view"),
 ]}

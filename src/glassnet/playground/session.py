@@ -75,6 +75,7 @@ class Session:
     def __init__(self, state=None):
         self.upload = None
         self.playing = False
+        self.stopped = None  # why the last training stopped by a stop condition
         self._features_2d = None  # the features a 1-D data set switched off, to restore
         self.last_step = None  # the last training step's backward pass (see explain)
         self.state = self._fit_features(state or protocol.defaults())
@@ -263,13 +264,18 @@ class Session:
                 runner.run_epoch(self.optimizer, self.state["learningRate"])
                 self.epoch += 1
                 done += 1
+                self.stopped = self.stop_reason()
+                if self.stopped:
+                    self.playing = False
+                    break
                 if time.perf_counter() >= deadline:
                     break
         except DivergenceError:
             self.playing = False
             self.last_step = None
             raise
-        self._keep_last_step()
+        if not (self.state["stopLoss"] or self.state["stopScore"]):
+            self._keep_last_step()  # else stop_reason kept it before its forward passes
 
     def _keep_last_step(self):
         """Copy the last step's backward pass (its minibatch's dA, dZ and the gradients
@@ -299,6 +305,27 @@ class Session:
                             "so no gradient flows back through it and its output is the same "
                             "for every input. Training is paused: press Reset (or New "
                             "weights), and choose a smaller learning rate.")
+        return None
+
+    def stop_reason(self):
+        """Why training stops now (a stop condition of the state is met), or None."""
+        state = self.state
+        if state["stopEpoch"] and self.epoch >= state["stopEpoch"]:
+            return f"stopped at epoch {self.epoch} (stopEpoch={state['stopEpoch']})"
+        if not (state["stopLoss"] or state["stopScore"]):
+            return None
+        self._keep_last_step()  # the scores' forward passes overwrite the backward pass
+        scores = self.scores()
+        loss = scores["testLoss"]
+        if state["stopLoss"] and loss is not None and loss <= state["stopLoss"]:
+            return f"stopped: test loss {loss:.4g} <= {state['stopLoss']:g}"
+        score, name = scores["testAccuracy"], "test accuracy"
+        if score is None:
+            with np.errstate(all="ignore"):
+                score = metrics.r2(self.net._forward(self.A_test), self.Y_test)
+            name = "test R²"
+        if state["stopScore"] and score >= state["stopScore"]:
+            return f"stopped: {name} {score:.4g} >= {state['stopScore']:g}"
         return None
 
     def advice(self):
@@ -358,6 +385,7 @@ class Session:
             "type": "frame",
             "epoch": self.epoch,
             "playing": self.playing,
+            "stopped": self.stopped,
             **self.scores(),
             "W": [wire.rounded(net.W[l]) for l in range(1, net.L + 1)],
             "b": [wire.rounded(net.b[l][:, 0]) for l in range(1, net.L + 1)],
