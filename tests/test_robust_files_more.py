@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -74,3 +75,18 @@ def test_a_good_task_entry_still_predicts(tmp_path):
     result = _cli("predict", str(model), str(data))
     assert result.returncode == 0, result.stderr
     assert set(result.stdout.split()) <= {"3", "7"} and len(result.stdout.split()) == 2
+
+
+def test_a_save_removes_the_stale_temporary_files_of_a_killed_save(tmp_path):
+    target = tmp_path / "m.npz"
+    stale = tmp_path / f".m.npz.{'a' * 32}.tmp"
+    fresh = tmp_path / f".m.npz.{'b' * 32}.tmp"
+    other = tmp_path / f".n.npz.{'c' * 32}.tmp"
+    for f in (stale, fresh, other):
+        f.write_bytes(b"partial")
+    old = time.time() - 3600
+    for f in (stale, other):
+        os.utime(f, (old, old))
+    gn.save(gn.Network([2, 1], seed=0), target)
+    assert not stale.exists() and fresh.exists() and other.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, fresh.name, other.name])
