@@ -24,6 +24,7 @@ import math
 import os
 import re
 import struct
+import time
 import uuid
 import zipfile
 import zlib
@@ -38,6 +39,7 @@ FORMAT = "glassnet"
 FORMAT_VERSION = 1
 _META_ENTRY = "glassnet.json"
 _MAX_META_BYTES = 64 * 2 ** 20  # a larger metadata entry is not one glassnet wrote
+_STALE_SECONDS = 10 * 60  # a save's temporary file older than this was left by a killed save
 _ARRAY_NAME = re.compile(r"[A-Za-z0-9_.\-]+")
 _ARRAY_KINDS = "biufcUS"  # booleans, numbers, text: dtypes that need no pickle
 # What a damaged or foreign archive can raise while being read (zipfile, zlib, json, numpy
@@ -88,6 +90,7 @@ def atomic_file(path):
     # created by os.open with mode 0o666 so the permissions follow the umask like any file;
     # the name is cut so that a 255-byte file name still leaves room for the temporary one
     temp = path.with_name(f".{path.name[:200]}.{uuid.uuid4().hex}.tmp")
+    _remove_stale_temporaries(path)
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as file:
@@ -99,6 +102,15 @@ def atomic_file(path):
         temp.unlink(missing_ok=True)
         raise
     _sync_folder(path.parent)
+
+
+def _remove_stale_temporaries(path):
+    """Remove the temporary files an earlier save of ``path`` left when killed (SIGKILL)."""
+    stale = re.compile(rf"\.{re.escape(path.name[:200])}\.[0-9a-f]{{32}}\.tmp")
+    with contextlib.suppress(OSError):
+        for old in path.parent.iterdir():
+            if stale.fullmatch(old.name) and time.time() - old.stat().st_mtime > _STALE_SECONDS:
+                old.unlink(missing_ok=True)
 
 
 def write_text(path, text):

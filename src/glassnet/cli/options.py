@@ -102,7 +102,55 @@ def read_model(path):
         raise FileFormatError(f"cannot read {path}: {io.os_reason(exc)}") from None
     model = io.rebuild(kind, meta, arrays, source=path)
     task = meta.get("task") if kind == "network" else None
-    return model, task if isinstance(task, dict) else None
+    if task is not None:
+        _check_task(task, path)
+        n_out = model.layers[-1].units
+        if task.get("features") and len(task["features"]) != model.n_x:
+            raise FileFormatError(f"{path}: its task lists {len(task['features'])} features, but "
+                                  f"the network takes n_x = {model.n_x} inputs")
+        if task["type"] == "classification" and len(task["classes"]) != max(n_out, 2):
+            raise FileFormatError(f"{path}: its task lists {len(task['classes'])} classes, but the "
+                                  f"network's {n_out} output unit(s) tell {max(n_out, 2)} apart")
+    return model, task
+
+
+_TASK_TYPES = ("regression", "classification")
+
+
+def _check_task(task, path):
+    """Refuse a ``task`` entry that ``glassnet train`` would never write, naming the culprit."""
+    def bad(what):
+        raise FileFormatError(f"{path}: its task entry {what}; it was not written by glassnet train")
+
+    if not isinstance(task, dict):
+        bad(f"is a {type(task).__name__}, not a mapping")
+    if task.get("type") not in _TASK_TYPES:
+        bad(f"has type {_short(task.get('type'))}, not one of {', '.join(_TASK_TYPES)}")
+    if not _whole(task.get("inputs"), 1):
+        bad(f"has inputs {_short(task.get('inputs'))}, not a whole number ≥ 1")
+    if "label_column" in task and not (_whole(task["label_column"], None)
+                                       and -task["inputs"] - 1 <= task["label_column"] <= task["inputs"]):
+        bad(f"has label_column {_short(task['label_column'])}, not a column of its "
+            f"{task['inputs'] + 1} columns")
+    features = task.get("features")
+    if features is not None and not (isinstance(features, list)
+                                     and all(isinstance(f, str) for f in features)):
+        bad(f"has features {_short(features)}, not a list of names")
+    classes = task.get("classes")
+    if task["type"] == "classification" and not (
+            isinstance(classes, list) and classes
+            and all(isinstance(c, (int, float, str)) for c in classes)):
+        bad(f"has classes {_short(classes)}, not a list of labels")
+
+
+def _whole(value, minimum):
+    return (isinstance(value, int) and not isinstance(value, bool)
+            and (minimum is None or value >= minimum))
+
+
+def _short(value):
+    text = repr(value)
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def read_csv(path, label_column, delimiter=",", drop_missing=False):
