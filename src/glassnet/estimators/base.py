@@ -53,6 +53,11 @@ class _NetworkEstimator(BaseEstimator):
     ``_score``) and which hidden layers there are (``_hidden``).
     """
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True  # every estimator takes CSR/CSC X, never densified
+        return tags
+
     def __init_subclass__(cls, family=None, **kwargs):
         super().__init_subclass__(**kwargs)
         if family is not None:  # one of the public estimators: its __init__ from the table
@@ -342,7 +347,6 @@ class _Classification(ClassifierMixin):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
-        tags.input_tags.sparse = True
         return tags
 
     @available_if(lambda est: _stochastic(est))
@@ -433,7 +437,6 @@ class _Regression(RegressorMixin):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
-        tags.input_tags.sparse = True
         return tags
 
     @available_if(lambda est: _stochastic(est))
