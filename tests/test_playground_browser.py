@@ -360,3 +360,155 @@ def test_counter_names_discretized_neurons_and_step_button(page):
         return Array.from(new Set(Array.from({length: d.length / 4}, (_, i) =>
             d[4 * i] + ',' + d[4 * i + 1] + ',' + d[4 * i + 2]))); })()""")
     assert len(values) <= 2  # thresholded: orange or blue only
+
+
+# ---------------------------------------------------------------------- for every person
+AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_INSTALL = ("axe-core is needed for the accessibility checks: npm install --prefix "
+               "tests/browser --no-package-lock (.ci/run does it)")
+#: every kind of control on the page; each visible one must be a Tab stop
+CONTROLS = "button, select, input, a[href], .node, .link-hit, .bias"
+
+
+def axe_problems(page):
+    """axe-core's serious and critical violations on the page as it is now, one line each."""
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail(AXE_INSTALL)
+        pytest.skip(AXE_INSTALL)
+    if not page.evaluate("'axe' in window"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['impact']} {v['id']}: {v['help']} at {[n['target'] for n in v['nodes'][:5]]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def focus_is(page, selector):
+    return page.evaluate("(s) => document.activeElement.matches(s)", selector)
+
+
+def tab_to(page, selector, limit=250):
+    """Press Tab until the focus is on `selector`: the keyboard alone gets there."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if focus_is(page, selector):
+            return
+    raise AssertionError(f"Tab never reaches {selector}")
+
+
+def state(page, key):
+    return page.evaluate(f"playground.store.desc.state[{key!r}]")
+
+
+def test_axe_finds_nothing_serious_in_the_main_states(page):
+    from playwright.sync_api import expect
+
+    open_page(page, "#speed=10")
+    assert axe_problems(page) == [], "default"
+    page.locator(".node.neuron").first.click()
+    expect(page.locator("#explain-body")).to_contain_text("z[1]_1")
+    assert axe_problems(page) == [], "the maths panel open"
+    play_until(page, lambda: epoch(page) >= 30)
+    assert axe_problems(page) == [], "after training"
+    page.select_option("#problem", "regression")
+    page.wait_for_function("playground.store.desc.nClasses === 0")
+    assert axe_problems(page) == [], "regression"
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert axe_problems(page) == [], "phone width"
+
+
+def test_every_visible_control_is_a_tab_stop_with_a_name(page):
+    open_page(page)
+    count = page.evaluate("""(s) => {
+        const shown = Array.from(document.querySelectorAll(s)).filter((el) =>
+            el.getClientRects().length && !el.disabled && !el.closest('[hidden]'));
+        shown.forEach((el, i) => el.setAttribute('data-tab-check', i));
+        return shown.length; }""", CONTROLS)
+    reached = set()
+    for _ in range(count + 20):
+        page.keyboard.press("Tab")
+        reached.add(page.evaluate("document.activeElement.getAttribute('data-tab-check')"))
+    missed = page.evaluate("""(reached) => Array.from(document.querySelectorAll('[data-tab-check]'))
+        .filter((el) => !reached.includes(el.getAttribute('data-tab-check')))
+        .map((el) => el.outerHTML.slice(0, 90))""", [r for r in reached if r is not None])
+    assert count > 60 and missed == []
+    unnamed = page.evaluate("""Array.from(document.querySelectorAll('button, [role=button]'))
+        .map((el) => el.getAttribute('aria-label') || el.textContent.trim())
+        .filter((name) => !/[a-z]{2}/i.test(name))""")
+    assert unnamed == []  # "↺", "▶", "+" are not names
+
+
+def test_the_keyboard_alone_picks_data_features_neurons_and_weights(page):
+    from playwright.sync_api import expect
+
+    open_page(page)
+    tab_to(page, ".dataset[data-name='xor']")
+    ring = page.evaluate("getComputedStyle(document.activeElement)")  # the focus is seen
+    assert ring["outlineStyle"] == "solid" and ring["outlineWidth"] == "3px"
+    page.keyboard.press("Enter")
+    page.wait_for_function("playground.store.desc.state.dataset === 'xor'")
+    assert focus_is(page, ".dataset.selected[data-name='xor']")
+    tab_to(page, ".node.feature.ui-xSquared")
+    page.keyboard.press(" ")
+    page.wait_for_function("playground.store.desc.state.xSquared === true")
+    expect(page.locator(".node.feature.ui-xSquared")).to_have_attribute("aria-checked", "true")
+    assert focus_is(page, ".node.feature.ui-xSquared")  # the rebuilt diagram keeps the place
+    tab_to(page, ".node.neuron")
+    expect(page.locator("#map-caption")).to_contain_text("Neuron 1 of hidden layer 1")
+    page.keyboard.press("Enter")
+    expect(page.locator("#explain-body")).to_contain_text("z[1]_1 = Σⱼ W[1]_1ⱼ")
+    tab_to(page, "#links path.link-hit[data-key='W:3:0:1']")
+    expect(page.locator("#tip")).to_contain_text("W[3] row 1, column 2 =")
+    page.keyboard.press("Enter")
+    assert focus_is(page, "#editor-input")
+    page.keyboard.type("-6")
+    page.keyboard.press("Enter")
+    page.wait_for_function("playground.store.frame.header.W[2][0][1] === -6")
+    assert focus_is(page, "#links path.link-hit[data-key='W:3:0:1']")
+    page.keyboard.press("Tab")  # the output's bias square, drawn after its weights
+    assert focus_is(page, "#links rect.bias[data-key='b:3:0:0']")
+    page.keyboard.press("Enter")
+    page.keyboard.type("2")
+    page.keyboard.press("Enter")
+    page.wait_for_function("playground.store.frame.header.b[2][0] === 2")
+
+
+def test_the_keyboard_alone_trains_and_uploads(page, tmp_path):
+    from playwright.sync_api import expect
+
+    open_page(page, "#speed=1")
+    tab_to(page, "#play-pause-button")
+    page.keyboard.press(" ")
+    page.wait_for_function("playground.store.desc.playing")
+    page.keyboard.press("Enter")
+    page.wait_for_function("!playground.store.desc.playing")
+    tab_to(page, "#activation")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_function("playground.store.desc.state.activation !== 'tanh'")
+    path = tmp_path / "four.csv"
+    path.write_text("x1,x2,label\n1,1,1\n-1,-1,1\n1,-1,0\n-1,1,0\n2,2,1\n-2,2,0\n")
+    tab_to(page, "#upload")
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press(" ")
+    chooser.value.set_files(str(path))
+    expect(page.locator(".upload-item")).to_be_visible()
+
+
+def test_phone_shows_play_the_map_and_the_losses_together(browser, server_url, artifacts):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, device_scale_factor=2)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        for link in ["", "#networkShape=8,8,8,8,8,8&problem=regression"]:
+            page.url_base = server_url
+            open_page(page, link)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, link
+            for part in ["#play-pause-button", "#heatmap", "#losses"]:
+                box = page.locator(part).bounding_box()
+                assert box["x"] >= 0 and box["y"] >= 0, (link, part, box)
+                assert box["x"] + box["width"] <= 390 and box["y"] + box["height"] <= 844, \
+                    (link, part, box)
+            page.screenshot(path=str(artifacts / f"phone{len(link)}.png"))
+    finally:
+        context.close()
