@@ -9,6 +9,8 @@ import os
 import re
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -322,6 +324,11 @@ def test_divergence_is_explained_on_the_page(page):
     expect(page.locator("#message")).to_contain_text("Training is paused")
     expect(page.locator("#message")).to_contain_text("learning rate")
     page.wait_for_function("!playground.store.desc.playing")
+    # defect 5: the state put back is finite and sane, not weights of ~7e24 and "–" losses
+    page.wait_for_function("playground.store.frame.header.trainLoss !== null")
+    assert page.inner_text("#loss-train") != "–" and page.inner_text("#loss-test") != "–"
+    W = page.evaluate("playground.store.frame.header.W.flat(2)")
+    assert np.isfinite(W).all() and np.abs(W).max() < 100
 
 
 def test_readme_screenshot(page, artifacts):
@@ -512,3 +519,197 @@ def test_phone_shows_play_the_map_and_the_losses_together(browser, server_url, a
             page.screenshot(path=str(artifacts / f"phone{len(link)}.png"))
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------------- issue 11's defects
+# Each test below failed on the page (or the server) before the defect's fix.
+TF_LINK = ("#activation=tanh&batchSize=10&dataset=circle&regDataset=reg-plane"
+           "&learningRate=0.03&regularizationRate=0&noise=0&networkShape=4,2&seed=0.06373"
+           "&showTestData=false&discretize=false&percTrainData=50&x=true&y=true"
+           "&xTimesY=false&xSquared=false&ySquared=false&cosX=false&sinX=false&cosY=false"
+           "&sinY=false&collectStats=false&problem=classification&initZero=false"
+           "&hideText=false&numNodes1_hide=true")
+
+
+def wait_state(page, condition):
+    page.wait_for_function(f"(() => {{ const s = playground.store.desc.state; "
+                           f"return {condition}; }})()")
+
+
+def test_leaving_the_1d_curve_gives_circle_its_features_back(page):  # defect 1
+    from playwright.sync_api import expect
+
+    open_page(page)
+    page.select_option("#problem", "regression")
+    page.locator(".dataset[data-name='curve']").click()
+    page.wait_for_function("playground.store.desc.oneD === true")
+    page.select_option("#problem", "classification")
+    wait_state(page, "s.problem === 'classification' && s.dataset === 'circle'")
+    expect(page.locator(".node.feature.active")).to_have_count(2)  # x₁ alone before the fix
+    expect(page.locator(".node.feature.ui-y")).to_have_attribute("aria-checked", "true")
+
+
+def test_problem_type_data_and_output_agree_after_two_uploads(page, tmp_path):  # defect 3
+    from playwright.sync_api import expect
+
+    classes, values = tmp_path / "classes.csv", tmp_path / "values.csv"
+    classes.write_text("x1,x2,label\n" + "".join(f"{i},{(i * 7) % 5},{i % 2}\n"
+                                                 for i in range(20)))
+    values.write_text("x1,y\n" + "".join(f"{i / 7:.4f},{0.5 * i + 0.25}\n" for i in range(20)))
+    open_page(page)
+    page.set_input_files("#upload", str(classes))
+    expect(page.locator("#message")).to_contain_text("Training on classes.csv")
+    page.set_input_files("#upload", str(values))
+    expect(page.locator("#message")).to_contain_text("Training on values.csv")
+    expect(page.locator("#problem")).to_have_value("regression")
+    page.select_option("#problem", "classification")
+    wait_state(page, "s.problem === 'classification' && s.dataset === 'circle'")
+    page.wait_for_function("playground.store.desc.nClasses === 2 && "
+                           "playground.store.points.train.x1.length === 250")
+    expect(page.locator(".upload-item")).to_have_count(0)
+    expect(page.locator(".dataset.selected")).to_have_attribute("data-name", "circle")
+    expect(page.locator(".layer-head .hint").first).to_have_text("sigmoid")
+    expect(page.locator("#accuracy-test")).to_be_visible()
+
+
+def test_output_map_is_translucent_under_the_points(page):  # defect 4
+    open_page(page)
+    left, top, size = MAP
+    alpha = np.array(page.evaluate(f"""Array.from(document.getElementById('heatmap')
+        .getContext('2d').getImageData({left}, {top}, {size}, {size}).data)""")).reshape(-1, 4)[:, 3]
+    assert np.median(alpha) == 160  # 160/255, as TensorFlow; 255 before the fix
+
+
+def test_a_dead_network_is_named_on_the_page(page):  # defect 5
+    from playwright.sync_api import expect
+
+    open_page(page, "#activation=relu&learningRate=10&initSeed=1&speed=1")
+    page.click("#play-pause-button")
+    expect(page.locator("#message")).to_contain_text("the network is dead")
+    page.wait_for_function("!playground.store.desc.playing")
+    expect(page.locator("#play-pause-button")).not_to_have_class(re.compile("playing"))
+
+
+def test_a_live_activation_change_keeps_the_link_equal_to_the_screen(page):  # defect 8
+    open_page(page)
+    page.select_option("#activation", "relu")
+    page.wait_for_function("location.hash.includes('activation=relu&')")
+    other = page.context.new_page()
+    other.url_base = page.url_base
+    open_page(other, page.evaluate("location.hash"))
+    W = other.evaluate("JSON.stringify(playground.store.frame.header.W)")
+    other.close()
+    # the link's page starts from the weights this page shows (before the fix: Xavier here,
+    # He there)
+    page.wait_for_function("(W) => JSON.stringify(playground.store.frame.header.W) === W", arg=W)
+
+
+def test_tensorflow_links_open_without_complaint_and_hide_keys_hide(page):  # defect 9
+    from playwright.sync_api import expect
+
+    open_page(page, TF_LINK)
+    assert state(page, "seed") == 6373
+    assert not page.is_visible("#message")  # no "seed must be a whole number" banner
+    expect(page.locator(".layer-head .ui-numNodes1")).to_be_hidden()  # TF's own _hide key
+    expect(page.locator(".layer-head .ui-numNodes2")).to_be_visible()
+    open_page(page, "#learningRate=abc&noise=-5&networkShape=3")
+    for culprit in ["learningRate", "noise"]:  # every bad value, not only the last
+        expect(page.locator("#message")).to_contain_text(culprit)
+    open_page(page, "#numHiddenLayers_hide=true&features_hide=true")
+    for part in ["#add-layer", ".layer-head button", ".node.feature", ".feature-label"]:
+        expect(page.locator(part).first).to_be_hidden()
+    open_page(page, "#x_hide=true")
+    expect(page.locator(".node.feature.ui-x")).to_be_hidden()
+    expect(page.locator(".node.feature.ui-y")).to_be_visible()
+
+
+def test_arrow_keys_on_the_ratio_slider_all_count(page):  # defect 10
+    from playwright.sync_api import expect
+
+    open_page(page, "#percTrainData=10")
+    page.focus("#percTrainData")
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+    wait_state(page, "s.percTrainData === 50")
+    page.wait_for_function("playground.store.points.train.x1.length === 250")  # 50 % of 500
+    expect(page.locator("#percTrainData")).to_have_value("50")
+    expect(page.locator("#percTrainData-value")).to_have_text("50")
+
+
+def test_clicking_a_neuron_brings_its_maths_into_view(page):  # defect 14
+    page.set_viewport_size({"width": 1400, "height": 800})
+    open_page(page)
+    page.locator(".node.neuron.output").click()
+    page.wait_for_function("document.getElementById('explain-body').textContent.length > 0")
+    page.wait_for_function("""(() => { const r = document.getElementById('explain')
+        .getBoundingClientRect(); return r.top >= 0 && r.top + 120 <= innerHeight; })()""")
+
+
+@pytest.fixture
+def small_server():
+    """A playground server of its own that takes one tab only."""
+    import uvicorn
+
+    from glassnet.playground.server import Limits, create_app
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(create_app(limits=Limits(sessions=1)),
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    server.should_exit = True
+    thread.join(10)
+
+
+def test_the_tab_over_the_limit_keeps_its_reason_on_screen(page, small_server):  # defect 7
+    from playwright.sync_api import expect
+
+    page.url_base = small_server
+    open_page(page)
+    second = page.context.new_page()
+    second.goto(small_server)
+    second.wait_for_function("playground.connection.ws.readyState === WebSocket.CLOSED")
+    expect(second.locator("#message")).to_contain_text("already runs 1 sessions")
+    expect(second.locator("#message")).not_to_contain_text("lost")
+    second.close()
+
+
+def test_a_killed_server_is_shown_and_the_page_reconnects_from_its_link(page):  # defect 6
+    from playwright.sync_api import expect
+
+    with socket.socket() as sock:  # a free port, for both runs of the server
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+
+    def start():
+        server = subprocess.Popen([sys.executable, "-m", "glassnet", "playground", "--port",
+                                   str(port)], stdout=subprocess.PIPE, text=True)
+        assert "playground at" in server.stdout.readline()
+        return server
+
+    server = start()
+    try:
+        page.url_base = f"http://127.0.0.1:{port}/"
+        open_page(page, "#learningRate=0.1&networkShape=3&speed=1")
+        page.click("#play-pause-button")
+        page.wait_for_function("playground.store.desc.playing")
+        server.kill()
+        server.wait()
+        expect(page.locator("#message")).to_contain_text("connection to the playground "
+                                                         "server was lost")
+        expect(page.locator("#play-pause-button")).not_to_have_class(re.compile("playing"))
+        page.click("#play-pause-button")  # a click while away changes nothing
+        expect(page.locator("#play-pause-button")).not_to_have_class(re.compile("playing"))
+        server = start()
+        expect(page.locator("#message")).to_contain_text("Reconnected", timeout=30_000)
+        expect(page.locator("#message")).to_contain_text("were lost")
+        wait_state(page, "s.learningRate === 0.1 && s.networkShape.join() === '3'")
+        page.click("#play-pause-button")
+        page.wait_for_function("playground.store.desc.playing")
+    finally:
+        server.kill()
+        server.wait()
