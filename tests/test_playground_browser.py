@@ -624,12 +624,40 @@ def test_tensorflow_links_open_without_complaint_and_hide_keys_hide(page):  # de
 
 
 def test_arrow_keys_on_the_ratio_slider_all_count(page):  # defect 10
+    """The server's answer to the first → arrives after the second → was pressed: the
+    slider must not fall back to it (it did, and four presses from 10 ended at 40)."""
     from playwright.sync_api import expect
 
+    held, holding = [], [False]
+
+    def route(ws):  # the page's WebSocket, with the server's messages held on demand
+        server = ws.connect_to_server()
+        ws.on_message(server.send)
+        server.on_message(lambda m: held.append(m) if holding[0] else ws.send(m))
+        route.ws = ws
+
+    def release(count):  # pass on the first `count` messages held
+        for m in held[:count]:
+            route.ws.send(m)
+        del held[:count]
+
+    def states():
+        return [i for i, m in enumerate(held) if isinstance(m, str) and '"state"' in m]
+
+    page.route_web_socket(re.compile(r"/ws$"), route)
     open_page(page, "#percTrainData=10")
     page.focus("#percTrainData")
-    for _ in range(4):
-        page.keyboard.press("ArrowRight")
+    holding[0] = True
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    while len(states()) < 2:  # the server has answered both presses
+        page.wait_for_timeout(20)
+    release(states()[0] + 1)  # the answer to the first press only: percTrainData 20
+    wait_state(page, "s.percTrainData === 20")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    holding[0] = False
+    release(len(held))
     wait_state(page, "s.percTrainData === 50")
     page.wait_for_function("playground.store.points.train.x1.length === 250")  # 50 % of 500
     expect(page.locator("#percTrainData")).to_have_value("50")
