@@ -103,6 +103,7 @@ export class NetworkDiagram {
       }
       previous = here;
     }
+    box.appendChild(this.svg);   // Tab order: features and neurons first, then the weights
     const again = focused && box.querySelector(`[data-key="${focused}"]`);
     if (again) again.focus();   // the keyboard's place survives the rebuild
   }
