@@ -366,6 +366,17 @@ AXE_INSTALL = ("axe-core is needed for the accessibility checks: npm install --p
 CONTROLS = "button, select, input, a[href], .node, .link-hit, .bias"
 
 
+#: the focused control's check number and whether its focus is seen: a 3 px ring (on the
+#: Upload CSV label for its hidden file input), or a blue stroke on a weight or bias
+FOCUS_RING = """(() => {
+    const el = document.activeElement, seen = el.type === 'file' ? el.parentElement : el;
+    const style = getComputedStyle(seen);
+    const ring = el instanceof SVGElement ? style.stroke.startsWith('rgba(8, 119, 189') ||
+        style.stroke === 'rgb(8, 119, 189)' :
+        style.outlineStyle === 'solid' && style.outlineWidth === '3px';
+    return [el.getAttribute('data-tab-check'), ring]; })()"""
+
+
 def axe_problems(page):
     """axe-core's serious and critical violations on the page as it is now, one line each."""
     if not AXE.exists():
@@ -420,10 +431,14 @@ def test_every_visible_control_is_a_tab_stop_with_a_name(page):
             el.getClientRects().length && !el.disabled && !el.closest('[hidden]'));
         shown.forEach((el, i) => el.setAttribute('data-tab-check', i));
         return shown.length; }""", CONTROLS)
-    reached = set()
+    reached, unseen = set(), []
     for _ in range(count + 20):
         page.keyboard.press("Tab")
-        reached.add(page.evaluate("document.activeElement.getAttribute('data-tab-check')"))
+        where, ring = page.evaluate(FOCUS_RING)
+        reached.add(where)
+        if not ring and where is not None:  # None: past the last control, on the page
+            unseen.append(where)
+    assert unseen == []  # every control shows where the focus is
     missed = page.evaluate("""(reached) => Array.from(document.querySelectorAll('[data-tab-check]'))
         .filter((el) => !reached.includes(el.getAttribute('data-tab-check')))
         .map((el) => el.outerHTML.slice(0, 90))""", [r for r in reached if r is not None])
@@ -457,6 +472,9 @@ def test_the_keyboard_alone_picks_data_features_neurons_and_weights(page):
     expect(page.locator("#tip")).to_contain_text("W[3] row 1, column 2 =")
     page.keyboard.press("Enter")
     assert focus_is(page, "#editor-input")
+    page.keyboard.press("Escape")  # closes the editor, back on the weight
+    assert focus_is(page, "#links path.link-hit[data-key='W:3:0:1']")
+    page.keyboard.press("Enter")
     page.keyboard.type("-6")
     page.keyboard.press("Enter")
     page.wait_for_function("playground.store.frame.header.W[2][0][1] === -6")

@@ -264,6 +264,8 @@ export class NetworkDiagram {
         close();
       } else if (e.key === "Escape") close();
     });
-    input.addEventListener("blur", () => setTimeout(() => { box.hidden = true; }, 150));
+    input.addEventListener("blur", () => setTimeout(() => {   // unless it opened again since
+      if (document.activeElement !== input) { box.hidden = true; this.editing = null; }
+    }, 150));
   }
 }
