@@ -524,6 +524,12 @@ def test_phone_shows_play_the_map_and_the_losses_together(browser, server_url, a
                 assert box["x"] + box["width"] <= 390 and box["y"] + box["height"] <= 844, \
                     (link, part, box)
             page.screenshot(path=str(artifacts / f"phone{len(link)}.png"))
+        page.locator("#links path.link-hit").last.focus()  # its tip and editor stay on screen
+        assert page.locator("#tip").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#editor", state="visible")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         context.close()
 

@@ -29,6 +29,11 @@ function keyboard(el, key, name, activate, role = "button") {
   });
 }
 
+function place(el, pageX, pageY) {   // at a page point, but never past the screen's right edge
+  const right = window.scrollX + document.documentElement.clientWidth - el.offsetWidth - 4;
+  el.style.left = `${Math.max(0, Math.min(pageX, right))}px`; el.style.top = `${pageY}px`;
+}
+
 function pagePoint(el) {   // the page coordinates of an element's centre
   const r = el.getBoundingClientRect();
   return {pageX: r.left + r.width / 2 + window.scrollX, pageY: r.top + r.height / 2 + window.scrollY};
@@ -231,7 +236,7 @@ export class NetworkDiagram {
   showTip(event, text) {
     const tip = this.tip;
     tip.textContent = text; tip.hidden = false;
-    tip.style.left = `${event.pageX + 12}px`; tip.style.top = `${event.pageY + 12}px`;
+    place(tip, event.pageX + 12, event.pageY + 12);
   }
 
   openEditor(event, info) {
@@ -242,8 +247,8 @@ export class NetworkDiagram {
       `b[${info.layer}]`) + (info.kind === "W" ? ` ${info.row + 1},${info.col + 1}` :
       ` ${info.row + 1}`) + " = ";
     input.value = this.value(info).toFixed(4);
-    box.style.left = `${event.pageX}px`; box.style.top = `${event.pageY}px`;
     box.hidden = false;
+    place(box, event.pageX, event.pageY);
     input.focus(); input.select();
   }
 
