@@ -8,7 +8,8 @@ import pytest
 
 import glassnet as gn
 from glassnet import optimizers, schedules
-from glassnet.training import _batches, train
+from glassnet.epochs import Batches
+from glassnet.training import train
 
 
 def circle(m=200, seed=0):
@@ -129,16 +130,16 @@ def test_schedule_is_applied_per_epoch():
 
 # ------------------------------------------------------------------ minibatches
 def test_minibatches_cover_every_example_once_with_a_partial_last_batch():
-    rng = np.random.default_rng(0)
-    batches = _batches(23, 5, rng, shuffle=True)
+    b = Batches(5, True, np.random.default_rng(0))
+    batches = b.split(23, b.order(23))
     assert [len(b) for b in batches] == [5, 5, 5, 5, 3]
     assert sorted(np.concatenate(batches).tolist()) == list(range(23))
 
 
 def test_minibatches_are_reshuffled_every_epoch():
-    rng = np.random.default_rng(0)
-    first = np.concatenate(_batches(50, 10, rng, True))
-    second = np.concatenate(_batches(50, 10, rng, True))
+    b = Batches(10, True, np.random.default_rng(0))
+    first = np.concatenate(b.split(50, b.order(50)))
+    second = np.concatenate(b.split(50, b.order(50)))
     assert not np.array_equal(first, second)
 
 

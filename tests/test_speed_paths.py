@@ -13,7 +13,8 @@ import pytest
 
 import glassnet as gn
 from glassnet import optimizers
-from glassnet.training import _batches, train
+from glassnet.epochs import Batches
+from glassnet.training import train
 from glassnet.validation import check_finite
 
 
@@ -34,10 +35,10 @@ def test_minibatch_training_equals_the_per_step_loop(layout, output):
     history = train(net, _layouts(X)[layout], Y, epochs=2, batch_size=50, learning_rate=0.1,
                     seed=1)
     # the notes' loop: the same minibatches, one gradient step each, J of each before its step
-    order_rng, costs = np.random.default_rng(1), []
+    batches, costs = Batches(50, True, np.random.default_rng(1)), []
     for _ in range(2):
         total = 0.0
-        for idx in _batches(3001, 50, order_rng, True):
+        for idx in batches.split(3001, batches.order(3001)):
             J, g = reference.gradient(X[:, idx], Y[:, idx])
             total += J * len(idx)
             reference.parameters -= 0.1 * g

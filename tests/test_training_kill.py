@@ -79,15 +79,23 @@ def test_split_validation_names_a_wrong_shape(X, Y):
     assert str(err.value) == f"validation_split needs X of shape (n_x, m), got shape {X.shape}"
 
 
-@pytest.mark.parametrize(("fraction", "what"), [(0.9, "no training"),
-                                                (1e-17, "no validation")])
-def test_split_validation_that_leaves_one_side_empty_is_named(fraction, what):
-    """m = 4: ⌊4 · 0.1⌋ = 0 training columns; 1 − 1e-17 is 1.0 in floats, so ⌊4 · 1⌋ = 4
-    leaves none for validation."""
+@pytest.mark.parametrize(("m", "fraction", "what"), [(4, 0.9, "no training"),
+                                                     (4, 1e-17, "no validation"),
+                                                     (1, 1e-17, "no validation")])
+def test_split_validation_that_leaves_one_side_empty_is_named(m, fraction, what):
+    """m = 4: ⌊4 · 0.1⌋ = 0 training columns; 1 − 1e-17 is 1.0 in floats, so ⌊m · 1⌋ = m
+    leaves none for validation (for m = 1 too, where the one column would be training)."""
     with pytest.raises(gn.ConfigError) as err:
-        split_validation(np.zeros((2, 4)), np.zeros((1, 4)), fraction)
-    assert str(err.value) == (f"validation_split = {fraction:g} of m = 4 examples leaves "
+        split_validation(np.zeros((2, m)), np.zeros((1, m)), fraction)
+    assert str(err.value) == (f"validation_split = {fraction:g} of m = {m} examples leaves "
                               f"{what} examples")
+
+
+def test_split_validation_keeps_several_output_rows():
+    Y = np.arange(8.0).reshape(2, 4)  # n[L] = 2 rows
+    (_, Yt), (_, Yv) = split_validation(np.zeros((1, 4)), Y, 0.5)
+    np.testing.assert_array_equal(Yt, [[0.0, 1.0], [4.0, 5.0]])
+    np.testing.assert_array_equal(Yv, [[2.0, 3.0], [6.0, 7.0]])
 
 
 # ------------------------------------------------------------------ fit's defaults
@@ -170,15 +178,15 @@ def test_a_bad_seed_on_a_first_fit_leaves_no_state():
 
 
 def test_the_tanh_outputs_accuracy_splits_at_0():
-    """A tanh output's range is (−1, 1), so its classes split at 0, not 0.5: outputs
-    tanh(z) for z = W·x with W = 1, b = 0 on x = (−0.4, 0.2, 0.4, 0.8) are −0.38, 0.20,
-    0.38, 0.66; against y = (0, 0, 1, 1) that is 3 of 4 right at 0 (2 of 4 at 0.5)."""
+    """A tanh output's range is (−1, 1), so its classes split at 0, not 0.5: with W = 1,
+    b = 0 the outputs on x = (−0.4, −0.2, 0.3, 0.8) are tanh(x) = −0.380, −0.197, 0.291,
+    0.664; against y = (−1, −1, 1, 1) all 4 are right at 0 (3 of 4 at 0.5)."""
     net = gn.Network([1, 1], output="tanh", loss="mean_squared_error", seed=0)
     net.W[1][...] = 1.0
     net.b[1][...] = 0.0
-    X, Y = np.array([[-0.4, 0.2, 0.4, 0.8]]), np.array([[0.0, 0.0, 1.0, 1.0]])
+    X, Y = np.array([[-0.4, -0.2, 0.3, 0.8]]), np.array([[-1.0, -1.0, 1.0, 1.0]])
     history = net.fit(X, Y, epochs=1, learning_rate=1e-12, metrics=["accuracy"])
-    assert history["accuracy"][-1] == 0.75
+    assert history["accuracy"][-1] == 1.0
 
 
 def test_the_progress_bar_counts_epochs(capsys):

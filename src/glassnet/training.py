@@ -291,11 +291,10 @@ class _CountEpochs(Callback):
         return False
 
 
-def fit(net, X, Y, *, epochs=100, learning_rate=None, optimizer="sgd", batch_size=None,
-        shuffle=True, seed=None, schedule="constant", validation_data=None,
-        validation_split=None, metrics=(), callbacks=(), progress=None, fresh_start=False,
+def fit(net, X, Y, *, epochs, learning_rate, optimizer, batch_size, shuffle, seed, schedule,
+        validation_data, validation_split, metrics, callbacks, progress, fresh_start,
         **settings):
-    """``Network.fit``: see its docstring."""
+    """``Network.fit``: see its docstring (which has the defaults)."""
     if validation_split is not None:
         split = split_validation(X, Y, validation_split)
         if validation_data is None:  # as in Keras, validation_data overrides the split
@@ -309,9 +308,3 @@ def fit(net, X, Y, *, epochs=100, learning_rate=None, optimizer="sgd", batch_siz
                  validation_data=validation_data, metrics=metrics,
                  callbacks=[*as_callbacks(callbacks), _CountEpochs(state)], progress=progress,
                  first_epoch=state.epochs, **settings)
-
-
-def _batches(m, batch_size, rng, shuffle):
-    """Index arrays of one epoch's minibatches (the last may be smaller)."""
-    batches = Batches(batch_size, shuffle, rng)
-    return batches.split(m, batches.order(m))
