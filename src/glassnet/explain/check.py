@@ -137,7 +137,7 @@ def _entries(answers, exact_trace, precision=DEFAULT):
         whole = lookup(exact_trace, name.whole)
         positions = _positions(answer, whole.shape)
         for (r, c), text in positions:
-            step, key, (kr, kc) = _target(name, r, c)
+            step, key, (kr, kc) = target(name, r, c)
             label = answer.label if name.index is not None else _entry_label(name, r, c,
                                                                                 whole.shape)
             value, unit = written_number(text, label)
@@ -173,11 +173,14 @@ def _positions(answer, shape):
                             f"{len(value)} number{'s' * (len(value) != 1)}")
         return [((k // m, k % m), v) for k, v in enumerate(value)]
     if len(value) != n or any(not isinstance(row, list) or len(row) != m for row in value):
-        raise DataError(f"{answer.label}: expected {n} rows of {m} numbers (shape {n}×{m})")
+        transposed = (n != m and len(value) == m
+                      and all(isinstance(row, list) and len(row) == n for row in value))
+        raise DataError(f"{answer.label}: expected {n} rows of {m} numbers (shape {n}×{m})"
+                        + (f", got {m} rows of {n}: written transposed" if transposed else ""))
     return [((r, c), value[r][c]) for r in range(n) for c in range(m)]
 
 
-def _target(name, r, c):
+def target(name, r, c):
     """(step, key, (r, c)) of the trace value that entry (r, c) of ``name`` belongs to."""
     step, after = name.step, name.after
     symbol = name.symbol
