@@ -11,7 +11,7 @@ import yaml
 
 from glassnet.cli import main
 from glassnet.errors import ConfigError
-from glassnet.explain import check, examples, exercise, find, names, shapes
+from glassnet.explain import check, examples, exercise, find, names
 from glassnet.explain.marking import mark_class, mark_student, statistics
 from glassnet.explain.problems import problem_from_dict
 from glassnet.explain.worksheet import check_ids, numbered_ids, write_class, write_variant

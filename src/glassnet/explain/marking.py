@@ -6,7 +6,9 @@ folder per student id) and, for each id, the answers file ``<id>.yaml`` (or ``.y
 error carried forward) and each quantity asked earns its marks times its credit: the mean
 over its numbers of 1 (right), ``carried`` (right given the student's own earlier mistake)
 or ``imprecise`` (fewer digits than asked, but at least the first significant figure of
-the value: 0 for a cost of 0.090 or 1 for 0.711 earns nothing), 0 otherwise (or blank). A number counts
+the value: 0 for a cost of 0.090 or 1 for 0.711 earns nothing), 0 otherwise (or blank).
+An error carried forward that makes a value vanish earns nothing either: a sheet of
+zeros is consistent with itself (dW = 0 from A = 0) but shows no working. A number counts
 whether it is written in its whole quantity or on its own (A[1][1,4]: 0.7); where both
 are written, the whole quantity's is marked. A problem of shapes only is judged by
 ``shapes.judge``, one answer per quantity. A line that cannot be read is named in the
@@ -143,8 +145,11 @@ def _numbers(problem, given, rules, solution):
 
 def _credited(e):
     """The verdict an entry is credited as: "imprecise" only when the written number keeps
-    the first significant figure of the value (a 0 written for 0.3 is wrong)."""
+    the first significant figure of the value (a 0 written for 0.3 is wrong), "carried"
+    only when the student's own values do not make it 0 where the exact value is not."""
     if e.verdict == "imprecise" and not e.unit <= _leading_unit(e.exact) * (1 + 1e-9):
+        return "wrong"
+    if e.verdict == "carried" and abs(e.carried) < e.asked / 2 <= abs(e.exact):
         return "wrong"
     return e.verdict
 
@@ -182,7 +187,8 @@ def _line(e, solution, result):
                "" if _credited(e) == "imprecise" else ", not even the first significant "
                "figure: no credit"),
            "carried": "wrong, but right given your "
-                      + (", ".join(e.culprits) or "earlier values") + " (error carried forward)"}
+                      + (", ".join(e.culprits) or "earlier values") + " (error carried forward"
+                      + (")" if _credited(e) == "carried" else ", which makes it 0: no credit)")}
     where = solution_line(solution, e, result.exact.steps[e.step - 1].values[e.key].shape)
     at = f" (solution.md, line {where})" if where else ""
     return f"- **{e.label}** = {e.text}: {why[e.verdict]}; the right value is {right}{at}."

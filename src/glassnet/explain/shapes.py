@@ -14,7 +14,8 @@ problem leaves open is written in n_x and m, as the notes do: ``3×n_x``, ``4×m
 ``judge(problem, answers)`` gives each answer a ``Judged`` verdict, as ``check`` does for
 numbers: "right"; "carried" for a parameter count that is wrong but follows from the
 student's own shapes of W[l] and b[l] (or W̃[l]), or for a total that is the sum of their
-own layer counts; "wrong" otherwise (a shape with rows and columns swapped is named so).
+own layer counts (or of their shapes); "wrong" otherwise (a shape with rows and columns
+swapped is named so).
 
 ``draw_sizes`` gives a variant new sizes from a generator: n_x (unless open) and every
 hidden layer's units in 2 … 9, the output layer kept; ``well_posed`` refuses a square
@@ -230,16 +231,23 @@ def _verdict(problem, label, name, value, text, given):
 
 def _from_own(problem, name, given):
     """The count the student's own answers give, and those answers (None, [] when they
-    did not give what it needs)."""
+    did not give what it needs). The total is the sum of their layer counts, or of what
+    their shapes of a layer give where they did not count it."""
     if name.layer is None:
-        used = [given.get(("parameters", l)) for l in range(1, problem.network.L + 1)]
-        if None in used:
-            return None, []
-        total = Linear()
-        for answer in used:
-            total += answer[2]
+        total, used = Linear(), []
+        for l in range(1, problem.network.L + 1):
+            count = given.get(("parameters", l))
+            value, mine = (count[2], [count]) if count else _from_shapes(given, l)
+            if value is None:
+                return None, []
+            total, used = total + value, used + mine
         return total, used
-    tilde, W, b = (given.get((s, name.layer)) for s in ("W̃", "W", "b"))
+    return _from_shapes(given, name.layer)
+
+
+def _from_shapes(given, l):
+    """Layer l's count from the student's shape of W̃[l], or of W[l] and b[l]."""
+    tilde, W, b = (given.get((s, l)) for s in ("W̃", "W", "b"))
     if tilde:
         return tilde[2][0].times(tilde[2][1]), [tilde]
     if W and b:
