@@ -93,6 +93,8 @@ class _NetworkEstimator(BaseEstimator):
             return self
         if not incremental or not hasattr(self, "_optimizer"):
             self._optimizer = self._make_optimizer(settings)
+            # α of the coming epochs under scikit-learn's schedules (its optimizer's
+            # learning_rate), starting at learning_rate_init (α₀)
             self._learning_rate = settings["learning_rate_init"]
         data, validation = self._split(X, Y, s, settings["early_stopping"], settings)
         run.stochastic(self, net, data, validation, settings, incremental)

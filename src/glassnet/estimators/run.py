@@ -45,8 +45,10 @@ class ScikitAdam(optimizers.Adam):
         M, S = self._buffer("M", theta), self._buffer("S", theta)
         M[...] = self.beta_1 * M + (1 - self.beta_1) * g
         S[...] = self.beta_2 * S + (1 - self.beta_2) * (g ** 2)
-        rate = learning_rate * np.sqrt(1 - self.beta_2 ** self.t) / (1 - self.beta_1 ** self.t)
-        theta += -rate * M / (np.sqrt(S) + self.epsilon)
+        # Kingma & Ba's α_t (scikit-learn's AdamOptimizer.learning_rate): α with the bias
+        # corrections folded in
+        alpha_t = learning_rate * np.sqrt(1 - self.beta_2 ** self.t) / (1 - self.beta_1 ** self.t)
+        theta += -alpha_t * M / (np.sqrt(S) + self.epsilon)
 
 
 # ---------------------------------------------------------------------- one pass
