@@ -11,8 +11,8 @@ problem leaves open is written in n_x and m, as the notes do: ``3×n_x``, ``4×m
 ``3n_x + 14``; each dimension and count is a sum of terms (``Linear``), so that
 ``14 + 3n_x`` is ``3n_x + 14``.
 
-``judge(problem, answers)`` gives each answer a ``Judged`` verdict, as ``check`` does for
-numbers: "right"; "carried" for a parameter count that is wrong but follows from the
+``judge(problem, answers)`` gives each answer a ``Judged`` verdict (and ``check`` a
+``ShapesResult`` with the report ``glassnet check`` prints), as ``check`` does for numbers: "right"; "carried" for a parameter count that is wrong but follows from the
 student's own shapes of W[l] and b[l] (or W̃[l]), or for a total that is the sum of their
 own layer counts (or of their shapes); "wrong" otherwise (a shape with rows and columns
 swapped is named so).
@@ -115,7 +115,7 @@ def parse(text, problem=None):
     """The ``ShapeName`` ``text`` spells (its layer checked against ``problem``)."""
     match = _NAME.match(text) if isinstance(text, str) else None
     if not match:
-        raise ConfigError(f"{text!r} is not a name of a shapes exercise; {GRAMMAR}")
+        raise ConfigError(f"{text!r} is not a name of a problem of shapes only; {GRAMMAR}")
     if match["symbol"]:
         name = ShapeName(_SYMBOLS[match["symbol"].lower()], int(match["layer"]), text.strip())
     else:
@@ -207,6 +207,56 @@ def judge(problem, answers):
                                             value)
     return [_verdict(problem, label, name, value, _written(raw), given)
             for label, name, value, raw in given.values()]
+
+
+def check(problem, answers):
+    """The ``ShapesResult`` of ``answers`` (a mapping, or the path of an answers file)."""
+    if not isinstance(answers, dict):
+        from .problems import read_file  # a file only: problems builds on this module
+
+        if isinstance(answers, list):
+            raise ConfigError("the answers of a shapes exercise are a mapping of names to "
+                              "shapes and counts")
+        answers = read_file(answers, keep_number_text=True)
+    if not isinstance(answers, dict) or not answers:
+        raise ConfigError("an answers file must map names to values, e.g. "
+                          "'shape of W[1]: 4×3'")
+    return ShapesResult(problem, judge(problem, answers))
+
+
+class ShapesResult:
+    """The verdicts of a shapes exercise: ``judged`` (one per answer), ``ok``, the report."""
+
+    def __init__(self, problem, judged):
+        self.problem, self.judged = problem, judged
+
+    @property
+    def ok(self):
+        return all(j.right for j in self.judged)
+
+    def __bool__(self):
+        return self.ok
+
+    def to_dict(self):
+        return {"ok": self.ok, "values": [
+            {"name": j.label, "written": j.text, "verdict": j.verdict, "exact": j.exact,
+             "carried_from": j.culprits} for j in self.judged]}
+
+    def report(self):
+        title = self.problem.title or "the problem"
+        lines = [f"Checking {len(self.judged)} answers against {title}.", ""]
+        for j in self.judged:
+            detail = "right" if j.right else (j.why or "wrong") + f", should be {j.exact}"
+            if j.verdict == "carried":
+                detail += f"; but it is right given your {', '.join(j.culprits)} (error " \
+                          "carried forward)"
+            lines.append(f"{'✓' if j.right else '✗'} {j.label} = {j.text}: {detail}")
+        right = sum(j.right for j in self.judged)
+        lines += ["", f"Result: {right} of {len(self.judged)} values right."]
+        return "\n".join(lines) + "\n"
+
+    def __str__(self):
+        return self.report()
 
 
 def _written(raw):
