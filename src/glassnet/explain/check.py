@@ -210,13 +210,15 @@ def _entry_label(name, r, c, shape):
 
 
 # --------------------------------------------------------------------------------- judging
-def check(problem: str | os.PathLike | Problem, answers: Any) -> "CheckResult":
+def check(problem: str | os.PathLike | Problem,
+          answers: Any) -> "CheckResult | shapes.ShapesResult":
     """Judge ``answers`` (a path, a mapping or ``Answer`` list) against ``problem`` (a path
-    or ``Problem``); see the module docstring for the rule. Returns a ``CheckResult``."""
+    or ``Problem``); see the module docstring for the rule. Returns a ``CheckResult`` (a
+    ``shapes.ShapesResult`` for a problem of shapes only: its shapes and counts judged)."""
     if not isinstance(problem, Problem):
         problem = load_problem(problem)
     if not problem.given_parameters:  # shape of W[1], parameters, …
-        return shapes.check(problem, answers)  # type: ignore[return-value]
+        return shapes.check(problem, answers)
     source = None
     if isinstance(answers, (str, Path)):
         source = Path(answers).name
