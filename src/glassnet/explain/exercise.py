@@ -78,10 +78,10 @@ def scheme(data, problem):
     if not isinstance(marks, dict) or not marks:
         raise ConfigError("exercise: marks: expected a mapping of names to marks, "
                           "e.g. {Z[1]: 2, cost: 1}")
-    names = {}
+    names, trace = {}, problem.trace() if problem.given_parameters else None
     for label, value in marks.items():
         try:
-            names[str(label)] = _asked_name(problem, str(label))
+            names[str(label)] = _asked_name(problem, trace, str(label))
         except ConfigError as exc:
             raise ConfigError(f"exercise: marks: {exc}") from None
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
@@ -95,12 +95,13 @@ def scheme(data, problem):
                   bool(settings["dead_relu"]), bool(settings["symmetric"]), names)
 
 
-def _asked_name(problem, label):
-    """The parsed name of an asked quantity, checked to be in the problem's solution."""
-    if not problem.given_parameters:
+def _asked_name(problem, trace, label):
+    """The parsed name of an asked quantity, checked to be in the problem's solution
+    (``trace``; None for a problem of shapes only)."""
+    if trace is None:
         return shapes.parse(label, problem)
     name = names_module.parse(label)
-    lookup(problem.trace(), name)
+    lookup(trace, name)
     return name
 
 
