@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from glassnet.cli import main
+from glassnet.errors import FileFormatError
 from glassnet.explain import exercise, find
 from glassnet.explain.marking import mark_student
 from glassnet.explain.problems import problem_from_dict, read_file
@@ -282,3 +283,27 @@ def test_blank_lines_and_comments_of_a_students_file_are_skipped(tmp_path):
     assert sorted(p.name for p in (tmp_path / "class").iterdir()) == ["ann", "ben"]
     assert mark_student(tmp_path / "class" / "ann", tmp_path / "class" / "ann" / "key.yaml",
                         "ann").score == exercise.load(find("seed004_forward_pass"))[2].out_of
+
+
+def test_a_name_given_twice_in_an_answers_file_is_reported_never_the_last_kept(tmp_path,
+                                                                             capsys):
+    out = _class(tmp_path, "seed004_forward_pass", ["ann", "ben"])
+    key = (out / "ann" / "key.yaml").read_text()
+    first = key.splitlines()[0]
+    (tmp_path / "answers" / "ann.yaml").write_text(key + first + "\n")
+    (tmp_path / "answers" / "ben.yaml").write_text((out / "ben" / "key.yaml").read_text())
+    rows, err = _mark(tmp_path, capsys)
+    n = len(key.splitlines()) + 1
+    assert rows["ann"]["score"] == "0" and rows["ben"]["score"] == rows["ben"]["out of"]
+    assert f"line {n}: not valid YAML ('{first.split(':')[0]}' is given twice)" in err
+
+
+@pytest.mark.parametrize("suffix, text", [
+    (".yaml", "X: [1, 2]\nlayers:\n  - W: [[0.5]]\n    b: [0.1]\n    W: [[0.7]]\n"
+              "    activation: sigmoid\n"),
+    (".json", '{"X": [1, 2], "X": [3, 4], "layers": []}')])
+def test_a_field_given_twice_in_a_problem_file_is_refused(tmp_path, suffix, text):
+    path = tmp_path / f"problem{suffix}"
+    path.write_text(text)
+    with pytest.raises(FileFormatError, match="given twice"):
+        read_file(path)
