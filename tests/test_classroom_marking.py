@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from glassnet.cli import main
+from glassnet.cli.mark import grades_csv
 from glassnet.errors import FileFormatError
 from glassnet.explain import exercise, find
 from glassnet.explain.marking import mark_student
@@ -307,3 +308,30 @@ def test_a_field_given_twice_in_a_problem_file_is_refused(tmp_path, suffix, text
     path.write_text(text)
     with pytest.raises(FileFormatError, match="given twice"):
         read_file(path)
+
+
+ASKED = ["W̃[1] after step 1", "L(2)", "L", "sum L", "W[2] in step 2", "dW̃[2]",
+         "b[1][2] after step 3", "A[2] in step 3", "A[1][2,3]"]
+
+
+def test_every_kind_of_name_the_checker_reads_can_be_asked_and_marked(tmp_path):
+    data = read_file(find("seed000_5_symmetry"))  # 3 steps: names of later steps too
+    data["exercise"]["marks"] = dict.fromkeys(ASKED, 1)
+    problem_file = tmp_path / "problem.yaml"
+    problem_file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    write_class(problem_file, tmp_path, 1, ["v"])  # one variant, marked for each answer
+    key = _key(tmp_path, "v")
+
+    def marked(answers):
+        (tmp_path / "answers.yaml").write_text(yaml.safe_dump(answers, allow_unicode=True))
+        return mark_student(tmp_path / "v", tmp_path / "answers.yaml", "v")
+
+    for label in ASKED:  # the key's line alone: its marks (all of L answers L(2) too, and
+        student = marked({label: key[label]})  # L(2) is one of L's 4 entries: ¼ of it)
+        assert student.marks[label] == 1 and not student.problems
+        assert student.score == {"L": 2, "L(2)": 1.25}.get(label, 1), label
+    wrong = marked({label: _map(v, lambda x: f"{float(x) + 1:.3f}") for label, v in key.items()})
+    assert wrong.score == 0  # a line for each wrong number, L(2) once (it is in L too)
+    assert len(wrong.feedback) == sum(np.size(v) for v in key.values()) - 1
+    header = next(csv.reader(grades_csv([wrong]).splitlines()))
+    assert header == ["id", "score", "out of", *ASKED]

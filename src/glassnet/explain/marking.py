@@ -125,7 +125,8 @@ def mark_student(variant, answers_path, ident):
         student.marks[label] = round(
             rules.marks[label] * sum(credit[v] for v in verdicts) / len(judged), 2)
         student.verdicts[label] = _verdict(verdicts, len(answered) < len(judged))
-        student.feedback += [line for _, line in answered if line]
+        student.feedback += [line for _, line in answered  # once: L(2) is also in L
+                             if line and line not in student.feedback]
     return _write_feedback(student, variant)
 
 
