@@ -83,3 +83,14 @@ def test_a_total_is_carried_from_a_layers_shapes_where_its_count_is_not_given():
     result = check(SEED001, {"shape of W[1]": "5×3", "shape of b[1]": "5×1",
                              "parameters of layer 2": "5", "parameters": "25"})
     assert [j.verdict for j in result.judged] == ["wrong", "wrong", "right", "carried"]
+
+
+def test_more_variants_than_a_network_of_shapes_has_are_refused_saying_so(tmp_path, capsys):
+    from glassnet.cli import main
+
+    # seed001: n_x and n[1] in 2 … 9, n[1] not n_x (8 pairs) or n_x + 1 (7): 64 − 15 = 49
+    # variants, so 60 cannot all differ; nothing is written
+    assert main(["exercise", "seed001_two_layer_shapes", "--variants", "60",
+                 "--out", str(tmp_path / "class")]) == 1
+    assert "a network of shapes only has few" in capsys.readouterr().err
+    assert not (tmp_path / "class").exists()

@@ -135,6 +135,10 @@ def variant(data, problem, rules, seed, ident, taken=()):
         if identity(candidate) not in taken and well_posed(candidate, rules):
             new["title"] = f"{problem.title or 'Exercise'}: variant {ident}"
             return new
+    if not problem.given_parameters:
+        raise ConfigError(f"no new variant found in {MAX_DRAWS} draws: a network of shapes "
+                          f"only has few (n_x and each hidden layer in {shapes.SIZES.start} "
+                          f"… {shapes.SIZES.stop - 1}); ask for fewer variants")
     raise ConfigError(f"no well-posed variant found in {MAX_DRAWS} draws; widen "
                       "exercise: spread, or allow dead_relu")
 

@@ -54,15 +54,17 @@ def numbered_ids(n):
 
 
 def write_class(problem_path, out, seed, ids):
-    """Write the folder of every id in ``out``; returns the ids written."""
+    """Write the folder of every id in ``out``; returns the ids written. Every variant is
+    drawn before any is written: a class that cannot be drawn leaves nothing behind."""
     data, problem, rules = exercise.load(problem_path)
-    out = Path(out)
-    taken = set()
+    taken, drawn = set(), []
     for ident in ids:
         new = exercise.variant(data, problem, rules, seed, ident, taken)
         student = problem_from_dict(new)
         taken.add(exercise.identity(student))
-        write_variant(out / ident, new, student, rules)
+        drawn.append((ident, new, student))
+    for ident, new, student in drawn:
+        write_variant(Path(out) / ident, new, student, rules)
     return ids
 
 
