@@ -26,7 +26,7 @@ from numpy.typing import ArrayLike
 from . import compiled, optimizers, schedules
 from . import metrics as metrics_module
 from .callbacks import Callback, EarlyStopping, as_callbacks
-from .epochs import Batches, EpochRunner, Minibatches, NumpyEngine, generator
+from .epochs import Batches, EpochRunner, NumpyEngine, generator
 from .errors import ConfigError, DivergenceError, ShapeError
 from .history import History
 from .validation import (
@@ -318,26 +318,3 @@ def fit(net, X, Y, *, epochs=100, learning_rate=None, optimizer="sgd", batch_siz
                  validation_data=validation_data, metrics=metrics,
                  callbacks=[*as_callbacks(callbacks), _CountEpochs(state)], progress=progress,
                  first_epoch=state.epochs, **settings)
-
-
-# ---------------------------------------------------------------------- compatibility
-# The playground's session imported these private names before the public runner
-# existed; they stay until it uses glassnet.epochs (see notes/runner-api.md).
-def _batches(m, batch_size, rng, shuffle):
-    """Index arrays of one epoch's minibatches (the last may be smaller)."""
-    batches = Batches(batch_size, shuffle, rng)
-    return batches.split(m, batches.order(m))
-
-
-def _divergence_message(epoch, cost, rate):
-    return (f"training diverged at epoch {epoch}: the cost became {cost} (not a finite "
-            f"number). The parameters were put back as they were at the start of epoch "
-            f"{epoch}. Try a smaller learning rate (this epoch used α = {rate:g}), e.g. "
-            f"α = {rate / 10:g}, or scale the inputs.")
-
-
-class _Minibatches(Minibatches):
-    """The old interface: ``epoch`` took the list of the epoch's minibatch index arrays."""
-
-    def epoch(self, batches):
-        return super().epoch(np.concatenate(batches))

@@ -42,7 +42,7 @@ from ..errors import ConfigError, DivergenceError
 from ..layers import Dense
 from ..network import Network
 from . import protocol, wire
-from .data import RECIPES, data_name, make_data, read_upload, targets
+from .data import RECIPES, data_name, make_data, read_upload
 from .snippet import snippet
 from .wire import GRID
 
@@ -125,10 +125,10 @@ class Session:
         self._set_penalty()
         self.optimizer = optimizers.get(self.state["optimizer"])
         self._rng = np.random.default_rng(self.state["initSeed"])
-        output = self.net.output_activation.name
+        g, classes = self.net.output_activation, range(d.n_classes) if d.n_classes else None
         self.A_test = datasets.features(d.X_test, names)
-        self.Y_train = targets(d.labels_train, self.net.sizes[-1], output)
-        self.Y_test = targets(d.labels_test, self.net.sizes[-1], output)
+        self.Y_train = datasets.targets(d.labels_train, g, classes)
+        self.Y_test = datasets.targets(d.labels_test, g, classes)
         (x_lo, x_hi), (y_lo, y_hi) = d.view
         self._runner = None  # the epoch runner, made by the first epoch
         self.last_step = None

@@ -27,14 +27,10 @@ def _data_lines(state, data):
 
 
 def _target_lines(net, n_classes):
-    output = net.output_activation.name
-    if output == "softmax":
-        return [f"Y_train, _ = gn.datasets.one_hot(y_train, classes=range({n_classes}))",
-                f"Y_test, _ = gn.datasets.one_hot(y_test, classes=range({n_classes}))"]
-    if output == "tanh":
-        return ["Y_train = 2.0 * y_train.reshape(1, -1) - 1  # TensorFlow's targets ±1",
-                "Y_test = 2.0 * y_test.reshape(1, -1) - 1"]
-    return ["Y_train, Y_test = y_train.reshape(1, -1), y_test.reshape(1, -1)"]
+    arguments = repr(net.output_activation.name) + (
+        f", classes=range({n_classes})" if n_classes else "")
+    return [f"Y_train = gn.datasets.targets(y_train, {arguments})",
+            f"Y_test = gn.datasets.targets(y_test, {arguments})"]
 
 
 def _spec(config):
