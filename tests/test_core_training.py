@@ -129,18 +129,23 @@ def test_schedule_is_applied_per_epoch():
 
 
 # ------------------------------------------------------------------ minibatches
+def epoch_batches(batches, m):
+    """One epoch's minibatch index arrays, as the epoch runner makes them."""
+    return batches.split(m, batches.order(m))
+
+
 def test_minibatches_cover_every_example_once_with_a_partial_last_batch():
-    b = Batches(5, True, np.random.default_rng(0))
-    batches = b.split(23, b.order(23))
+    batches = epoch_batches(Batches(5, shuffle=True, seed=0), 23)
     assert [len(b) for b in batches] == [5, 5, 5, 5, 3]
     assert sorted(np.concatenate(batches).tolist()) == list(range(23))
 
 
 def test_minibatches_are_reshuffled_every_epoch():
-    b = Batches(10, True, np.random.default_rng(0))
-    first = np.concatenate(b.split(50, b.order(50)))
-    second = np.concatenate(b.split(50, b.order(50)))
+    batches = Batches(10, shuffle=True, seed=0)
+    first = np.concatenate(epoch_batches(batches, 50))
+    second = np.concatenate(epoch_batches(batches, 50))
     assert not np.array_equal(first, second)
+    assert sorted(first.tolist()) == sorted(second.tolist()) == list(range(50))
 
 
 def test_steps_per_epoch_and_batch_sizes_seen():

@@ -14,6 +14,7 @@ on the same network stopped (``FitState``).
 
 from __future__ import annotations
 
+import reprlib
 import sys
 import time
 from collections.abc import Sequence
@@ -78,8 +79,9 @@ def train(net: Network, X: ArrayLike, Y: ArrayLike, *, epochs: int = 100,
     ``settings`` are the shortcuts for strategies: ``batch_size``, ``shuffle`` and
     ``seed`` build the Batches; ``early_stopping=True`` with ``patience`` (10), ``tol``
     (1e-4) and ``restore_best`` (True) adds an EarlyStopping on the validation cost (the
-    training cost without validation data); ``callback`` is one more function callback;
-    ``l1``/``l2`` set the network's regularization rates (the network owns them).
+    training cost without validation data); ``callback`` is one more function callback.
+    The regularization rates λ₁ and λ₂ are the network's alone (``Network(..., l2=...)``
+    or ``net.l2 = ...``): ``l1=``/``l2=`` here are refused.
     """
     X = check_X(X, net.n_x, net.dtype)
     Y = check_Y(Y, net.sizes[-1], X.shape[1], net.dtype, net.loss)
@@ -89,7 +91,7 @@ def train(net: Network, X: ArrayLike, Y: ArrayLike, *, epochs: int = 100,
     learning_rate = check_learning_rate(
         optimizer.default_learning_rate if learning_rate is None else learning_rate)
     schedule = schedules.get(schedule)
-    batches, callbacks = _shortcuts(net, batches, as_callbacks(callbacks), settings,
+    batches, callbacks = _shortcuts(batches, as_callbacks(callbacks), settings,
                                     validation_data is not None)
     scores = _Scores(net, X, Y, validation_data, metrics)
     engine = compiled.engine_for(engine, net, optimizer, NumpyEngine)
@@ -126,11 +128,21 @@ def train(net: Network, X: ArrayLike, Y: ArrayLike, *, epochs: int = 100,
 
 
 _SHORTCUTS = ("batch_size", "shuffle", "seed", "early_stopping", "patience", "tol",
-              "restore_best", "callback", "l1", "l2")
+              "restore_best", "callback")
 
 
-def _shortcuts(net, batches, callbacks, settings, has_validation):
+#: the settings that belong to the network, refused by train() and fit()
+_NETWORK_SETTINGS = {"l1": "the L1 rate λ₁", "l2": "the L2 rate λ₂"}
+
+
+def _shortcuts(batches, callbacks, settings, has_validation):
     """The strategies the shortcut settings stand for (see ``train``)."""
+    for key, name in _NETWORK_SETTINGS.items():
+        if key in settings:
+            value = reprlib.repr(settings[key])
+            raise ConfigError(f"{key}= ({name}) is a setting of the network, not of "
+                              f"training: set it on the network, as Network(..., "
+                              f"{key}={value}) or net.{key} = {value}, then train")
     unknown = sorted(set(settings) - set(_SHORTCUTS))
     if unknown:
         raise ConfigError(f"train() got unknown settings: {', '.join(unknown)}")
@@ -140,10 +152,6 @@ def _shortcuts(net, batches, callbacks, settings, has_validation):
     if batches is None:
         batches = Batches(settings.get("batch_size"), settings.get("shuffle", True),
                           settings.get("seed"))
-    # the network owns λ₁ and λ₂; these shortcuts write them there, for later training too
-    for key, name in (("l1", "the L1 rate λ₁"), ("l2", "the L2 rate λ₂")):
-        if settings.get(key) is not None:
-            setattr(net, key, check_non_negative(settings[key], name))
     if settings.get("early_stopping"):
         callbacks = [*callbacks, EarlyStopping(
             monitor="val_cost" if has_validation else "cost",
