@@ -7,7 +7,9 @@ import pytest
 
 import glassnet as gn
 from glassnet import optimizers
-from glassnet.training import split_validation
+from glassnet.callbacks import Callback, EarlyStopping
+from glassnet.epochs import Batches
+from glassnet.training import split_validation, train
 
 
 def circle(m, seed=0):
@@ -204,3 +206,130 @@ def test_a_bad_seed_on_a_later_fit_keeps_the_optimizer_and_the_generator():
     with pytest.raises(gn.ConfigError, match="seed"):
         net.fit(X, Y, epochs=1, optimizer="rmsprop", seed=-1)
     assert net.fit_state.optimizer is kept and net.fit_state.rng is rng
+
+
+# ------------------------------------------------------------------ train's shortcuts
+def _run(learning_rate=0.5, **settings):
+    X, Y = circle(40)
+    net = gn.Network([2, 4, 1], activations="tanh", seed=0)
+    history = train(net, X, Y, learning_rate=learning_rate, **settings)
+    return net, history
+
+
+def test_the_batch_shortcuts_build_the_batch_iterator():
+    net, _ = _run(epochs=3, batch_size=7, seed=3)
+    same, _ = _run(epochs=3, batches=Batches(7, True, 3))
+    np.testing.assert_array_equal(net.parameters, same.parameters)
+    other_seed, _ = _run(epochs=3, batch_size=7, seed=4)
+    in_order, _ = _run(epochs=3, batch_size=7, seed=3, shuffle=False)
+    stored_order, _ = _run(epochs=3, batches=Batches(7, False))
+    assert not np.array_equal(net.parameters, other_seed.parameters)
+    assert not np.array_equal(net.parameters, in_order.parameters)
+    np.testing.assert_array_equal(in_order.parameters, stored_order.parameters)
+
+
+def test_batches_and_a_batch_shortcut_together_are_refused():
+    with pytest.raises(gn.ConfigError) as err:
+        _run(epochs=1, batches=Batches(7), seed=1, batch_size=7)
+    assert str(err.value) == "give either batches= or batch_size, seed, not both"
+    _run(epochs=1, batches=Batches(7), patience=3)  # the other shortcuts go with batches=
+
+
+def test_unknown_settings_are_named():
+    with pytest.raises(gn.ConfigError) as err:
+        _run(epochs=1, paitence=3, batchsize=2)
+    assert str(err.value) == "train() got unknown settings: batchsize, paitence"
+
+
+@pytest.mark.parametrize("shortcut, callback", [
+    ({}, {"min_delta": 1e-4, "patience": 10, "restore_best_weights": True}),
+    ({"patience": 2, "tol": 0.05}, {"min_delta": 0.05, "patience": 2,
+                                     "restore_best_weights": True}),
+    ({"patience": 2, "tol": 0.05, "restore_best": False},
+     {"min_delta": 0.05, "patience": 2, "restore_best_weights": False}),
+])
+def test_early_stopping_shortcut_is_the_callback_with_its_settings(shortcut, callback):
+    """early_stopping=True is EarlyStopping(monitor="cost", min_delta=tol (1e-4),
+    patience (10), restore_best_weights=restore_best (True)): the same epochs, the same
+    parameters. The three settings differ in when they stop or what they keep."""
+    rate = 1e-6 if not shortcut else 0.5  # a cost that barely moves stops at 1 + patience
+    net, history = _run(rate, epochs=60, early_stopping=True, **shortcut)
+    ref, expected = _run(rate, epochs=60, callbacks=[EarlyStopping(monitor="cost", **callback)])
+    assert history.cost == expected.cost and history.stopped_early
+    assert len(history.cost) == (11 if not shortcut else len(expected.cost))
+    np.testing.assert_array_equal(net.parameters, ref.parameters)
+
+
+def test_the_early_stopping_settings_change_the_run():
+    runs = [_run(1e-6, epochs=60, early_stopping=True, **s) for s in
+            ({}, {"patience": 2, "tol": 0.05}, {"patience": 2, "tol": 0.05, "restore_best": False})]
+    assert len(runs[0][1].cost) != len(runs[1][1].cost)
+    assert not np.array_equal(runs[1][0].parameters, runs[2][0].parameters)
+
+
+def test_early_stopping_watches_the_validation_cost_when_there_is_validation_data():
+    """The validation targets are the training targets flipped: the validation cost rises
+    while the training cost falls, so only the validation monitor stops the run."""
+    X, Y = circle(40)
+    net, history = _run(epochs=30, early_stopping=True, patience=3,
+                        validation_data=(X, 1 - Y))
+    _, expected = _run(epochs=30, validation_data=(X, 1 - Y), callbacks=[
+        EarlyStopping(monitor="val_cost", min_delta=1e-4, patience=3)])
+    assert history.stopped_early and history.cost == expected.cost
+    assert len(history.cost) < 30
+
+
+@pytest.mark.parametrize("setting, message", [
+    ({"patience": -1}, "patience"), ({"tol": -1.0}, "tol"), ({"patience": 1.5}, "patience")])
+def test_the_early_stopping_settings_are_checked_even_without_it(setting, message):
+    with pytest.raises(gn.ConfigError) as err:
+        _run(epochs=1, **setting)
+    assert str(err.value).startswith(message)
+
+
+def test_the_callback_shortcut_is_called_after_every_epoch():
+    seen = []
+    _run(epochs=3, callback=lambda epoch, history: seen.append((epoch, len(history.cost))))
+    assert seen == [(1, 1), (2, 2), (3, 3)]
+
+
+def test_train_runs_100_epochs_by_default():
+    _, history = _run()
+    assert len(history.cost) == 100
+
+
+def test_a_bad_first_epoch_is_named():
+    with pytest.raises(gn.ConfigError) as err:
+        _run(epochs=1, first_epoch=-1)
+    assert str(err.value).startswith("first_epoch")
+
+
+def test_float64_targets_train_a_float32_network_in_float32():
+    X, Y = circle(20)
+    a, b = (gn.Network([2, 3, 1], seed=0, dtype="float32") for _ in range(2))
+    ha = train(a, X, Y, epochs=3, learning_rate=0.5)
+    hb = train(b, X.astype(np.float32), Y.astype(np.float32), epochs=3, learning_rate=0.5)
+    assert ha.cost == hb.cost
+    np.testing.assert_array_equal(a.parameters, b.parameters)
+
+
+def test_metrics_are_a_name_or_a_list_of_names():
+    _, history = _run(epochs=1, metrics="accuracy")
+    assert "accuracy" in history
+    with pytest.raises(gn.ConfigError) as err:
+        _run(epochs=1, metrics=5)
+    assert str(err.value) == "metrics must be a list of names (accuracy, r2), got 5"
+    with pytest.raises(gn.ConfigError) as err:
+        _run(epochs=1, metrics=["accuracy", "f1"])
+    assert str(err.value) == "unknown metric 'f1'; valid names are: accuracy, r2"
+
+
+def test_a_callback_object_is_told_the_run_at_the_end():
+    ends = []
+
+    class Last(Callback):
+        def on_train_end(self, run):
+            ends.append((run.net, len(run.history.cost)))
+
+    net, _ = _run(epochs=2, callbacks=[Last()])
+    assert ends == [(net, 2)]
