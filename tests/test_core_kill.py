@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from glassnet import optimizers, schedules
-from glassnet.errors import ConfigError
+from glassnet.errors import ConfigError, DivergenceError
+from glassnet.training import train
 
 # -- schedules -------------------------------------------------------------------------------
 
@@ -318,3 +319,18 @@ def test_setting_a_layer_quantity_checks_and_names_it():
     net32 = Network([2, 3, 1], seed=0, dtype="float32")
     net32.W[1] = np.full((3, 2), 0.1)
     assert net32.W[1].dtype == np.float32 and net32.W[1][0, 0] == np.float32(0.1)
+
+
+# -- epochs: the epoch runs with floating-point warnings off, whatever the caller's setting --
+def test_an_overflowing_epoch_is_a_divergence_error_even_when_numpy_raises():
+    """X = 1e200 with a linear unit and the squared error: the first step's Z·X overflows
+    (inf), then inf − inf is invalid; the runner judges the non-finite cost itself and
+    raises DivergenceError naming epoch 1, under np.errstate(all="raise") too."""
+    net = Network([1, 1], activations="linear", output="linear",
+                     loss="half_squared_error", seed=0)
+    X = np.array([[1e200, -1e200, 3e200]])
+    kept = net.parameters.copy()
+    with np.errstate(all="raise"), pytest.raises(DivergenceError) as err:
+        train(net, X, X, epochs=3, learning_rate=1.0)
+    assert err.value.epoch == 1
+    np.testing.assert_array_equal(net.parameters, kept)
