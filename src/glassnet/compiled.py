@@ -43,10 +43,11 @@ LOSSES = {"binary_cross_entropy": 0, "categorical_cross_entropy": 1,
 SHORTCUT = 4
 #: optimizer name → code (classic momentum with Nesterov's step has its own)
 OPTIMIZERS = {"sgd": 0, "momentum": 1, "classic_momentum": 2, "nesterov": 3, "rmsprop": 4,
-              "adam": 5}
+              "adam": 5, "sklearn_adam": 6}
 #: the running averages each optimizer keeps in its ``state``, in the kernel's order
 STATE_KEYS = {"sgd": (), "momentum": ("V",), "classic_momentum": ("v",),
-              "nesterov": ("v",), "rmsprop": ("S",), "adam": ("M", "S")}
+              "nesterov": ("v",), "rmsprop": ("S",), "adam": ("M", "S"),
+               "sklearn_adam": ("M", "S")}
 
 
 def available():
@@ -85,7 +86,14 @@ AUTO_MAX_WEIGHTS = 1024
 ENGINE_NAMES = ("auto", "numpy", "compiled")
 
 
-def engine_for(spec, net, optimizer, numpy_engine):
+def check_engine_name(spec):
+    """``spec`` if it is one of ENGINE_NAMES, else a ConfigError listing them."""
+    if not isinstance(spec, str) or spec not in ENGINE_NAMES:
+        raise ConfigError(f"unknown engine {spec!r}; valid names are: {', '.join(ENGINE_NAMES)}")
+    return spec
+
+
+def engine_for(spec, net, optimizer, numpy_engine, batch_size=None):
     """The engine class ``spec`` names: "numpy", "compiled", "auto" or a class (as it is).
 
     "auto" is the compiled engine when Numba is installed, it supports the network and the
@@ -93,8 +101,7 @@ def engine_for(spec, net, optimizer, numpy_engine):
     """
     if not isinstance(spec, str):
         return spec
-    if spec not in ENGINE_NAMES:
-        raise ConfigError(f"unknown engine {spec!r}; valid names are: {', '.join(ENGINE_NAMES)}")
+    check_engine_name(spec)
     if spec == "numpy":
         return numpy_engine
     if spec == "compiled":
@@ -122,7 +129,7 @@ def _optimizer_settings(optimizer):
         return optimizer.momentum, 0.0, 0.0
     if name == "rmsprop":
         return optimizer.rho, 0.0, optimizer.epsilon
-    if name == "adam":
+    if name in ("adam", "sklearn_adam"):
         return optimizer.beta_1, optimizer.beta_2, optimizer.epsilon
     return 0.0, 0.0, 0.0
 
@@ -164,26 +171,39 @@ class CompiledEngine:
 
     def run_epoch(self, order, optimizer, learning_rate):
         """One step per minibatch in ``order``; returns (the epoch's loss, its penalty)."""
+        m = self.X_rows.shape[0]
+        if order is None or self.batch_size == m:  # batch descent: the order as stored
+            order = np.arange(m)
+        penalty = self.steps(order, optimizer, learning_rate)
+        return self.net.loss.cost(self.outputs.T, self.Y_rows[order].T), penalty / m
+
+    def steps(self, order, optimizer, learning_rate, s=None):
+        """The epoch's steps, the examples taken in ``order`` (an index array of all m).
+
+        Leaves a[L] of each example, computed at its own step, in ``outputs`` (row i: the
+        i-th example of the epoch) and returns Σ_b m_b·(the regularization term of step b).
+        ``s`` (one weight per example, or None) are scikit-learn's sample weights: the
+        loss of example i counts s_i times, and each step divides by Σ s_i of its
+        minibatch instead of m_b.
+        """
         reason = unsupported(self.net, optimizer)
         if reason is not None:
             raise ConfigError(f"the compiled engine cannot train with {reason}; "
                               f"use engine='numpy'")
-        net, m = self.net, self.X_rows.shape[0]
-        if order is None or self.batch_size == m:  # batch descent: the order as stored
-            order = np.arange(m)
+        net = self.net
         name = _optimizer_name(optimizer)
         states = [_state(optimizer, key, net.parameters) for key in STATE_KEYS[name]]
         states += [net.gradients[:0]] * (2 - len(states))
         beta_1, beta_2, epsilon = _optimizer_settings(optimizer)
-        steps = -(-m // self.batch_size)
-        penalty = _kernel()(self.X_rows, self.Y_rows, order.astype(np.int64), self.batch_size,
-                         self.sizes, self.w_at, self.b_at, self.g, self.g_alpha,
-                         self.g_scale, self.loss, self.eps, net.parameters, net.gradients,
-                         self.work, self.outputs, OPTIMIZERS[name], float(learning_rate),
-                         float(beta_1), float(beta_2), float(epsilon), optimizer.t,
-                         float(net.l1), float(net.l2), states[0], states[1])
-        optimizer.t += steps
-        return net.loss.cost(self.outputs.T, self.Y_rows[order].T), penalty / m
+        s = net.gradients[:0] if s is None else np.asarray(s, dtype=net.dtype)
+        penalty = _kernel()(self.X_rows, self.Y_rows, order.astype(np.int64), s,
+                         self.batch_size, self.sizes, self.w_at, self.b_at, self.g,
+                         self.g_alpha, self.g_scale, self.loss, self.eps, net.parameters,
+                         net.gradients, self.work, self.outputs, OPTIMIZERS[name],
+                         float(learning_rate), float(beta_1), float(beta_2), float(epsilon),
+                         optimizer.t, float(net.l1), float(net.l2), states[0], states[1])
+        optimizer.t += -(-order.shape[0] // self.batch_size)
+        return penalty
 
 
 def _state(optimizer, key, theta):
@@ -356,33 +376,47 @@ def _step(optimizer, theta, grad, alpha, beta_1, beta_2, epsilon, t, s1, s2):
         elif optimizer == 4:  # S := ρS + (1 − ρ)g²; θ := θ − αg / (√S + ε)
             s1[i] = s1[i] * beta_1 + (1.0 - beta_1) * d * d
             theta[i] -= alpha * d / (np.sqrt(s1[i]) + epsilon)
-        else:  # Adam, with bias correction
+        else:  # Adam: M, S as Kingma & Ba's, then the bias correction
             s1[i] = s1[i] * beta_1 + (1.0 - beta_1) * d
             s2[i] = s2[i] * beta_2 + (1.0 - beta_2) * d * d
-            M_hat = s1[i] / (1.0 - beta_1 ** float(t))
-            S_hat = s2[i] / (1.0 - beta_2 ** float(t))
-            theta[i] -= alpha * M_hat / (np.sqrt(S_hat) + epsilon)
+            if optimizer == 5:  # on M and S: θ := θ − α·M̂ / (√Ŝ + ε)
+                M_hat = s1[i] / (1.0 - beta_1 ** float(t))
+                S_hat = s2[i] / (1.0 - beta_2 ** float(t))
+                theta[i] -= alpha * M_hat / (np.sqrt(S_hat) + epsilon)
+            else:  # scikit-learn's, on the rate: θ := θ − α·√(1 − β₂ᵗ)/(1 − β₁ᵗ)·M / (√S + ε)
+                rate = alpha * np.sqrt(1.0 - beta_2 ** float(t)) / (1.0 - beta_1 ** float(t))
+                theta[i] += -rate * s1[i] / (np.sqrt(s2[i]) + epsilon)
 
 
-def _epoch_loop(X_rows, Y_rows, order, B, sizes, w_at, b_at, g, g_alpha, g_scale, loss, eps,
-                theta, grad, work, outputs, optimizer, alpha, beta_1, beta_2, epsilon, t,
+def _epoch_loop(X_rows, Y_rows, order, s, B, sizes, w_at, b_at, g, g_alpha, g_scale, loss,
+                eps, theta, grad, work, outputs, optimizer, alpha, beta_1, beta_2, epsilon, t,
                 l1, l2, s1, s2):
-    """Every step of one epoch; returns Σ_b m_b·(the step's regularization term)."""
+    """Every step of one epoch; returns Σ_b m_b·(the step's regularization term).
+
+    ``s`` holds a weight per example (scikit-learn's sample weights), or nothing (all 1):
+    dz[L] of example i is then s_i·dz[L], and a step divides by m̃_b = Σ s_i over its
+    minibatch where it would divide by m_b."""
     m = order.shape[0]
     n_w = b_at[0]
     L = sizes.shape[0] - 1
     n_L = sizes[L]
+    weighted = s.shape[0] > 0
     penalty = 0.0
     for start in range(0, m, B):
         stop = min(start + B, m)
         m_b = stop - start
+        mass = float(m_b)  # m̃_b
+        if weighted:
+            mass = 0.0
+            for i in range(start, stop):
+                mass += s[order[i]]
         t += 1
         if l1 != 0.0 or l2 != 0.0:  # the term of this step's J, before its step
             squares, absolutes = 0.0, 0.0
             for i in range(n_w):
                 squares += theta[i] * theta[i]
                 absolutes += abs(theta[i])
-            penalty += m_b * (0.5 * l2 / m_b * squares + l1 / m_b * absolutes)
+            penalty += m_b * (0.5 * l2 / mass * squares + l1 / mass * absolutes)
         for i in range(grad.shape[0]):
             grad[i] = 0.0
         for i in range(start, stop):  # the notes' loop over the minibatch's examples
@@ -393,15 +427,18 @@ def _epoch_loop(X_rows, Y_rows, order, B, sizes, w_at, b_at, g, g_alpha, g_scale
             _output_dz(y, loss, eps, at, n_L, work)
             if loss != 4:  # dz[L] = da[L] * g'(z[L])
                 _dz(g[L - 1], g_alpha[L - 1], g_scale[L - 1], at, n_L, work)
+            if weighted:
+                for j in range(n_L):
+                    work[2, at + j] *= s[order[i]]
             _backward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, grad, work)
-        scale = 1.0 / m_b
+        scale = 1.0 / mass
         for i in range(grad.shape[0]):
             grad[i] *= scale
-        for i in range(n_w):  # the L1/L2 gradient, (λ₂/m_b)·w + (λ₁/m_b)·sign(w)
+        for i in range(n_w):  # the L1/L2 gradient, (λ₂/m̃_b)·w + (λ₁/m̃_b)·sign(w)
             if l2 != 0.0:
-                grad[i] += (l2 / m_b) * theta[i]
+                grad[i] += (l2 / mass) * theta[i]
             if l1 != 0.0:
-                grad[i] += (l1 / m_b) * np.sign(theta[i])
+                grad[i] += (l1 / mass) * np.sign(theta[i])
         _step(optimizer, theta, grad, alpha, beta_1, beta_2, epsilon, t, s1, s2)
     return penalty
 

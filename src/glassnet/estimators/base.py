@@ -55,7 +55,8 @@ class _NetworkEstimator(BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True  # every estimator takes CSR/CSC X, never densified
+        # every estimator takes CSR/CSC X, never densified, but the compiled engine does not
+        tags.input_tags.sparse = getattr(self, "engine", "numpy") != "compiled"
         return tags
 
     def __init_subclass__(cls, family=None, **kwargs):

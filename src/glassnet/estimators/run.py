@@ -28,8 +28,8 @@ import numpy as np
 import scipy.optimize
 import scipy.sparse
 
-from .. import optimizers, regularization
-from ..errors import DivergenceError
+from .. import compiled, optimizers, regularization
+from ..errors import ConfigError, DivergenceError
 
 
 @optimizers.optimizers.register
@@ -112,6 +112,43 @@ def minibatch_epoch(net, X, Y, s, optimizer, learning_rate, batch_size, order, p
     return accumulated / m
 
 
+def compiled_epoch(engine, net, Y, s, optimizer, learning_rate, batch_size, order, penalty):
+    """``minibatch_epoch`` run by the compiled engine (``glassnet.compiled``): the same
+    steps, and the same epoch loss, from each example's a[L] taken at its own step."""
+    alpha, l1, outputs_averaged = penalty
+    net.l1, net.l2 = l1, alpha  # the kernel reads the rates from the network
+    regularization = engine.steps(order, optimizer, learning_rate, s)
+    J = mean_minibatch_loss(net, engine.outputs.T, Y[:, order],
+                            None if s is None else s[order], batch_size, outputs_averaged)
+    return J + regularization / order.shape[0]
+
+
+def mean_minibatch_loss(net, A, Y, s, batch_size, outputs_averaged):
+    """scikit-learn's epoch loss without its L2 term, from the epoch's A and Y (columns in
+    the epoch's order): the mean of the minibatches' (weighted) mean losses, each counted
+    by its size. Unweighted, that is the mean over all m examples."""
+    if s is None:
+        return loss(net, A, Y, None, outputs_averaged)
+    m = A.shape[1]
+    starts = np.arange(0, m, batch_size)
+    means = np.add.reduceat(s * net.loss.loss(A, Y)[0], starts) / np.add.reduceat(s, starts)
+    per_example = np.dot(np.diff(np.append(starts, m)), means) / m
+    return per_example / A.shape[0] if outputs_averaged else per_example
+
+
+def engine_for(spec, net, optimizer, X, Y, batch_size):
+    """The compiled engine for this fit when ``spec`` ("numpy", "auto", "compiled") picks
+    it (``glassnet.compiled.engine_for``), else None: NumPy's steps. A scipy.sparse X is
+    NumPy's (the compiled loop reads dense rows)."""
+    if scipy.sparse.issparse(X):
+        if spec == "compiled":
+            raise ConfigError("the compiled engine needs a dense X; a scipy.sparse X is "
+                              "trained by engine='numpy' (or 'auto')")
+        return None
+    chosen = compiled.engine_for(spec, net, optimizer, None, batch_size)
+    return None if chosen is None else chosen(net, X, Y, batch_size)
+
+
 def stochastic(est, net, data, validation, settings, incremental):
     """scikit-learn's ``_fit_stochastic``: epochs until the stopping rule or max_iter.
 
@@ -125,14 +162,19 @@ def stochastic(est, net, data, validation, settings, incremental):
         min(200, m) if settings["batch_size"] == "auto" else min(settings["batch_size"], m))
     order = np.arange(m)
     penalty = (settings["alpha"], settings["l1"], est.outputs_averaged)
+    engine = engine_for(settings["engine"], net, est._optimizer, X, Y, batch_size)
     est.n_iter_ = 0
     for _ in range(settings["max_iter"]):
         if settings["shuffle"]:
             order = est._random_state.permutation(order)  # as sklearn.utils.shuffle draws
         start = net.parameters.copy()
         with np.errstate(all="ignore"):
-            epoch_loss = minibatch_epoch(net, X, Y, s, est._optimizer, est._rate(),
-                                         batch_size, order, penalty)
+            if engine is None:
+                epoch_loss = minibatch_epoch(net, X, Y, s, est._optimizer, est._rate(),
+                                              batch_size, order, penalty)
+            else:
+                epoch_loss = compiled_epoch(engine, net, Y, s, est._optimizer, est._rate(),
+                                             batch_size, order, penalty)
         est.n_iter_ += 1
         est.t_ += m
         if not np.isfinite(epoch_loss) or not np.all(np.isfinite(net.parameters)):
