@@ -78,9 +78,12 @@ def _known(obj, codes, registry):
     return obj.name in codes and type(obj) is registry.registered(obj.name)
 
 
-#: the largest n[l]·n[l−1] for which ``engine="auto"`` picks the compiled loop: beyond it a
-#: layer's matrix product is big enough for BLAS to win (docs/speed.md, the benchmark)
-AUTO_MAX_WEIGHTS = 1024
+#: the most work per step, n_W·B (the number of weights n_W = Σ n[l]·n[l−1] times the
+#: minibatch size B, the multiplications of one pass), for which ``engine="auto"`` picks
+#: the compiled loop. NumPy's step costs some 25 µs of calls whatever the size, plus its
+#: products at BLAS speed; the compiled loop has no such fixed cost but multiplies several
+#: times slower than BLAS; they cross near n_W·B = 10,000 (docs/speed.md has the figures)
+AUTO_MAX_WORK = 10_000
 
 #: the engines ``train(engine=...)`` names
 ENGINE_NAMES = ("auto", "numpy", "compiled")
@@ -93,11 +96,12 @@ def check_engine_name(spec):
     return spec
 
 
-def engine_for(spec, net, optimizer, numpy_engine, batch_size=None):
+def engine_for(spec, net, optimizer, numpy_engine, batch_size):
     """The engine class ``spec`` names: "numpy", "compiled", "auto" or a class (as it is).
 
     "auto" is the compiled engine when Numba is installed, it supports the network and the
-    optimizer, and every layer is small (n[l]·n[l−1] ≤ AUTO_MAX_WEIGHTS); else NumPy's.
+    optimizer, and a step is small: n_W·B ≤ AUTO_MAX_WORK for B = ``batch_size``, the
+    examples of a minibatch; else NumPy's.
     """
     if not isinstance(spec, str):
         return spec
@@ -109,7 +113,7 @@ def engine_for(spec, net, optimizer, numpy_engine, batch_size=None):
         if reason is not None:
             raise ConfigError(f"the compiled engine cannot train {reason}; use engine='numpy'")
         return CompiledEngine
-    small = all(a * b <= AUTO_MAX_WEIGHTS for a, b in zip(net.sizes[1:], net.sizes[:-1], strict=False))
+    small = net.n_weights * batch_size <= AUTO_MAX_WORK
     fits = available() and unsupported(net, optimizer) is None
     return CompiledEngine if small and fits else numpy_engine
 
