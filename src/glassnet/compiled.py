@@ -157,7 +157,7 @@ class CompiledEngine:
         self.net, self.batch_size = net, batch_size
         self.X_rows = np.ascontiguousarray(X.T)  # x(i) = X_rows[i], contiguous
         self.Y_rows = np.ascontiguousarray(Y.T)
-        self.outputs = np.empty_like(self.Y_rows)  # a[L] of each example, taken at its step
+        self.outputs_rows = np.empty_like(self.Y_rows)  # a[L] of each example, at its step
         sizes = np.array(net.sizes, dtype=np.int64)
         self.sizes = sizes
         self.w_at = np.concatenate([[0], np.cumsum(sizes[1:] * sizes[:-1])]).astype(np.int64)
@@ -181,13 +181,14 @@ class CompiledEngine:
         if order is None or self.batch_size == m:  # batch descent: the order as stored
             order = np.arange(m)
         penalty = self.steps(order, optimizer, learning_rate)
-        return self.net.loss.cost(self.outputs.T, self.Y_rows[order].T), penalty / m
+        return self.net.loss.cost(self.outputs, self.Y_rows[order].T), penalty / m
 
     def steps(self, order, optimizer, learning_rate, s=None):
         """The epoch's steps, the examples taken in ``order`` (an index array of all m).
 
-        Leaves a[L] of each example, computed at its own step, in ``outputs`` (row i: the
-        i-th example of the epoch) and returns Σ_b m_b·(the regularization term of step b).
+        Leaves a[L] of each example, computed at its own step, in ``outputs`` (column i:
+        the i-th example of the epoch) and returns Σ_b m_b·(the regularization term of
+        step b).
         ``s`` (one weight per example, or None) are scikit-learn's sample weights: the
         loss of example i counts s_i times, and each step divides by Σ s_i of its
         minibatch instead of m_b.
@@ -205,11 +206,18 @@ class CompiledEngine:
         penalty = _kernel()(self.X_rows, self.Y_rows, order.astype(np.int64), s,
                          self.batch_size, self.sizes, self.w_at, self.b_at, self.g,
                          self.g_alpha, self.g_scale, self.loss, self.eps, net.parameters,
-                         net.gradients, self.work, self.rows, self.outputs, OPTIMIZERS[name],
+                         net.gradients, self.work, self.rows, self.outputs_rows,
+                         OPTIMIZERS[name],
                          float(learning_rate), float(beta_1), float(beta_2), float(epsilon),
                          optimizer.t, float(net.l1), float(net.l2), states[0], states[1])
         optimizer.t += -(-order.shape[0] // self.batch_size)
         return penalty
+
+
+    @property
+    def outputs(self):
+        """A[L] of the last epoch's examples, one column each, in that epoch's order."""
+        return self.outputs_rows.T
 
 
 def _state(optimizer, key, theta):
