@@ -107,8 +107,8 @@ def add_parser(subparsers):
                      "training set (default: 100)")
     fit.add_argument("--engine", choices=["numpy", "auto", "compiled"], default="numpy",
                      help="what runs each epoch's steps: NumPy (the default), the compiled "
-                     "per-example loop (Numba, the `fast` extra), or auto (compiled on small "
-                     "layers); see docs/speed.md")
+                     "per-example loop (Numba, the `fast` extra), or auto (compiled when the "
+                     "step is small: weights × batch ≤ 10,000); see docs/speed.md")
     fit.add_argument("--seed", type=options.whole_number, default=0,
                      help="fixes the data, the split, the initial weights and the batches "
                      "(default: 0)")
