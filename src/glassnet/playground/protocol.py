@@ -170,14 +170,22 @@ def _items(value, name):
 
 
 def _network_shape(value, name):
-    """Hidden layer sizes within the hard caps (``check_settings`` then holds them to the
-    state's own limits)."""
+    """Hidden layer sizes as whole numbers, at most the hard cap of layers (``check_settings``
+    then holds them to the state's own limits)."""
     items = _items(value, name)
     if len(items) > CAP_HIDDEN_LAYERS:
-        raise ConfigError(f"{name}: at most {CAP_HIDDEN_LAYERS} hidden layers; got {len(items)}")
-    parse = _integer(1, CAP_NEURONS)
-    return [parse(n, f"{name}: the neurons of hidden layer {i}") for i, n in
+        raise ConfigError(f"{name}: at most {MAX_HIDDEN_LAYERS} hidden layers "
+                          f"({CAP_HIDDEN_LAYERS} with limits=extended); got {len(items)}")
+    return [_neurons(n, f"{name}: the neurons of hidden layer {i}") for i, n in
             enumerate(items, 1)]
+
+
+def _neurons(value, name):
+    try:
+        return _integer(1, CAP_NEURONS)(value, name)
+    except ConfigError:
+        raise ConfigError(f"{name} must be a whole number from 1 to {MAX_NEURONS} "
+                          f"({CAP_NEURONS} with limits=extended); got {value!r}") from None
 
 
 def _check_limits(state):
@@ -186,9 +194,10 @@ def _check_limits(state):
     shape = state["networkShape"]
     beyond = ("" if state["limits"] == "extended" else
               f" (limits=extended allows up to {CAP_HIDDEN_LAYERS} and {CAP_NEURONS})")
-    if len(shape) > layers:
-        raise ConfigError(f"networkShape: at most {layers} hidden layers{beyond}; "
-                          f"got {len(shape)}")
+    for name in ("networkShape", "activations"):
+        if len(state[name]) > layers:
+            raise ConfigError(f"{name}: at most {layers} hidden layers{beyond}; "
+                              f"got {len(state[name])}")
     for i, n in enumerate(shape, 1):
         if n > neurons:
             raise ConfigError(f"networkShape: the neurons of hidden layer {i} must be a whole "
@@ -207,7 +216,8 @@ def _expression(value, name):
 def _activation_list(value, name):
     items = _items(value, name)
     if len(items) > CAP_HIDDEN_LAYERS:
-        raise ConfigError(f"{name}: at most {CAP_HIDDEN_LAYERS} hidden layers; got {len(items)}")
+        raise ConfigError(f"{name}: at most {MAX_HIDDEN_LAYERS} hidden layers "
+                          f"({CAP_HIDDEN_LAYERS} with limits=extended); got {len(items)}")
     parse = _choice(HIDDEN_ACTIVATIONS)
     return [parse(g, f"{name}: hidden layer {i}") for i, g in enumerate(items, 1)]
 

@@ -452,7 +452,9 @@ class Session:
             "state": self.state,
             "hash": protocol.to_hash(self.state),
             "sizes": net.sizes,
-            "features": self._feature_keys(),
+            # the keys of the features fed in ("custom" for the custom feature)
+            "features": self._feature_keys() + (["custom"] if self._custom_map is not None
+                                                else []),
             "activations": [layer.activation.name for layer in net.layers],
             "loss": net.loss.name,
             "nClasses": d.n_classes,
