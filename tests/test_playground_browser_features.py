@@ -9,16 +9,13 @@ browser) are those of test_playground_browser.py.
 import numpy as np
 import pytest
 
+import test_playground_browser as base
 from glassnet import expressions
 from glassnet.playground.wire import GRID, quantize
-from test_playground_browser import (  # noqa: F401  (fixtures are found by name)
-    artifacts,
-    browser,
-    epoch,
-    open_page,
-    page,
-    server_url,
-)
+
+# the fixtures of the playground's browser tests, found by pytest under these names
+server_url, browser, artifacts, page = base.server_url, base.browser, base.artifacts, base.page
+epoch, open_page = base.epoch, base.open_page
 
 pytestmark = pytest.mark.browser
 
