@@ -4,8 +4,6 @@ the page are the traced values. The pages are written by ``glassnet explain --fo
 and opened from disk (file://): they need nothing else.
 """
 
-import os
-
 import numpy as np
 import pytest
 
@@ -14,28 +12,7 @@ from glassnet.explain import find, load_problem
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
-                 if os.path.exists(p)), None)
-INSTALL = ("Chromium is needed for the browser tests: apt-get install -y "
-           "--no-install-recommends chromium (and pip install playwright)")
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    if CHROMIUM is None or sync_playwright is None:
-        if os.environ.get("CI"):
-            pytest.fail(INSTALL)
-        pytest.skip(INSTALL)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--disable-gpu", "--disable-quic"])
-        yield browser
-        browser.close()
 
 
 def _page(browser, tmp_path, example):
