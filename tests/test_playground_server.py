@@ -526,6 +526,7 @@ def test_snippet_rebuilds_the_setup(changes, tmp_path, capsys):
     assert net.config() == s.net.config()  # layers, loss, dtype and λ₁, λ₂
     assert [lay.config() for lay in net.layers] == [lay.config() for lay in s.net.layers]
     np.testing.assert_array_equal(namespace["A_train"], s.A_train)
+    np.testing.assert_array_equal(namespace["Y_train"], s.Y_train)
 
 
 # ====================================================================== HTTP and WebSocket

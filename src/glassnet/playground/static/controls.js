@@ -7,7 +7,7 @@ import {CHOICE_NAMES, DATASET_TITLES} from "./text.js";
 
 const $ = (id) => document.getElementById(id);
 const SELECTS = ["learningRate", "regularizationRate", "activation", "regularization",
-  "problem", "optimizer", "recipe", "speed"];
+  "problem", "optimizer", "recipe", "speed", "loss"];
 
 export function fillChoices(choices) {
   for (const key of SELECTS) {

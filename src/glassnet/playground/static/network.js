@@ -75,14 +75,18 @@ export class NetworkDiagram {
         (active ? " active" : "") + (disabled ? " disabled" : ""), {feature: key, label});
       paint(node.canvas, layout.featureMap(key));
       node.el.classList.add("ui-features", "ui-" + key);   // hideable, as its label
-      node.el.title = disabled ? "this data set has one input, x₁" :
+      node.el.title = disabled ? "this data set has one input, x₁" : key === "custom" ?
+        `${label}: your own feature; click to edit its formula` :
         `${label}: click to ${active ? "stop feeding it in" : "feed it in"}`;
-      node.el.onclick = () => { if (!disabled) this.actions.set({[key]: !st[key]}); };
+      node.el.onclick = () => {
+        if (key === "custom") document.getElementById("customFeature").focus();
+        else if (!disabled) this.actions.set({[key]: !st[key]});
+      };
       keyboard(node.el, `feature:${key}`, `feature ${label}`, node.el.onclick, "checkbox");
       node.el.setAttribute("aria-checked", String(active));
       if (disabled) node.el.setAttribute("aria-disabled", "true");
       const text = document.createElement("div");
-      text.className = "feature-label ui-features";
+      text.className = "feature-label ui-features" + (key === "custom" ? " custom" : "");
       text.textContent = label;
       text.style.left = `${columnX(0) - 62}px`; text.style.top = `${TOP + i * ROW + 10}px`;
       box.appendChild(text);
