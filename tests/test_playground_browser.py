@@ -422,6 +422,8 @@ def test_axe_finds_nothing_serious_in_the_main_states(page):
     assert axe_problems(page) == [], "regression"
     page.set_viewport_size({"width": 390, "height": 844})
     assert axe_problems(page) == [], "phone width"
+    page.emulate_media(color_scheme="dark")  # dark.css: prefers-color-scheme
+    assert axe_problems(page) == [], "dark mode"
 
 
 def test_every_visible_control_is_a_tab_stop_with_a_name(page):
