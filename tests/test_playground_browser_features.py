@@ -14,7 +14,7 @@ from glassnet import expressions
 from glassnet.playground.wire import GRID, quantize
 
 # the fixtures of the playground's browser tests, found by pytest under these names
-server_url, browser, artifacts, page = base.server_url, base.browser, base.artifacts, base.page
+server_url, artifacts, page = base.server_url, base.artifacts, base.page  # browser: conftest.py
 epoch, open_page = base.epoch, base.open_page
 
 pytestmark = pytest.mark.browser
@@ -187,7 +187,7 @@ def test_the_page_follows_the_systems_colour_scheme_and_stays_readable(page, sch
     assert (_luminance(body) < 0.05) == (scheme == "dark")
     if scheme == "light":
         return  # light mode's contrast is style.css's (checked with axe-core)
-    for selector in ["#loss-test", "#losses div", ".hint", "h4", ".feature-label",
+    for selector in ["#loss-test", "#losses div", ".hint", "h2", ".feature-label",
                      "#customFeature-hint", "fieldset.options legend", "#top-bar label",
                      ".layer-head .count"]:
         text, ground = _colours(page, selector)
