@@ -254,4 +254,5 @@ function onClose(event) {
 
 bindControls();
 open();
-window.playground = {store, mapOf};   // for the browser tests and the curious
+window.playground = {store, mapOf,   // for the browser tests and the curious
+  get connection() { return connection; }};
