@@ -197,7 +197,7 @@ def test_the_page_follows_the_systems_colour_scheme_and_stays_readable(page, sch
     assert (_luminance(body) < 0.05) == (scheme == "dark")
     if scheme == "light":
         return  # light mode's contrast is style.css's (checked with axe-core)
-    for selector in ["#loss-test", "#losses div", ".hint", "h4", ".feature-label",
+    for selector in ["#loss-test", "#losses div", ".hint", "h2", "h3", ".feature-label",
                      "#customFeature-hint", "fieldset.options legend", "#top-bar label",
                      ".layer-head .count"]:
         text, ground = _colours(page, selector)
