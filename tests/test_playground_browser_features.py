@@ -9,12 +9,14 @@ browser) are those of test_playground_browser.py.
 import numpy as np
 import pytest
 
+import glassnet as gn
 import test_playground_browser as base
 from glassnet import expressions
 from glassnet.playground.wire import GRID, quantize
 
-# the fixtures of the playground's browser tests, found by pytest under these names
-server_url, artifacts, page = base.server_url, base.artifacts, base.page  # browser: conftest.py
+# the fixtures of the playground's browser tests (the browser is conftest.py's), found by
+# pytest under these names
+server_url, artifacts, page = base.server_url, base.artifacts, base.page
 epoch, open_page = base.epoch, base.open_page
 
 pytestmark = pytest.mark.browser
@@ -85,7 +87,7 @@ def test_loss_choice_changes_the_output_layers_loss_and_is_kept(page):
     expect(page.locator("#loss")).to_be_disabled()  # TensorFlow's recipe: squared error
 
 
-def test_custom_feature_gets_its_map_node_and_is_kept_in_the_link(page):
+def test_custom_feature_gets_its_map_node_is_exported_and_kept_in_the_link(page, tmp_path):
     from playwright.sync_api import expect
 
     open_page(page, "#speed=10")
@@ -102,6 +104,14 @@ def test_custom_feature_gets_its_map_node_and_is_kept_in_the_link(page):
     assert np.abs(shown - expected).max() <= 1
     page.locator(".node.feature").last.hover()
     expect(page.locator("#map-caption")).to_contain_text("Input feature x₁sin(x₂)")
+    with page.expect_download() as download:  # the model file names its inputs
+        page.click("#export-model")
+    path = tmp_path / "model.npz"
+    download.value.save_as(str(path))
+    assert gn.io.read_archive(str(path))[1]["features"] == ["x1", "x2", "x1*sin(x2)"]
+    with page.expect_download() as download:  # and the script computes the formula
+        page.click("#export-snippet")
+    assert "(x1 * np.sin(x2))" in download.value.path().read_text()
     reload_link(page)
     assert page.input_value("#customFeature") == "x1*sin(x2)"
     expect(page.locator(".node.feature")).to_have_count(8)
@@ -131,9 +141,9 @@ def test_extended_limits_allow_a_bigger_network_and_are_kept(page):
     page.select_option("#limits", "extended")
     page.wait_for_function("location.hash.includes('limits=extended&')")
     expect(page.locator("#add-layer")).to_be_enabled()
+    page.locator(".layer-head button").first.click()  # a ninth neuron in layer 1
+    page.wait_for_function("location.hash.includes('networkShape=9,8,8,8,8,8&')")
     page.click("#add-layer")
-    page.wait_for_function("location.hash.includes('networkShape=8,8,8,8,8,8,2&')")
-    page.locator(".layer-head button").first.click()
     page.wait_for_function("location.hash.includes('networkShape=9,8,8,8,8,8,2&')")
     expect(page.locator(".node.neuron")).to_have_count(9 + 5 * 8 + 2 + 1)
     reload_link(page)
@@ -187,7 +197,7 @@ def test_the_page_follows_the_systems_colour_scheme_and_stays_readable(page, sch
     assert (_luminance(body) < 0.05) == (scheme == "dark")
     if scheme == "light":
         return  # light mode's contrast is style.css's (checked with axe-core)
-    for selector in ["#loss-test", "#losses div", ".hint", "h2", ".feature-label",
+    for selector in ["#loss-test", "#losses div", ".hint", "h2", "h3", ".feature-label",
                      "#customFeature-hint", "fieldset.options legend", "#top-bar label",
                      ".layer-head .count"]:
         text, ground = _colours(page, selector)

@@ -108,7 +108,7 @@ function onState(m) {
     classification ? st.dataset : st.regDataset, c.datasets,
     (name) => set({[classification ? "dataset" : "regDataset"]: name}));
   const key = JSON.stringify([m.sizes, m.features, m.activations, m.nClasses, m.oneD,
-    st.networkShape, Object.keys(c.features).map((f) => st[f]), m.customMap, m.loss]);
+    st.networkShape, Object.keys(c.features).map((f) => st[f]), m.customMap, m.loss, m.limits]);
   if (key !== store.layoutKey && store.featureMaps) {
     store.layoutKey = key;
     const custom = m.customMap !== null;
