@@ -18,7 +18,7 @@ from glassnet import datasets
 from glassnet.errors import ConfigError, DataError, DivergenceError
 from glassnet.playground import protocol
 from glassnet.playground.session import Session
-from glassnet.playground.wire import GRID, unpack
+from glassnet.playground.wire import GRID, THUMB, THUMB_STEP, Decoder, unpack
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # Starlette's note that it prefers httpx2 to httpx
@@ -262,11 +262,47 @@ def test_feature_maps():
 def test_frame_header_and_maps():
     s = Session()
     header, maps = unpack(s.frame())
-    assert header["type"] == "frame" and header["epoch"] == 0
-    assert maps.size == 7 * GRID * GRID
+    assert header["type"] == "frame" and header["epoch"] == 0 and header["key"]
+    assert maps.size == 7 * THUMB * THUMB + GRID * GRID  # small maps, the output's
     assert np.allclose(header["W"][0], s.net.W[1], atol=1e-6)
     assert header["b"][2] == pytest.approx(s.net.b[3].ravel().tolist(), abs=1e-6)
     assert 0 <= header["testAccuracy"] <= 1
+
+
+def test_frames_carry_each_map_at_its_drawn_size_and_only_changes():
+    """Lean frames (issue 11): every neuron's small map is the full map at every
+    THUMB_STEP-th pixel, the output's map is whole, a hovered hidden neuron's map comes
+    whole too, and a frame after the first holds only the change."""
+    s = session_with(networkShape=[4, 2])
+    decoder = Decoder()
+    header, maps = decoder.decode(s.frame())
+    full = s.maps().reshape(-1, GRID, GRID)
+    n = 4 + 2 + 1
+    thumbs, rest = np.split(maps, [n * THUMB * THUMB])
+    np.testing.assert_array_equal(thumbs.reshape(n, THUMB, THUMB),
+                                  full[:, ::THUMB_STEP, ::THUMB_STEP])
+    np.testing.assert_array_equal(rest, full[-1].ravel())
+    assert THUMB == 34 and header["focus"] is None
+    # nothing changed: the change is all zeros, and compresses to almost nothing
+    again = s.frame()
+    _, change = unpack(again)
+    assert not unpack(again)[0]["key"] and not change.any() and len(again) < 1000
+    s.train(5)
+    header, maps = decoder.decode(s.frame())
+    assert not header["key"]
+    np.testing.assert_array_equal(maps[-GRID * GRID:], s.maps()[-1])
+    s.set_focus(1, 3)  # hidden neuron 4 of layer 1: its map comes whole
+    header, maps = decoder.decode(s.frame())
+    assert header["key"] and header["focus"] == [1, 3]
+    np.testing.assert_array_equal(maps[-GRID * GRID:], s.maps()[3])
+    s.set_focus(3, 0)  # the output's map is whole anyway: no focus
+    assert s.focus is None
+    s.set_focus(2, 1)
+    s.apply({"networkShape": [3]})  # layer 2 is gone: so is the focus
+    header, maps = decoder.decode(s.frame())
+    assert header["focus"] is None and maps.size == 4 * THUMB * THUMB + GRID * GRID
+    with pytest.raises(ConfigError, match="no neuron 9 in layer 1"):
+        s.set_focus(1, 8)
 
 
 def test_edit_sets_one_weight_and_changes_the_map():

@@ -5,7 +5,8 @@ builds its data with ``glassnet.datasets``, its network with ``glassnet.Network`
 trains with the library's epoch runner (``glassnet.epochs``, as ``glassnet.training``
 does), so the page shows the library at work, not a copy of it. After some epochs it
 draws a *frame*: one forward pass over the 100×100 grid of the view gives every neuron's
-activations at once, which are sent as one byte per pixel.
+activations at once, which are sent as one byte per pixel at the size the page draws them
+(``playground.wire``).
 
 Two ways to train (the ``recipe`` setting):
 
@@ -78,6 +79,8 @@ class Session:
         self.stopped = None  # why the last training stopped by a stop condition
         self._features_2d = None  # the features a 1-D data set switched off, to restore
         self.last_step = None  # the last training step's backward pass (see explain)
+        self.focus = None  # the hidden neuron whose map frames carry at full size
+        self._frames = wire.Encoder()  # this tab's frames, each sent as a change
         self.state = self._fit_features(state or protocol.defaults())
         self._new_data()
 
@@ -351,12 +354,12 @@ class Session:
                     out[f"{part}Accuracy"] = None
         return out
 
-    def maps(self):
-        """Every neuron's map, layer by layer, as uint8 (0 = −1 orange, 255 = +1 blue).
+    def _grid_values(self):
+        """Every neuron's values over the grid on the page's scale, (neurons, GRID, GRID).
 
         One forward pass over the grid gives A[l] for all layers at once. Hidden values
-        are clipped to [−1, 1] (TensorFlow's colour scale); outputs are put on that scale:
-        2a − 1 for probabilities, a / output_scale for regression.
+        are clipped to [−1, 1] later (TensorFlow's colour scale); outputs are put on that
+        scale: 2a − 1 for probabilities, a / output_scale for regression.
         """
         net = self.net
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
@@ -368,7 +371,36 @@ class Session:
                 A[-1] = 2.0 * out - 1.0
             elif name == "linear":
                 A[-1] = out / self.data.output_scale
-            return wire.quantize(np.vstack(A))
+            return np.vstack(A).reshape(-1, GRID, GRID)
+
+    def maps(self):
+        """Every neuron's map at full size, layer by layer: uint8, (neurons, GRID²)."""
+        return wire.quantize(self._grid_values()).reshape(-1, GRID * GRID)
+
+    def set_focus(self, layer, unit):
+        """Show hidden neuron ``unit`` of layer ``layer`` large: frames carry its map at
+        full size (layer None: none; the output layer's maps are always at full size)."""
+        net = self.net
+        if layer is not None and not (1 <= layer <= net.L and unit < net.sizes[layer]):
+            raise ConfigError(f"there is no neuron {unit + 1} in layer {layer}")
+        self.focus = None if layer is None or layer == net.L else (layer, unit)
+
+    def _focus(self):
+        """The focus, if this network has that hidden neuron (the network may have changed)."""
+        if self.focus is None:
+            return None
+        layer, unit = self.focus
+        return self.focus if layer < self.net.L and unit < self.net.sizes[layer] else None
+
+    def _frame_maps(self):
+        """A frame's maps, in the wire's order: every neuron's small map, the output layer's
+        maps at full size, the focus neuron's map at full size."""
+        V, sizes = self._grid_values(), self.net.sizes
+        parts = [V[:, ::wire.THUMB_STEP, ::wire.THUMB_STEP], V[-sizes[-1]:]]
+        focus = self._focus()
+        if focus is not None:
+            parts.append(V[sum(sizes[1:focus[0]]) + focus[1]])
+        return wire.quantize(np.concatenate([part.ravel() for part in parts]))
 
     def feature_maps(self):
         """The seven input features' maps over the view (those of x2 are 0 for 1-D data)."""
@@ -379,8 +411,9 @@ class Session:
             return wire.quantize(F / np.where(scale > 0, scale, 1.0))
 
     def frame(self):
-        """The binary frame: a JSON header, then every neuron's map (uint8, GRID²)."""
-        net = self.net
+        """The binary frame: a JSON header and the maps (``playground.wire``): the change
+        since this tab's last frame, or all of them when the list of maps changed."""
+        net, focus = self.net, self._focus()
         header = {
             "type": "frame",
             "epoch": self.epoch,
@@ -389,8 +422,9 @@ class Session:
             **self.scores(),
             "W": [wire.rounded(net.W[l]) for l in range(1, net.L + 1)],
             "b": [wire.rounded(net.b[l][:, 0]) for l in range(1, net.L + 1)],
+            "focus": None if focus is None else list(focus),
         }
-        return wire.pack(header, self.maps())
+        return self._frames.pack(header, (tuple(net.sizes), focus), self._frame_maps())
 
     def describe(self):
         """The "state" message: settings, hash, network layout, view and feature maps."""
@@ -408,6 +442,7 @@ class Session:
             "view": d.view,
             "outputScale": d.output_scale,
             "grid": GRID,
+            "thumb": wire.THUMB,
             "uploaded": self.upload is not None,
             "playing": self.playing,
             "limits": {"layers": protocol.MAX_HIDDEN_LAYERS, "neurons": protocol.MAX_NEURONS},

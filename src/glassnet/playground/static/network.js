@@ -70,7 +70,7 @@ export class NetworkDiagram {
       else this.addOutputHead(columnX(l) - 14, m);
       for (let i = 0; i < units; i++) {
         const x = columnX(l), y = TOP + i * ROW;
-        const node = this.addNode(x, y, m.grid, output ? "neuron output" : "neuron",
+        const node = this.addNode(x, y, m.thumb, output ? "neuron output" : "neuron",
           {layer: l, unit: i});
         here.push({x: x + NODE, y: y + NODE / 2});
         previous.forEach((src, j) => this.addLink(src, {x, y: y + NODE / 2}, l, i, j));
@@ -81,11 +81,12 @@ export class NetworkDiagram {
     }
   }
 
-  /* A frame: each neuron's map (mapOf(layer, unit) -> bytes), the weights and biases. */
-  update(header, mapOf, discretize) {
+  /* A frame: each neuron's small map (thumbOf(layer, unit) -> bytes), the weights and
+   * biases. */
+  update(header, thumbOf, discretize) {
     this.header = header;
     for (const node of this.nodes) {
-      if (node.layer) paint(node.canvas, mapOf(node.layer, node.unit), discretize);
+      if (node.layer) paint(node.canvas, thumbOf(node.layer, node.unit), discretize);
     }
     for (const link of this.links) {
       const w = this.value(link);
