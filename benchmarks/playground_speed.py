@@ -19,9 +19,14 @@ import numpy as np
 
 GOAL_EPOCHS_PER_SECOND = 1000
 GOAL_FRAMES_PER_SECOND = 30
+GOAL_BYTES_PER_SECOND = 300_000  #: the default network's frames, per tab (issue 11)
+GOAL_LARGEST_FRAMES_PER_SECOND = 25  #: the largest network's (issue 11)
+#: the largest network the page allows: 6 hidden layers of 8 neurons on all 7 features
+LARGEST = ("networkShape=8,8,8,8,8,8&x=true&y=true&xSquared=true&ySquared=true"
+           "&xTimesY=true&sinX=true&sinY=true")
 
 
-def measure(seconds=5.0):
+def measure(seconds=5.0, link=""):
     """{"epochs_per_second", "frames_per_second", "frames", "full_maps", "map_bytes",
     "bytes_per_second"} over ``seconds``."""
     from websockets.sync.client import connect
@@ -33,7 +38,7 @@ def measure(seconds=5.0):
     try:
         url = _address(server)
         with connect(f"ws://{url}/ws", max_size=2**24) as ws:
-            ws.send(json.dumps({"type": "init", "hash": ""}))
+            ws.send(json.dumps({"type": "init", "hash": link}))
             ws.send(json.dumps({"type": "set", "settings": {"speed": 0}}))  # 0: fastest
             decoder = Decoder()
             _drain(ws, decoder)
@@ -89,8 +94,8 @@ def _drain(ws, decoder, quiet=0.3):
         pass
 
 
-def report(r):
-    print(f"playground (circle, [4, 2] tanh, batch 10, fastest speed) over a WebSocket: "
+def report(r, setup="circle, [4, 2] tanh, batch 10"):
+    print(f"playground ({setup}, fastest speed) over a WebSocket: "
           f"{r['epochs_per_second']:,.0f} epochs/s (goal ≥ {GOAL_EPOCHS_PER_SECOND}), "
           f"{r['frames_per_second']:.1f} frames/s (goal ≥ {GOAL_FRAMES_PER_SECOND}), "
           f"{r['map_bytes']:,} bytes of maps per frame, "
@@ -100,3 +105,4 @@ def report(r):
 
 if __name__ == "__main__":
     report(measure())
+    report(measure(link=LARGEST), "circle, 6 × 8 tanh on 7 features")

@@ -17,6 +17,10 @@ function svgEl(name, attrs) {
   return el;
 }
 
+function restyle(el, name, value) {   // only a change costs the browser a restyle
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+}
+
 export class NetworkDiagram {
   /* actions: {set(settings), explain(layer, unit), hover(info or null), edit(info, value),
    * error(text)} */
@@ -90,10 +94,10 @@ export class NetworkDiagram {
     }
     for (const link of this.links) {
       const w = this.value(link);
-      link.line.setAttribute("stroke", valueColour(Math.max(-1, Math.min(1, w))));
-      link.line.setAttribute("stroke-width", Math.min(10, 1 + 9 * Math.abs(w) / 5));
+      restyle(link.line, "stroke", valueColour(Math.max(-1, Math.min(1, w))));
+      restyle(link.line, "stroke-width", Math.min(10, 1 + 9 * Math.abs(w) / 5).toFixed(1));
     }
-    for (const bias of this.biases) bias.rect.setAttribute("fill", valueColour(this.value(bias)));
+    for (const bias of this.biases) restyle(bias.rect, "fill", valueColour(this.value(bias)));
   }
 
   addNode(x, y, grid, cls, info) {
