@@ -8,6 +8,7 @@ message type, well-formed and malformed.
 import json
 import math
 import os
+import threading
 import warnings
 
 import numpy as np
@@ -717,6 +718,43 @@ def test_divergence_is_reported(client):
         message = receive_until(ws, "diverged", limit=200)
         assert "learning rate" in message["message"]
         assert not receive_until(ws, "state")["playing"]
+
+
+def test_a_failure_in_the_play_loop_is_told_once_and_the_session_goes_on(
+        client, monkeypatch, caplog):
+    """A bug in training while playing (issue 11): one message to the tab, one log line,
+    the session paused and usable (it used to end the loop silently)."""
+    train, failed = Session.train, threading.Event()
+
+    def fails_once(self, epochs, seconds=math.inf):
+        if not failed.is_set():
+            failed.set()
+            raise KeyError("a bug")
+        return train(self, epochs, seconds)
+
+    monkeypatch.setattr(Session, "train", fails_once)
+    with caplog.at_level("ERROR", logger="glassnet.playground"):
+        with client.websocket_connect("/ws") as ws:
+            start(ws, "#speed=2")
+            ws.send_json({"type": "play"})
+            assert failed.wait(10)
+            # the loop holds the tab until it has told the page: the pause comes after
+            ws.send_json({"type": "pause"})
+            seen = []
+            while not (seen and seen[-1]["type"] == "state" and not seen[-1]["playing"]):
+                seen.append(receive(ws))
+            errors = [m["message"] for m in seen if m["type"] == "error"]
+            assert errors == ["training stopped by an internal error (KeyError: 'a bug'); the "
+                              "session is kept: press Play to try again, and please report "
+                              "this"]
+            ws.send_json({"type": "play"})  # the session goes on
+            assert receive_until(ws, "frame", where=lambda m: m["epoch"] >= 6)["playing"]
+            ws.send_json({"type": "pause"})
+            receive_until(ws, "state", limit=100, where=lambda m: not m["playing"])
+    records = [r for r in caplog.records if r.name == "glassnet.playground"]
+    assert [r.getMessage() for r in records] == [
+        "training failed in a playground tab: KeyError: 'a bug'"]
+    assert records[0].exc_info is None  # one line, no traceback
 
 
 def session_id(client):
