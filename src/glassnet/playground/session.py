@@ -38,7 +38,7 @@ import numpy as np
 
 from .. import datasets, explain, metrics, optimizers
 from ..epochs import Batches, EpochRunner
-from ..errors import ConfigError, DivergenceError
+from ..errors import ConfigError, DivergenceError, NotFittedError
 from ..layers import Dense
 from ..network import Network
 from . import protocol, wire
@@ -281,17 +281,23 @@ class Session:
             self._keep_last_step()  # else stop_reason kept it before its forward passes
 
     def _keep_last_step(self):
-        """Copy the last step's backward pass (its minibatch's dA, dZ and the gradients
-        dW, db that step used), for the maths panel: later forward passes overwrite it."""
+        """Copy the last step's backward pass, for the maths panel (later forward passes
+        overwrite the network's caches): its minibatch's A[l], dA[l] (None where the loss
+        and output make dZ[L] = A[L] − Y directly), dZ[l], and the gradients dW[l], db[l]
+        that step used."""
         net = self.net
-        self.last_step = {
-            "m": net.A[0].shape[1],
-            "dA": [None] + [net.dA[l].copy() if l < net.L else None
-                            for l in range(1, net.L + 1)],
-            "dZ": [None] + [net.dZ[l].copy() for l in range(1, net.L + 1)],
-            "dW": [None] + [net.dW[l].copy() for l in range(1, net.L + 1)],
-            "db": [None] + [net.db[l].copy() for l in range(1, net.L + 1)],
-        }
+
+        def kept(arrays, start=1):
+            return [None] * start + [copy(arrays, l) for l in range(start, net.L + 1)]
+
+        def copy(arrays, l):
+            try:
+                return arrays[l].copy()
+            except NotFittedError:  # dA[L], never formed when dZ[L] = A[L] − Y
+                return None
+
+        self.last_step = {"m": net.A[0].shape[1], "A": kept(net.A, 0), "dA": kept(net.dA),
+                          "dZ": kept(net.dZ), "dW": kept(net.dW), "db": kept(net.db)}
 
     def dead(self):
         """Text naming a dead network, or None: a hidden layer whose every unit has
@@ -492,15 +498,17 @@ class Session:
         }
 
     def _backward_of(self, l, i):
-        """Neuron i of layer l in the last training step: its dA and dZ on each example of
-        that minibatch, its row of dW[l] and its db[l] (None before the first step)."""
+        """Neuron i of layer l in the last training step (None before the first): on each
+        of that minibatch's m examples its dA and dZ, and the inputs A[l−1]; its row of
+        dW[l] and its db[l], exactly as the network computed them."""
         step = self.last_step
         if step is None:
             return None
         dA = step["dA"][l]
-        return {"m": step["m"], "dA": None if dA is None else wire.rounded(dA[i]),
-                "dZ": wire.rounded(step["dZ"][l][i]), "dW": wire.rounded(step["dW"][l][i]),
-                "db": float(step["db"][l][i, 0]),
+        return {"m": step["m"], "a_prev": wire.exact(step["A"][l - 1]),
+                "dA": None if dA is None else wire.exact(dA[i]),
+                "dZ": wire.exact(step["dZ"][l][i]), "dW": wire.exact(step["dW"][l][i]),
+                "db": wire.exact(step["db"][l][i, 0]),
                 "penalty": bool(self.net.l1 or self.net.l2)}
 
     # ------------------------------------------------------------------ exports

@@ -78,6 +78,13 @@ def rounded(array):
     return np.round(np.asarray(array, dtype=float), 6).tolist()
 
 
+def exact(array):
+    """An array as nested lists of its exact floats (JSON keeps every digit), a value that
+    is not finite as None."""
+    array = np.asarray(array, dtype=float)
+    return np.where(np.isfinite(array), array, None).tolist()
+
+
 def finite_or_none(value):
     """A float, or None (JSON null) when it is not finite."""
     return float(value) if np.isfinite(value) else None
