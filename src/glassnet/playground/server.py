@@ -15,6 +15,9 @@ uploads and exports of a tab from touching its network while a frame's epochs ru
 """
 
 import asyncio
+import ctypes
+import functools
+import gc
 import ipaddress
 import json
 import logging
@@ -310,7 +313,7 @@ async def websocket_endpoint(websocket: WebSocket):
         await asyncio.gather(runner, return_exceptions=True)
         async with tab.lock:  # an upload or export under way finishes first
             tab.session = None  # the data and network go with the tab
-        _give_back_memory()
+        _give_back_memory(idle=not tabs)
 
 
 async def _receive(websocket, tab, limits):
@@ -334,15 +337,28 @@ async def _receive(websocket, tab, limits):
                          else message.get("bytes"))
 
 
-def _give_back_memory():
-    """Return freed memory to the system (glibc keeps it in per-thread arenas otherwise,
-    and the worker threads that trained the tabs each have one)."""
+@functools.cache
+def _libc():
+    """The C library, if it is glibc (loaded once: each load makes new ctypes classes that
+    are never freed), else None."""
     try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim  # noqa: B018  (glibc's own)
     except (OSError, AttributeError):  # not glibc: nothing to do
-        pass
+        return None
+    return libc
+
+
+def _give_back_memory(idle):
+    """Return freed memory to the system (glibc keeps it in per-thread arenas otherwise,
+    and the worker threads that trained the tabs each have one). When the last tab has
+    closed (``idle``), first free what closed tabs left in reference cycles (a full
+    collection takes a moment, and nobody waits for the server then)."""
+    if idle:
+        gc.collect()
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
 
 
 def _tab(request):
