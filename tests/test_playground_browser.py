@@ -22,11 +22,6 @@ from glassnet.playground.wire import GRID, quantize
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
-                 if os.path.exists(p)), None)
-INSTALL = ("Chromium is needed for the browser tests: apt-get install -y "
-           "--no-install-recommends chromium (and pip install playwright; never run "
-           "`playwright install`)")
 TIMEOUT_MS = 15_000
 MAP = (34, 8, 300)  # the big map's left, top and size inside its canvas (app.js)
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,23 +45,6 @@ def server_url():
     yield f"http://127.0.0.1:{sock.getsockname()[1]}/"
     server.should_exit = True
     thread.join(10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    if CHROMIUM is None or sync_playwright is None:
-        if os.environ.get("CI"):
-            pytest.fail(INSTALL)
-        pytest.skip(INSTALL)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--disable-gpu", "--disable-quic"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

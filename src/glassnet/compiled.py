@@ -341,31 +341,31 @@ def _backward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, grad, work):
         at = at_prev
 
 
-def _step(optimizer, theta, grad, alpha, beta_1, beta_2, epsilon, t, s1, s2):
+def _step(optimizer, theta, grad, learning_rate, beta_1, beta_2, epsilon, t, s1, s2):
     """One optimizer step on θ from g (glassnet.optimizers' formulas, element by element)."""
     for i in range(theta.shape[0]):
         d = grad[i]
         if optimizer == 0:  # θ := θ − α·g
-            theta[i] -= d * alpha
+            theta[i] -= d * learning_rate
         elif optimizer == 1:  # V := βV + (1 − β)g; θ := θ − αV
             s1[i] = s1[i] * beta_1 + (1.0 - beta_1) * d
-            theta[i] -= alpha * s1[i]
+            theta[i] -= learning_rate * s1[i]
         elif optimizer == 2 or optimizer == 3:  # v := μv − αg; θ := θ + v (Nesterov: + μv − αg)
-            s1[i] = s1[i] * beta_1 - d * alpha
-            theta[i] += beta_1 * s1[i] - d * alpha if optimizer == 3 else s1[i]
+            s1[i] = s1[i] * beta_1 - d * learning_rate
+            theta[i] += beta_1 * s1[i] - d * learning_rate if optimizer == 3 else s1[i]
         elif optimizer == 4:  # S := ρS + (1 − ρ)g²; θ := θ − αg / (√S + ε)
             s1[i] = s1[i] * beta_1 + (1.0 - beta_1) * d * d
-            theta[i] -= alpha * d / (np.sqrt(s1[i]) + epsilon)
+            theta[i] -= learning_rate * d / (np.sqrt(s1[i]) + epsilon)
         else:  # Adam, with bias correction
             s1[i] = s1[i] * beta_1 + (1.0 - beta_1) * d
             s2[i] = s2[i] * beta_2 + (1.0 - beta_2) * d * d
             M_hat = s1[i] / (1.0 - beta_1 ** float(t))
             S_hat = s2[i] / (1.0 - beta_2 ** float(t))
-            theta[i] -= alpha * M_hat / (np.sqrt(S_hat) + epsilon)
+            theta[i] -= learning_rate * M_hat / (np.sqrt(S_hat) + epsilon)
 
 
 def _epoch_loop(X_rows, Y_rows, order, B, sizes, w_at, b_at, g, g_alpha, g_scale, loss, eps,
-                theta, grad, work, outputs, optimizer, alpha, beta_1, beta_2, epsilon, t,
+                theta, grad, work, outputs, optimizer, learning_rate, beta_1, beta_2, epsilon, t,
                 l1, l2, s1, s2):
     """Every step of one epoch; returns Σ_b m_b·(the step's regularization term)."""
     m = order.shape[0]
@@ -402,7 +402,7 @@ def _epoch_loop(X_rows, Y_rows, order, B, sizes, w_at, b_at, g, g_alpha, g_scale
                 grad[i] += (l2 / m_b) * theta[i]
             if l1 != 0.0:
                 grad[i] += (l1 / m_b) * np.sign(theta[i])
-        _step(optimizer, theta, grad, alpha, beta_1, beta_2, epsilon, t, s1, s2)
+        _step(optimizer, theta, grad, learning_rate, beta_1, beta_2, epsilon, t, s1, s2)
     return penalty
 
 

@@ -226,12 +226,18 @@ class EpochRunner:
     def _diverged(self, epoch, verdict, optimizer, learning_rate):
         net = self.net
         restored_epoch = self.watch.restore(net.parameters, self.start, epoch)
-        advice = self.advise and divergence.advise(
-            net, self.X, self.Y, self.batches.size(self.X.shape[1]), optimizer, learning_rate,
-            type(self.engine))
-        advice = advice or None
+        advice = divergence.advise(net, self.X, self.Y, optimizer, learning_rate,
+                                   self._trial_runner) if self.advise else None
         raise DivergenceError(divergence.message(epoch, verdict, learning_rate,
                                                  restored_epoch, advice),
                               epoch=epoch, reason=verdict.reason,
                               restored_epoch=restored_epoch,
                               suggested_rate=advice.rate if advice else None)
+
+    def _trial_runner(self, trial):
+        """A runner of ``trial`` (a copy of the network) on the same data, batch size and
+        engine, with its own shuffling and no advice of its own: ``divergence.advise``
+        tries smaller rates with it."""
+        B = self.batches.size(self.X.shape[1])
+        return EpochRunner(trial, self.X, self.Y, Batches(B, shuffle=True, seed=0),
+                           type(self.engine), advise=False)

@@ -210,19 +210,8 @@ def _with_features(data, names):
 
 
 def _targets(data, y, g):
-    """The notes' Y (n[L], m) for labels y and an output activation g."""
-    if y is None:
-        return None
-    if data.task == "regression":
-        return y.reshape(1, -1)
-    if data.classes.size > 2:
-        return datasets.one_hot(y, data.classes)[0]
-    # One output unit: the first class is the low end of g's range, the second the high
-    # end (0 and 1 for sigmoid, -1 and +1 for tanh; 0 and 1 when the range is open).
-    low, high = g.output_range
-    if not (np.isfinite(low) and np.isfinite(high)):
-        low, high = 0.0, 1.0
-    return np.where(y == data.classes[1], high, low).reshape(1, -1)
+    """The notes' Y (n[L], m) for labels y (None: no such part) and output activation g."""
+    return None if y is None else datasets.targets(y, g, data.classes)
 
 
 # ---------------------------------------------------------------------- the run

@@ -88,11 +88,16 @@ class _NetworkEstimator(BaseEstimator):
             self._check_same_architecture(X.shape[1], Y.shape[1])
         self._set_encoder(encoder)
         net = self.network_
+        # the network owns λ₁ and λ₂ (scikit-learn's alpha is λ₂): given to it each fit, so
+        # that a changed alpha is the one a warm start trains with, and the run reads them
+        net.l1, net.l2 = settings["l1"], settings["alpha"]
         if solver == "lbfgs":
             run.lbfgs(self, net, (X.T, Y.T, s), settings)  # rows → columns, once
             return self
         if not incremental or not hasattr(self, "_optimizer"):
             self._optimizer = self._make_optimizer(settings)
+            # α of the coming epochs under scikit-learn's schedules (its optimizer's
+            # learning_rate), starting at learning_rate_init (α₀)
             self._learning_rate = settings["learning_rate_init"]
         data, validation = self._split(X, Y, s, settings["early_stopping"], settings)
         run.stochastic(self, net, data, validation, settings, incremental)
@@ -116,7 +121,7 @@ class _NetworkEstimator(BaseEstimator):
         sizes, hidden_activation = self._hidden()
         net = Network([n_x, *sizes, n_out], activations=hidden_activation, output=output,
                       loss=loss, initializer=self.initializer or "zeros", seed=0,
-                      dtype=dtype, l1=settings["l1"], l2=settings["alpha"])
+                      dtype=dtype)
         if self.initializer is None:
             self._sklearn_initialization(net)
         elif self.initializer != "zeros":

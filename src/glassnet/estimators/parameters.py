@@ -35,6 +35,8 @@ DEFAULTS = {
     "alpha": (0.0001, 0.0),
     "l1": (0.0, 0.0),
     "batch_size": ("auto", None),
+    # scikit-learn's names: learning_rate is the schedule, learning_rate_init is α₀, the
+    # value glassnet calls learning_rate (train(), Schedule.rate, Optimizer.step)
     "learning_rate": ("constant", "constant"),
     "learning_rate_init": (0.001, 0.01),
     "power_t": (0.5, 0.5),

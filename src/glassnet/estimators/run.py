@@ -45,8 +45,10 @@ class ScikitAdam(optimizers.Adam):
         M, S = self._buffer("M", theta), self._buffer("S", theta)
         M[...] = self.beta_1 * M + (1 - self.beta_1) * g
         S[...] = self.beta_2 * S + (1 - self.beta_2) * (g ** 2)
-        rate = learning_rate * np.sqrt(1 - self.beta_2 ** self.t) / (1 - self.beta_1 ** self.t)
-        theta += -rate * M / (np.sqrt(S) + self.epsilon)
+        # Kingma & Ba's α_t (scikit-learn's AdamOptimizer.learning_rate): α with the bias
+        # corrections folded in
+        alpha_t = learning_rate * np.sqrt(1 - self.beta_2 ** self.t) / (1 - self.beta_1 ** self.t)
+        theta += -alpha_t * M / (np.sqrt(S) + self.epsilon)
 
 
 # ---------------------------------------------------------------------- one pass
@@ -71,14 +73,15 @@ def loss(net, A, Y, s, outputs_averaged):
     return per_example / A.shape[0] if outputs_averaged else per_example
 
 
-def loss_and_gradient(net, X, Y, s, alpha, l1, outputs_averaged):
-    """J on (X, Y) with example weights s (None: all 1), and ``net.gradients`` filled."""
+def loss_and_gradient(net, X, Y, s, outputs_averaged):
+    """J on (X, Y) with example weights s (None: all 1), and ``net.gradients`` filled; the
+    penalty is the network's λ₁ and λ₂ (scikit-learn's alpha) over the total weight."""
     Z, A = forward(net, X)
     L = net.L
     total = s.sum() if s is not None else X.shape[1]
     weights = net.parameters[:net.n_weights]
     J = loss(net, A[L], Y, s, outputs_averaged) + regularization.penalty(
-        weights, total, l1, alpha)
+        weights, total, net.l1, net.l2)
     dZ = A[L] - Y  # the canonical output and loss: dZ[L] = A[L] − Y
     if s is not None:
         dZ *= s
@@ -89,7 +92,7 @@ def loss_and_gradient(net, X, Y, s, alpha, l1, outputs_averaged):
         layer.db[...] = dZ.sum(axis=1, keepdims=True)
         if l > 1:
             dZ = net.layers[l - 2].activation.backward(layer.W.T @ dZ, Z[l - 1], A[l - 1])
-    regularization.add_gradient(net.gradients[:net.n_weights], weights, 1.0, l1, alpha)
+    regularization.add_gradient(net.gradients[:net.n_weights], weights, 1.0, net.l1, net.l2)
     net.gradients /= total
     return J
 
@@ -99,14 +102,15 @@ def columns(X, index):
     return X[:, index]
 
 
-def minibatch_epoch(net, X, Y, s, optimizer, learning_rate, batch_size, order, penalty):
+def minibatch_epoch(net, X, Y, s, optimizer, learning_rate, batch_size, order,
+                    outputs_averaged):
     """One epoch of minibatch steps in ``order``; returns scikit-learn's epoch loss."""
     m = X.shape[1]
     accumulated = 0.0
     for start in range(0, m, batch_size):
         index = order[start:start + batch_size]
         J = loss_and_gradient(net, columns(X, index), Y[:, index],
-                              None if s is None else s[index], *penalty)
+                              None if s is None else s[index], outputs_averaged)
         accumulated += J * len(index)
         optimizer.step(net.parameters, net.gradients, learning_rate)
     return accumulated / m
@@ -124,7 +128,6 @@ def stochastic(est, net, data, validation, settings, incremental):
     batch_size = m if settings["batch_size"] is None else (
         min(200, m) if settings["batch_size"] == "auto" else min(settings["batch_size"], m))
     order = np.arange(m)
-    penalty = (settings["alpha"], settings["l1"], est.outputs_averaged)
     est.n_iter_ = 0
     for _ in range(settings["max_iter"]):
         if settings["shuffle"]:
@@ -132,7 +135,7 @@ def stochastic(est, net, data, validation, settings, incremental):
         start = net.parameters.copy()
         with np.errstate(all="ignore"):
             epoch_loss = minibatch_epoch(net, X, Y, s, est._optimizer, est._rate(),
-                                         batch_size, order, penalty)
+                                         batch_size, order, est.outputs_averaged)
         est.n_iter_ += 1
         est.t_ += m
         if not np.isfinite(epoch_loss) or not np.all(np.isfinite(net.parameters)):
@@ -198,13 +201,12 @@ def sklearn_order(net):
 def lbfgs(est, net, data, settings):
     """scikit-learn's ``_fit_lbfgs``: L-BFGS-B on J over all m examples."""
     X, Y, s = data
-    penalty = (settings["alpha"], settings["l1"], est.outputs_averaged)
     order = sklearn_order(net)
 
     def objective(theta):
         net.parameters[order] = theta
         with np.errstate(all="ignore"):
-            J = loss_and_gradient(net, X, Y, s, *penalty)
+            J = loss_and_gradient(net, X, Y, s, est.outputs_averaged)
         return J, net.gradients[order].copy()
 
     result = scipy.optimize.minimize(

@@ -194,9 +194,3 @@ def _around(values):
     return (low - margin, high + margin)
 
 
-def targets(labels, n_out, output):
-    """The notes' Y (n[L], m) for labels, as the output activation needs them."""
-    if output == "softmax":
-        return datasets.one_hot(labels, classes=np.arange(n_out))[0]
-    Y = np.asarray(labels, dtype=np.float64).reshape(1, -1)
-    return 2.0 * Y - 1.0 if output == "tanh" else Y  # tanh: TensorFlow's ±1 targets

@@ -204,8 +204,10 @@ SETTINGS = {s.name: s for s in [
     *[Setting(key, key in ("x", "y"), _boolean, "network") for key in FEATURES],
     Setting("activation", "tanh", _choice(HIDDEN_ACTIVATIONS), "live"),
     Setting("activations", ["tanh", "tanh"], _activation_list, "live"),
+    # TensorFlow Playground's wire/link name of the library's learning_rate, α
     Setting("learningRate", 0.03, _one_of_numbers(LEARNING_RATES), "live"),
     Setting("regularization", "none", _choice(("none", "L1", "L2")), "live"),
+    # TensorFlow's rate r: the session sets the network's λ = r·B (playground.session)
     Setting("regularizationRate", 0.0, _one_of_numbers(REGULARIZATION_RATES), "live"),
     Setting("optimizer", "sgd", _choice(OPTIMIZERS), "live"),
     Setting("batchSize", 10, _integer(1, 30), "live"),

@@ -20,8 +20,9 @@ Two ways to train (the ``recipe`` setting):
 Departures from TensorFlow Playground (kept on purpose): the examples are reshuffled every
 epoch and an epoch's last, smaller batch is used as it is (not carried into the next
 epoch), as in ``glassnet.training``. TensorFlow's regularization rate r adds α·r·w to each
-step; the notes' penalty (λ/2m)‖W‖² adds α·(λ/m)·w, so the session sets λ = r·B with B the
-batch size, once (the last, smaller batch of an epoch then gets λ/m_b a little above r).
+step; the notes' penalty (λ/2m)‖W‖² adds α·(λ/m)·w, so the session sets λ = r·B on its
+network, B the batch size, whenever r, the kind of penalty or B changes (the last, smaller
+batch of an epoch then gets λ/m_b a little above r).
 
 Data sets are in ``playground.data``, the encoding of what is sent in ``playground.wire``.
 """
@@ -42,9 +43,12 @@ from ..errors import ConfigError, DivergenceError, NotFittedError
 from ..layers import Dense
 from ..network import Network
 from . import protocol, wire
-from .data import RECIPES, data_name, make_data, read_upload, targets
+from .data import RECIPES, data_name, make_data, read_upload
 from .snippet import snippet
 from .wire import GRID
+
+#: the settings λ = r·B is made of (``Session._set_penalty``)
+PENALTY_SETTINGS = ("regularization", "regularizationRate", "batchSize")
 
 
 def build_network(state, n_x, n_classes, parameters=None):
@@ -120,13 +124,14 @@ class Session:
         names = [protocol.FEATURES[key] for key in self._feature_keys()]
         d = self.data
         self.net = build_network(self.state, len(names), d.n_classes, parameters)
+        self.A_train = datasets.features(d.X_train, names)
+        self._set_penalty()
         self.optimizer = optimizers.get(self.state["optimizer"])
         self._rng = np.random.default_rng(self.state["initSeed"])
-        output = self.net.output_activation.name
-        self.A_train = datasets.features(d.X_train, names)
+        g, classes = self.net.output_activation, range(d.n_classes) if d.n_classes else None
         self.A_test = datasets.features(d.X_test, names)
-        self.Y_train = targets(d.labels_train, self.net.sizes[-1], output)
-        self.Y_test = targets(d.labels_test, self.net.sizes[-1], output)
+        self.Y_train = datasets.targets(d.labels_train, g, classes)
+        self.Y_test = datasets.targets(d.labels_test, g, classes)
         (x_lo, x_hi), (y_lo, y_hi) = d.view
         self._runner = None  # the epoch runner, made by the first epoch
         self.last_step = None
@@ -190,6 +195,19 @@ class Session:
                                   self.net.parameters.copy())
             if self.state["optimizer"] != old["optimizer"]:
                 self.optimizer = optimizers.get(self.state["optimizer"])
+            if any(self.state[key] != old[key] for key in PENALTY_SETTINGS):
+                self._set_penalty()
+
+    def batch_size(self):
+        """B: the state's batch size, at most the m training examples."""
+        return min(self.state["batchSize"], self.A_train.shape[1])
+
+    def _set_penalty(self):
+        """λ₁ or λ₂ of the network from the state's rate r: λ = r·B (module docstring)."""
+        kind, rate = self.state["regularization"], self.state["regularizationRate"]
+        B = self.batch_size()
+        self.net.l1 = rate * B if kind == "L1" else 0.0
+        self.net.l2 = rate * B if kind == "L2" else 0.0
 
     def regenerate(self):
         """New data from a new seed; the network and its training go on (as TensorFlow)."""
@@ -233,19 +251,15 @@ class Session:
 
     # ------------------------------------------------------------------ training
     def _epoch_runner(self):
-        """The runner of this network's epochs, with the state's batch size and penalty.
+        """The runner of this network's epochs, with the state's batch size.
 
         It is built again when the network, the data or the batch size changed (or a
         weight was edited); the batch order comes from the session's generator, drawn on
         from epoch to epoch. Its epochs are numbered on from the session's.
         """
-        state, net = self.state, self.net
-        B = min(state["batchSize"], self.A_train.shape[1])
-        rate, kind = state["regularizationRate"], state["regularization"]
-        net.l1 = rate * B if kind == "L1" else 0.0  # TensorFlow's r is λ/B (module docstring)
-        net.l2 = rate * B if kind == "L2" else 0.0
+        B = self.batch_size()
         if self._runner is None or self._runner.batches.batch_size != B:
-            self._runner = EpochRunner(net, self.A_train, self.Y_train,
+            self._runner = EpochRunner(self.net, self.A_train, self.Y_train,
                                        Batches(B, shuffle=True, seed=self._rng))
             self._runner.epoch = self.epoch
             self._runner.watch.best_epoch = self.epoch + 1
@@ -264,6 +278,7 @@ class Session:
         done = 0
         try:
             while done < epochs:  # epochs may be math.inf: then only ``seconds`` ends the run
+                # learningRate is the wire's (TensorFlow's) name of learning_rate, α
                 runner.run_epoch(self.optimizer, self.state["learningRate"])
                 self.epoch += 1
                 done += 1

@@ -2,9 +2,9 @@
 
 The snippet makes the same data (same generator, noise, seed and split), the same input
 features and the same network (layers, activations, output, loss, initializers, weight
-seed), and trains it with ``glassnet.training.train`` on the playground's settings. It
-rebuilds the configuration, not the exact run: the page's epochs are interleaved with the
-user's clicks, and ``train`` shuffles with its own generator.
+seed, the L1 or L2 rate λ = r·B), and trains it with ``glassnet.training.train`` on the
+playground's settings. It rebuilds the configuration, not the exact run: the page's epochs
+are interleaved with the user's clicks, and ``train`` shuffles with its own generator.
 """
 
 from . import protocol
@@ -27,14 +27,10 @@ def _data_lines(state, data):
 
 
 def _target_lines(net, n_classes):
-    output = net.output_activation.name
-    if output == "softmax":
-        return [f"Y_train, _ = gn.datasets.one_hot(y_train, classes=range({n_classes}))",
-                f"Y_test, _ = gn.datasets.one_hot(y_test, classes=range({n_classes}))"]
-    if output == "tanh":
-        return ["Y_train = 2.0 * y_train.reshape(1, -1) - 1  # TensorFlow's targets ±1",
-                "Y_test = 2.0 * y_test.reshape(1, -1) - 1"]
-    return ["Y_train, Y_test = y_train.reshape(1, -1), y_test.reshape(1, -1)"]
+    arguments = repr(net.output_activation.name) + (
+        f", classes=range({n_classes})" if n_classes else "")
+    return [f"Y_train = gn.datasets.targets(y_train, {arguments})",
+            f"Y_test = gn.datasets.targets(y_test, {arguments})"]
 
 
 def _spec(config):
@@ -49,15 +45,20 @@ def _layer_line(layer):
             f"bias_initializer={_spec(config['bias_initializer'])!r}),")
 
 
+def _penalty(state, B):
+    """The network's ``l1=``/``l2=`` argument, written as the session computes it."""
+    kind, rate = state["regularization"], state["regularizationRate"]
+    if kind == "none" or not rate:
+        return ""
+    # the playground's rate r adds α·r·w per step: the notes' λ = r·B (B the batch size)
+    return f", {kind.lower()}={rate!r} * {B}"
+
+
 def snippet(session):
     """The Python source (a str) that rebuilds ``session``'s setup."""
     state, data, net = session.state, session.data, session.net
     names = [protocol.FEATURES[key] for key in protocol.FEATURES if state[key]]
-    reg, rate, batch = state["regularization"], state["regularizationRate"], state["batchSize"]
-    penalty = ""
-    if reg != "none" and rate:
-        # the playground's rate r adds α·r·w per step: the notes' λ = r·(batch size)
-        penalty = f", {reg.lower()}={rate * batch:g}"
+    penalty = _penalty(state, session.batch_size())
     lines = [
         '"""A glassnet playground setup, rebuilt in Python (exported by the page)."""',
         "import numpy as np",
@@ -78,13 +79,15 @@ def snippet(session):
         "layers = [",
         *[_layer_line(layer) for layer in net.layers],
         "]",
+        *(["# the playground's regularization rate r is the notes' λ = r × batch size"]
+          if penalty else []),
         f"net = gn.Network.from_layers({net.n_x}, layers, loss={net.loss.name!r}, "
-        f"seed={state['initSeed']})",
+        f"seed={state['initSeed']}{penalty})",
         "",
-        "# the playground's regularization rate r is the notes' λ = r × batch size",
+        # learning_rate is train()'s name of the page's learningRate (α)
         f"history = train(net, A_train, Y_train, epochs=100, "
-        f"learning_rate={state['learningRate']:g}, optimizer={state['optimizer']!r}, "
-        f"batch_size={batch}{penalty}, validation_data=(A_test, Y_test))",
+        f"learning_rate={state['learningRate']!r}, optimizer={state['optimizer']!r}, "
+        f"batch_size={state['batchSize']}, validation_data=(A_test, Y_test))",
         'print(f"train loss {history.cost[-1]:.3f}, test loss '
         '{history[\'val_cost\'][-1]:.3f}")',
         "",
