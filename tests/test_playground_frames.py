@@ -18,9 +18,8 @@ import test_playground_browser as shared
 from test_playground_browser import map_pixels, open_page
 
 pytestmark = pytest.mark.browser
-# the browser tests' server, browser and page, shared
-server_url, browser, artifacts, page = (shared.server_url, shared.browser, shared.artifacts,
-                                        shared.page)
+# the browser tests' server and page, shared (the browser is conftest.py's)
+server_url, artifacts, page = shared.server_url, shared.artifacts, shared.page
 
 LARGEST = ("#networkShape=8,8,8,8,8,8&x=true&y=true&xSquared=true&ySquared=true"
            "&xTimesY=true&sinX=true&sinY=true")
