@@ -3,9 +3,9 @@
 Starts ``glassnet playground`` on a free loopback port, opens its WebSocket as the page
 does, keeps the default setup (circle, hidden layers [4, 2] tanh, batch 10) at the
 fastest speed, plays for a few seconds and counts: epochs per second (from the frames'
-epoch numbers) and frames per second, checking that every frame carries the 100×100 map
-of every neuron, the output's included. Run it alone with
-``python -m benchmarks.playground_speed``.
+epoch numbers), frames per second and bytes per second, checking that every frame carries
+every neuron's small map and the output's 100×100 map (``playground.wire``). Run it alone
+with ``python -m benchmarks.playground_speed``.
 """
 
 import json
@@ -19,14 +19,19 @@ import numpy as np
 
 GOAL_EPOCHS_PER_SECOND = 1000
 GOAL_FRAMES_PER_SECOND = 30
+GOAL_BYTES_PER_SECOND = 300_000  #: the default network's frames, per tab (issue 11)
+GOAL_LARGEST_FRAMES_PER_SECOND = 25  #: the largest network's (issue 11)
+#: the largest network the page allows: 6 hidden layers of 8 neurons on all 7 features
+LARGEST = ("networkShape=8,8,8,8,8,8&x=true&y=true&xSquared=true&ySquared=true"
+           "&xTimesY=true&sinX=true&sinY=true")
 
 
 def measure(seconds=5.0, link=""):
-    """{"epochs_per_second", "frames_per_second", "frames", "map_bytes"} over ``seconds``,
-    for the setup of a link (the default one if empty)."""
+    """{"epochs_per_second", "frames_per_second", "frames", "full_maps", "map_bytes",
+    "bytes_per_second"} over ``seconds``."""
     from websockets.sync.client import connect
 
-    from glassnet.playground.wire import GRID, unpack
+    from glassnet.playground.wire import GRID, THUMB, Decoder
 
     server = subprocess.Popen([sys.executable, "-m", "glassnet", "playground", "--port", "0"],
                               stdout=subprocess.PIPE, text=True)
@@ -35,9 +40,10 @@ def measure(seconds=5.0, link=""):
         with connect(f"ws://{url}/ws", max_size=2**24) as ws:
             ws.send(json.dumps({"type": "init", "hash": link}))
             ws.send(json.dumps({"type": "set", "settings": {"speed": 0}}))  # 0: fastest
-            _drain(ws)
+            decoder = Decoder()
+            _drain(ws, decoder)
             ws.send(json.dumps({"type": "play"}))
-            frames = []  # (time received, epoch, bytes of maps, neurons)
+            frames = []  # (time received, epoch, bytes of maps, bytes they need, bytes sent)
             end = time.perf_counter() + seconds
             while time.perf_counter() < end:
                 try:
@@ -45,21 +51,24 @@ def measure(seconds=5.0, link=""):
                 except TimeoutError:
                     break
                 if isinstance(message, bytes):
-                    header, maps = unpack(message)
-                    neurons = sum(len(b) for b in header["b"])
-                    frames.append((time.perf_counter(), header["epoch"], maps.size, neurons))
+                    header, maps = decoder.decode(message)
+                    sizes = [len(b) for b in header["b"]]
+                    need = sum(sizes) * THUMB * THUMB + sizes[-1] * GRID * GRID
+                    frames.append((time.perf_counter(), header["epoch"], maps.size, need,
+                                   len(message)))
     finally:
         server.terminate()
         server.wait(timeout=10)
     if len(frames) < 2:
         raise RuntimeError(f"the playground sent {len(frames)} frame(s) in {seconds} s")
-    (t0, e0, _, _), (t1, e1, _, _) = frames[0], frames[-1]
+    (t0, e0, *_), (t1, e1, *_) = frames[0], frames[-1]
     return {
         "epochs_per_second": (e1 - e0) / (t1 - t0),
         "frames_per_second": (len(frames) - 1) / (t1 - t0),
         "frames": len(frames),
-        "full_maps": all(size >= neurons * GRID * GRID for _, _, size, neurons in frames),
-        "map_bytes": int(np.median([size for _, _, size, _ in frames])),
+        "full_maps": all(size == need for _, _, size, need, _ in frames),
+        "map_bytes": int(np.median([size for _, _, size, _, _ in frames])),
+        "bytes_per_second": sum(sent for *_, sent in frames[1:]) / (t1 - t0),
     }
 
 
@@ -73,20 +82,24 @@ def _address(server, timeout=60.0):
     return found.group(1)
 
 
-def _drain(ws, quiet=0.3):
-    """Read what the server sends after init until it has been quiet for ``quiet`` s."""
+def _drain(ws, decoder, quiet=0.3):
+    """Read what the server sends after init until it has been quiet for ``quiet`` s (its
+    frames through ``decoder``: later frames are changes to them)."""
     try:
         while True:
-            ws.recv(timeout=quiet)
+            message = ws.recv(timeout=quiet)
+            if isinstance(message, bytes):
+                decoder.decode(message)
     except TimeoutError:
         pass
 
 
-def report(r):
-    print(f"playground (circle, [4, 2] tanh, batch 10, fastest speed) over a WebSocket: "
+def report(r, setup="circle, [4, 2] tanh, batch 10"):
+    print(f"playground ({setup}, fastest speed) over a WebSocket: "
           f"{r['epochs_per_second']:,.0f} epochs/s (goal ≥ {GOAL_EPOCHS_PER_SECOND}), "
           f"{r['frames_per_second']:.1f} frames/s (goal ≥ {GOAL_FRAMES_PER_SECOND}), "
-          f"{r['map_bytes']:,} bytes of maps per frame"
+          f"{r['map_bytes']:,} bytes of maps per frame, "
+          f"{r['bytes_per_second'] / 1000:,.0f} KB/s sent"
           f"{'' if r['full_maps'] else ' (SOME FRAMES LACKED MAPS)'}")
 
 
@@ -103,5 +116,6 @@ def limits_cost(seconds=5.0):
 
 if __name__ == "__main__":
     report(measure())
+    report(measure(link=LARGEST), "circle, 6 × 8 tanh on 7 features")
     if "--limits" in sys.argv:
         limits_cost()

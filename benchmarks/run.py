@@ -199,6 +199,18 @@ def check_goals(speed_results, memory, imports, playground, csv=None):
                        "met": playground["frames_per_second"]
                        >= 0.98 * playground_speed.GOAL_FRAMES_PER_SECOND
                        and playground["full_maps"]})
+        checks.append({"what": "playground: bytes per second of frames (default network)",
+                       "measured": playground["bytes_per_second"],
+                       "goal": playground_speed.GOAL_BYTES_PER_SECOND, "at_most": True,
+                       "met": playground["bytes_per_second"]
+                       <= playground_speed.GOAL_BYTES_PER_SECOND})
+        largest = playground["largest"]
+        checks.append({"what": "playground: frames per second, largest network (6 × 8)",
+                       "measured": largest["frames_per_second"],
+                       "goal": playground_speed.GOAL_LARGEST_FRAMES_PER_SECOND,
+                       "met": largest["frames_per_second"]
+                       >= playground_speed.GOAL_LARGEST_FRAMES_PER_SECOND
+                       and largest["full_maps"]})
     return checks
 
 
@@ -271,6 +283,9 @@ def main(argv=None):
         print()
         playground = playground_speed.measure(seconds=2.0 if args.quick else 10.0)
         playground_speed.report(playground)
+        playground["largest"] = playground_speed.measure(seconds=2.0 if args.quick else 5.0,
+                                                         link=playground_speed.LARGEST)
+        playground_speed.report(playground["largest"], "circle, 6 × 8 tanh on 7 features")
     else:
         print("\nplayground: skipped (needs the playground extra: starlette, uvicorn)")
 

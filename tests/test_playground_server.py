@@ -8,6 +8,7 @@ message type, well-formed and malformed.
 import json
 import math
 import os
+import threading
 import warnings
 
 import numpy as np
@@ -18,7 +19,7 @@ from glassnet import datasets
 from glassnet.errors import ConfigError, DataError, DivergenceError
 from glassnet.playground import protocol
 from glassnet.playground.session import Session
-from glassnet.playground.wire import GRID, unpack
+from glassnet.playground.wire import GRID, THUMB, THUMB_STEP, Decoder, unpack
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # Starlette's note that it prefers httpx2 to httpx
@@ -264,11 +265,47 @@ def test_feature_maps():
 def test_frame_header_and_maps():
     s = Session()
     header, maps = unpack(s.frame())
-    assert header["type"] == "frame" and header["epoch"] == 0
-    assert maps.size == 7 * GRID * GRID
+    assert header["type"] == "frame" and header["epoch"] == 0 and header["key"]
+    assert maps.size == 7 * THUMB * THUMB + GRID * GRID  # small maps, the output's
     assert np.allclose(header["W"][0], s.net.W[1], atol=1e-6)
     assert header["b"][2] == pytest.approx(s.net.b[3].ravel().tolist(), abs=1e-6)
     assert 0 <= header["testAccuracy"] <= 1
+
+
+def test_frames_carry_each_map_at_its_drawn_size_and_only_changes():
+    """Lean frames (issue 11): every neuron's small map is the full map at every
+    THUMB_STEP-th pixel, the output's map is whole, a hovered hidden neuron's map comes
+    whole too, and a frame after the first holds only the change."""
+    s = session_with(networkShape=[4, 2])
+    decoder = Decoder()
+    header, maps = decoder.decode(s.frame())
+    full = s.maps().reshape(-1, GRID, GRID)
+    n = 4 + 2 + 1
+    thumbs, rest = np.split(maps, [n * THUMB * THUMB])
+    np.testing.assert_array_equal(thumbs.reshape(n, THUMB, THUMB),
+                                  full[:, ::THUMB_STEP, ::THUMB_STEP])
+    np.testing.assert_array_equal(rest, full[-1].ravel())
+    assert THUMB == 34 and header["focus"] is None
+    # nothing changed: the change is all zeros, and compresses to almost nothing
+    again = s.frame()
+    _, change = unpack(again)
+    assert not unpack(again)[0]["key"] and not change.any() and len(again) < 1000
+    s.train(5)
+    header, maps = decoder.decode(s.frame())
+    assert not header["key"]
+    np.testing.assert_array_equal(maps[-GRID * GRID:], s.maps()[-1])
+    s.set_focus(1, 3)  # hidden neuron 4 of layer 1: its map comes whole
+    header, maps = decoder.decode(s.frame())
+    assert header["key"] and header["focus"] == [1, 3]
+    np.testing.assert_array_equal(maps[-GRID * GRID:], s.maps()[3])
+    s.set_focus(3, 0)  # the output's map is whole anyway: no focus
+    assert s.focus is None
+    s.set_focus(2, 1)
+    s.apply({"networkShape": [3]})  # layer 2 is gone: so is the focus
+    header, maps = decoder.decode(s.frame())
+    assert header["focus"] is None and maps.size == 4 * THUMB * THUMB + GRID * GRID
+    with pytest.raises(ConfigError, match="no neuron 9 in layer 1"):
+        s.set_focus(1, 8)
 
 
 def test_edit_sets_one_weight_and_changes_the_map():
@@ -686,6 +723,43 @@ def test_divergence_is_reported(client):
         message = receive_until(ws, "diverged", limit=200)
         assert "learning rate" in message["message"]
         assert not receive_until(ws, "state")["playing"]
+
+
+def test_a_failure_in_the_play_loop_is_told_once_and_the_session_goes_on(
+        client, monkeypatch, caplog):
+    """A bug in training while playing (issue 11): one message to the tab, one log line,
+    the session paused and usable (it used to end the loop silently)."""
+    train, failed = Session.train, threading.Event()
+
+    def fails_once(self, epochs, seconds=math.inf):
+        if not failed.is_set():
+            failed.set()
+            raise KeyError("a bug")
+        return train(self, epochs, seconds)
+
+    monkeypatch.setattr(Session, "train", fails_once)
+    with caplog.at_level("ERROR", logger="glassnet.playground"):
+        with client.websocket_connect("/ws") as ws:
+            start(ws, "#speed=2")
+            ws.send_json({"type": "play"})
+            assert failed.wait(10)
+            # the loop holds the tab until it has told the page: the pause comes after
+            ws.send_json({"type": "pause"})
+            seen = []
+            while not (seen and seen[-1]["type"] == "state" and not seen[-1]["playing"]):
+                seen.append(receive(ws))
+            errors = [m["message"] for m in seen if m["type"] == "error"]
+            assert errors == ["training stopped by an internal error (KeyError: 'a bug'); the "
+                              "session is kept: press Play to try again, and please report "
+                              "this"]
+            ws.send_json({"type": "play"})  # the session goes on
+            assert receive_until(ws, "frame", where=lambda m: m["epoch"] >= 6)["playing"]
+            ws.send_json({"type": "pause"})
+            receive_until(ws, "state", limit=100, where=lambda m: not m["playing"])
+    records = [r for r in caplog.records if r.name == "glassnet.playground"]
+    assert [r.getMessage() for r in records] == [
+        "training failed in a playground tab: KeyError: 'a bug'"]
+    assert records[0].exc_info is None  # one line, no traceback
 
 
 def session_id(client):

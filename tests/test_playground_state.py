@@ -3,6 +3,8 @@
 
 Each test failed on the session before its fix."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -131,3 +133,41 @@ def test_the_maths_panel_gets_the_last_steps_backward_pass():  # defect 14
     np.testing.assert_allclose(sorted(back["dA"]), sorted(net.dA[1][2]), atol=1e-6)
     out = s.explain(2 + 1, 0, 0.5, 0.5)["backward"]  # the output layer: dZ[L] = A − Y
     assert out["dA"] is None and len(out["dZ"]) == 4
+
+
+@pytest.mark.parametrize("recipe", ["glassnet", "tensorflow"])
+def test_the_backward_numbers_are_the_networks_own_exactly(recipe):  # defect 14
+    """What the panel gets, through JSON, equals to the last bit the backward pass of the
+    network on the step's minibatch, from the parameters before the step, for every
+    neuron (TensorFlow's recipe: tanh output and ½ squared error, so dA[L] exists)."""
+    s = session_with(recipe=recipe)
+    s.set_upload(csv_bytes([(i / 3, (i * 7) % 5 - 2, i % 2) for i in range(20)]))
+    s.apply({"percTrainData": 50, "batchSize": 10})  # B = m = 10: one step an epoch
+    s.train(1)
+    before = s.net.parameters.copy()
+    s.train(1)
+
+    def backward(l, i):
+        return json.loads(json.dumps(s.explain(l, i, 0.5, 0.5)))["backward"]
+
+    A0 = np.array(backward(1, 0)["a_prev"])  # the step's examples, in its order
+    order = [int(np.flatnonzero((s.A_train == column[:, None]).all(axis=0))[0])
+             for column in A0.T]
+    assert sorted(order) == list(range(10))
+    net = Network.from_config(s.net.config(), before)
+    net.forward(A0)
+    net.backward(s.Y_train[:, order])
+    for l in range(1, net.L + 1):
+        for i in range(net.sizes[l]):
+            back = backward(l, i)
+            assert back["m"] == 10 and not back["penalty"]
+            assert back["a_prev"] == net.A[l - 1].tolist()
+            assert back["dZ"] == net.dZ[l][i].tolist()
+            assert back["dW"] == net.dW[l][i].tolist()
+            assert back["db"] == float(net.db[l][i, 0])
+            shortcut = l == net.L and recipe == "glassnet"  # dZ[L] = A[L] − Y, no dA[L]
+            assert back["dA"] == (None if shortcut else net.dA[l][i].tolist())
+            # and by the notes' formulas: dW[l]_ij = (1/m) Σ_k dZ_ik a[l−1]_jk, db = mean dZ
+            dZ, A_prev = np.array(back["dZ"]), np.array(back["a_prev"])
+            np.testing.assert_allclose(back["dW"], A_prev @ dZ / 10, rtol=1e-12, atol=1e-15)
+            assert back["db"] == pytest.approx(dZ.mean(), rel=1e-12, abs=1e-15)

@@ -63,7 +63,7 @@ class RecordingSocket:
     async def send_bytes(self, frame):
         header, maps = unpack(frame)
         strict_json(json.dumps(header))
-        assert maps.size % (100 * 100) == 0
+        assert maps.size >= 100 * 100  # the output's map at least
         self.sent.append(header)
 
 

@@ -144,7 +144,7 @@ async def run_session(server, seconds, link="#speed=2", stall=None):
     record = Record()
     loop = asyncio.get_running_loop()
     async with connect(server.ws, origin=server.http, proxy=None, max_size=2**22,
-                       max_queue=4) as ws:
+                       max_queue=4, close_timeout=1) as ws:
         await ws.send(json.dumps({"type": "init", "hash": link}))
         await ws.send(json.dumps({"type": "play"}))
         start = loop.time()
@@ -230,18 +230,35 @@ def test_sessions_train_at_once_and_memory_comes_back(server):
     assert after[0] - before[0] < 10 * SESSIONS
 
 
-def test_a_second_wave_adds_nothing(server):
-    async def main():
-        before = await settled(server, server.traced())
-        await asyncio.gather(*[run_session(server, 2.0) for _ in range(SESSIONS)])
-        return before, await settled(server, before[1] + 0.5)
+LARGEST = ("#speed=0&networkShape=8,8,8,8,8,8&x=true&y=true&xSquared=true&ySquared=true"
+           "&xTimesY=true&sinX=true&sinY=true")
 
-    before, after = asyncio.run(main())
-    FIGURES["second wave"] = (f"a second wave of {SESSIONS} sessions: Python-held memory "
-                              f"{before[1]:.1f} -> {after[1]:.1f} MB, RSS {before[0]:.0f} -> "
-                              f"{after[0]:.0f} MB")
-    print("\n" + FIGURES["second wave"])
-    assert after[1] - before[1] < 2, FIGURES["second wave"]
+
+def test_five_waves_of_the_largest_sessions_give_their_memory_back(server):
+    """Issue 11: the server's memory settled far above its start after waves of clients.
+    Five waves of SESSIONS tabs with the largest network at the fastest speed: after the
+    last has left, what Python holds is back at its start and so, within a margin for the
+    allocator's own bookkeeping, is the resident memory."""
+    async def main():
+        await run_session(server, 1.0, link=LARGEST)  # warm-up, if this test runs alone
+        before = await settled(server, server.traced())
+        samples = []
+        sampler = asyncio.create_task(sample_memory(server, samples))
+        for _ in range(5):
+            await asyncio.gather(*[run_session(server, 1.0, link=LARGEST)
+                                   for _ in range(SESSIONS)])
+        sampler.cancel()
+        return before, peak(samples), await settled(server, before[1] + 0.5, seconds=20)
+
+    before, top, after = asyncio.run(main())
+    FIGURES["five waves"] = (
+        f"five waves of {SESSIONS} sessions, 6 x 8 network, fastest speed: RSS before "
+        f"{before[0]:.0f} MB, peak {top[0]:.0f} MB, after {after[0]:.0f} MB; Python-held "
+        f"memory {before[1]:.1f} -> peak {top[1]:.1f} -> {after[1]:.1f} MB")
+    print("\n" + FIGURES["five waves"])
+    assert top[1] - before[1] > 50, "the waves did not load the server"  # the test can fail
+    assert after[1] - before[1] < 2, FIGURES["five waves"]
+    assert after[0] - before[0] < 40, FIGURES["five waves"]
 
 
 # ====================================================================== faults

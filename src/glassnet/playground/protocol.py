@@ -447,6 +447,14 @@ def _parse_explain(m):
             "x1": _field(m, "x1", _coordinate), "x2": _field(m, "x2", _coordinate)}
 
 
+def _parse_focus(m):
+    """The neuron the page shows large (its map is sent at full size), or none: layer null."""
+    if m.get("layer") is None:
+        return {"layer": None, "unit": 0}
+    return {"layer": _field(m, "layer", _integer(1, MAX_HIDDEN_LAYERS + 1)),
+            "unit": _field(m, "unit", _index)}
+
+
 def _no_fields(m):
     return {}
 
@@ -462,6 +470,7 @@ MESSAGES = {
     "regenerate": _no_fields,
     "edit": _parse_edit,
     "explain": _parse_explain,
+    "focus": _parse_focus,
 }
 
 

@@ -15,6 +15,9 @@ uploads and exports of a tab from touching its network while a frame's epochs ru
 """
 
 import asyncio
+import ctypes
+import functools
+import gc
 import ipaddress
 import json
 import logging
@@ -177,29 +180,59 @@ class Tab:
         await self.send(self.session.explain(**fields))
 
     # ------------------------------------------------------------------ training
+    async def _on_focus(self, message):
+        self.session.set_focus(message["layer"], message["unit"])
+        await self.send(await asyncio.to_thread(self.session.frame))
+
+    # ------------------------------------------------------------------ training
     async def _train(self, epochs, seconds=math.inf):
-        """Train in a worker thread, then send the frame (callers hold the lock)."""
+        """Train in a worker thread, then send the frame (callers hold the lock). Returns
+        the seconds the training itself took.
+
+        A divergence or a dead network pauses the session with its message. Any other
+        exception (a bug) pauses it too, with one log line and one message to this tab:
+        the session stays as the failure left it, and Play tries again.
+        """
         session = self.session
 
         def work():
+            began = time.perf_counter()
+            message = None
             try:
-                session.train(epochs, seconds)
-            except DivergenceError as exc:
-                return f"{exc} {session.advice()}", session.frame()
-            dead = session.dead()
-            if dead:
+                try:
+                    session.train(epochs, seconds)
+                except DivergenceError as exc:
+                    message = {"type": "diverged", "message": f"{exc} {session.advice()}"}
+                else:
+                    dead = session.dead()
+                    if dead:
+                        session.playing = False
+                        message = {"type": "diverged", "message": dead}
+                trained = time.perf_counter() - began
+                return message, session.frame(), trained
+            except Exception as exc:  # a bug: told once, and the tab's session goes on
                 session.playing = False
-            return dead, session.frame()
+                log.error("training failed in a playground tab: %s: %s",
+                          type(exc).__name__, exc)
+                return {"type": "error", "message": (
+                    f"training stopped by an internal error ({type(exc).__name__}: {exc}); "
+                    "the session is kept: press Play to try again, and please report this"
+                )}, None, time.perf_counter() - began
 
-        diverged, frame = await _to_thread_to_the_end(work)
-        if diverged:
-            await self.send({"type": "diverged", "message": diverged})
+        message, frame, trained = await _to_thread_to_the_end(work)
+        if message is not None:
+            await self.send(message)
             await self.send(session.describe())
-        await self.send(frame)
+        if frame is not None:
+            await self.send(frame)
+        return trained
 
     async def run(self):
         """While playing: a frame's epochs (as many as the speed asks), a frame, a pause
-        to keep to 30 frames a second; while paused, wait to be woken."""
+        to keep to 30 frames a second; while paused, wait to be woken. At the fastest
+        speed the epochs fill the frame's time but for what drawing and sending the last
+        frame took, so that training goes on at full speed between frames."""
+        overhead = 0.0  # seconds of the last frame not spent training
         while True:
             if self.session is None or not self.session.playing:
                 self.wake.clear()
@@ -209,10 +242,10 @@ class Tab:
             async with self.lock:
                 if self.session.playing:
                     speed = self.session.state["speed"]
-                    if speed:
-                        await self._train(speed)
-                    else:  # as fast as it goes: epochs for most of a frame's time
-                        await self._train(math.inf, seconds=0.8 * FRAME_SECONDS)
+                    budget = max(FRAME_SECONDS / 2, FRAME_SECONDS - overhead)
+                    trained = await self._train(speed or math.inf,
+                                                seconds=math.inf if speed else budget)
+                    overhead = time.perf_counter() - started - trained
             await asyncio.sleep(max(0.0, FRAME_SECONDS - (time.perf_counter() - started)))
 
 
@@ -281,7 +314,7 @@ async def websocket_endpoint(websocket: WebSocket):
         await asyncio.gather(runner, return_exceptions=True)
         async with tab.lock:  # an upload or export under way finishes first
             tab.session = None  # the data and network go with the tab
-        _give_back_memory()
+        _give_back_memory(idle=not tabs)
 
 
 async def _receive(websocket, tab, limits):
@@ -305,15 +338,28 @@ async def _receive(websocket, tab, limits):
                          else message.get("bytes"))
 
 
-def _give_back_memory():
-    """Return freed memory to the system (glibc keeps it in per-thread arenas otherwise,
-    and the worker threads that trained the tabs each have one)."""
+@functools.cache
+def _libc():
+    """The C library, if it is glibc (loaded once: each load makes new ctypes classes that
+    are never freed), else None."""
     try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim  # noqa: B018  (glibc's own)
     except (OSError, AttributeError):  # not glibc: nothing to do
-        pass
+        return None
+    return libc
+
+
+def _give_back_memory(idle):
+    """Return freed memory to the system (glibc keeps it in per-thread arenas otherwise,
+    and the worker threads that trained the tabs each have one). When the last tab has
+    closed (``idle``), first free what closed tabs left in reference cycles (a full
+    collection takes a moment, and nobody waits for the server then)."""
+    if idle:
+        gc.collect()
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
 
 
 def _tab(request):
@@ -505,7 +551,9 @@ def server_config(app):
 
     # messages up to 1 MiB reach the session, which answers an oversized one with an
     # error; uvicorn closes the socket on anything larger
+    # frames come compressed (playground.wire): compressing them again would only cost
     return uvicorn.Config(app, log_level="warning", ws_max_size=2**20,
+                          ws_per_message_deflate=False,
                           http=_protocol_with_header_deadline(app.state.limits.header_seconds))
 
 

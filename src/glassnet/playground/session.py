@@ -5,7 +5,8 @@ builds its data with ``glassnet.datasets``, its network with ``glassnet.Network`
 trains with the library's epoch runner (``glassnet.epochs``, as ``glassnet.training``
 does), so the page shows the library at work, not a copy of it. After some epochs it
 draws a *frame*: one forward pass over the 100×100 grid of the view gives every neuron's
-activations at once, which are sent as one byte per pixel.
+activations at once, which are sent as one byte per pixel at the size the page draws them
+(``playground.wire``).
 
 Two ways to train (the ``recipe`` setting):
 
@@ -44,7 +45,7 @@ import numpy as np
 from .. import datasets, explain, expressions, metrics, optimizers
 from .. import io as model_io
 from ..epochs import Batches, EpochRunner
-from ..errors import ConfigError, DivergenceError
+from ..errors import ConfigError, DivergenceError, NotFittedError
 from ..layers import Dense
 from ..network import Network
 from . import protocol, wire
@@ -99,6 +100,8 @@ class Session:
         self._features_2d = None  # the features a 1-D data set switched off, to restore
         self.last_step = None  # the last training step's backward pass (see explain)
         self.problems = []  # what of the asked state could not be used, and why
+        self.focus = None  # the hidden neuron whose map frames carry at full size
+        self._frames = wire.Encoder()  # this tab's frames, each sent as a change
         self.state = self._fit_features(state or protocol.defaults())
         try:
             self._new_data()
@@ -348,17 +351,23 @@ class Session:
             self._keep_last_step()  # else stop_reason kept it before its forward passes
 
     def _keep_last_step(self):
-        """Copy the last step's backward pass (its minibatch's dA, dZ and the gradients
-        dW, db that step used), for the maths panel: later forward passes overwrite it."""
+        """Copy the last step's backward pass, for the maths panel (later forward passes
+        overwrite the network's caches): its minibatch's A[l], dA[l] (None where the loss
+        and output make dZ[L] = A[L] − Y directly), dZ[l], and the gradients dW[l], db[l]
+        that step used."""
         net = self.net
-        self.last_step = {
-            "m": net.A[0].shape[1],
-            "dA": [None] + [net.dA[l].copy() if l < net.L else None
-                            for l in range(1, net.L + 1)],
-            "dZ": [None] + [net.dZ[l].copy() for l in range(1, net.L + 1)],
-            "dW": [None] + [net.dW[l].copy() for l in range(1, net.L + 1)],
-            "db": [None] + [net.db[l].copy() for l in range(1, net.L + 1)],
-        }
+
+        def kept(arrays, start=1):
+            return [None] * start + [copy(arrays, l) for l in range(start, net.L + 1)]
+
+        def copy(arrays, l):
+            try:
+                return arrays[l].copy()
+            except NotFittedError:  # dA[L], never formed when dZ[L] = A[L] − Y
+                return None
+
+        self.last_step = {"m": net.A[0].shape[1], "A": kept(net.A, 0), "dA": kept(net.dA),
+                          "dZ": kept(net.dZ), "dW": kept(net.dW), "db": kept(net.db)}
 
     def dead(self):
         """Text naming a dead network, or None: a hidden layer whose every unit has
@@ -421,12 +430,12 @@ class Session:
                     out[f"{part}R2"] = wire.finite_or_none(metrics.r2(A, Y))
         return out
 
-    def maps(self):
-        """Every neuron's map, layer by layer, as uint8 (0 = −1 orange, 255 = +1 blue).
+    def _grid_values(self):
+        """Every neuron's values over the grid on the page's scale, (neurons, GRID, GRID).
 
         One forward pass over the grid gives A[l] for all layers at once. Hidden values
-        are clipped to [−1, 1] (TensorFlow's colour scale); outputs are put on that scale:
-        2a − 1 for probabilities, a / output_scale for regression.
+        are clipped to [−1, 1] later (TensorFlow's colour scale); outputs are put on that
+        scale: 2a − 1 for probabilities, a / output_scale for regression.
         """
         net = self.net
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
@@ -438,7 +447,36 @@ class Session:
                 A[-1] = 2.0 * out - 1.0
             elif name == "linear":
                 A[-1] = out / self.data.output_scale
-            return wire.quantize(np.vstack(A))
+            return np.vstack(A).reshape(-1, GRID, GRID)
+
+    def maps(self):
+        """Every neuron's map at full size, layer by layer: uint8, (neurons, GRID²)."""
+        return wire.quantize(self._grid_values()).reshape(-1, GRID * GRID)
+
+    def set_focus(self, layer, unit):
+        """Show hidden neuron ``unit`` of layer ``layer`` large: frames carry its map at
+        full size (layer None: none; the output layer's maps are always at full size)."""
+        net = self.net
+        if layer is not None and not (1 <= layer <= net.L and unit < net.sizes[layer]):
+            raise ConfigError(f"there is no neuron {unit + 1} in layer {layer}")
+        self.focus = None if layer is None or layer == net.L else (layer, unit)
+
+    def _focus(self):
+        """The focus, if this network has that hidden neuron (the network may have changed)."""
+        if self.focus is None:
+            return None
+        layer, unit = self.focus
+        return self.focus if layer < self.net.L and unit < self.net.sizes[layer] else None
+
+    def _frame_maps(self):
+        """A frame's maps, in the wire's order: every neuron's small map, the output layer's
+        maps at full size, the focus neuron's map at full size."""
+        V, sizes = self._grid_values(), self.net.sizes
+        parts = [V[:, ::wire.THUMB_STEP, ::wire.THUMB_STEP], V[-sizes[-1]:]]
+        focus = self._focus()
+        if focus is not None:
+            parts.append(V[sum(sizes[1:focus[0]]) + focus[1]])
+        return wire.quantize(np.concatenate([part.ravel() for part in parts]))
 
     def feature_maps(self):
         """The seven input features' maps over the view (those of x2 are 0 for 1-D data)."""
@@ -446,8 +484,9 @@ class Session:
             return _display_map(datasets.features(self._grid, list(protocol.FEATURES.values())))
 
     def frame(self):
-        """The binary frame: a JSON header, then every neuron's map (uint8, GRID²)."""
-        net = self.net
+        """The binary frame: a JSON header and the maps (``playground.wire``): the change
+        since this tab's last frame, or all of them when the list of maps changed."""
+        net, focus = self.net, self._focus()
         header = {
             "type": "frame",
             "epoch": self.epoch,
@@ -456,8 +495,9 @@ class Session:
             **self.scores(),
             "W": [wire.rounded(net.W[l]) for l in range(1, net.L + 1)],
             "b": [wire.rounded(net.b[l][:, 0]) for l in range(1, net.L + 1)],
+            "focus": None if focus is None else list(focus),
         }
-        return wire.pack(header, self.maps())
+        return self._frames.pack(header, (tuple(net.sizes), focus), self._frame_maps())
 
     def describe(self):
         """The "state" message: settings, hash, network layout, view and feature maps."""
@@ -477,6 +517,7 @@ class Session:
             "view": d.view,
             "outputScale": d.output_scale,
             "grid": GRID,
+            "thumb": wire.THUMB,
             "uploaded": self.upload is not None,
             "playing": self.playing,
             "limits": dict(zip(("layers", "neurons"), protocol.LIMITS[self.state["limits"]],
@@ -530,15 +571,17 @@ class Session:
         }
 
     def _backward_of(self, l, i):
-        """Neuron i of layer l in the last training step: its dA and dZ on each example of
-        that minibatch, its row of dW[l] and its db[l] (None before the first step)."""
+        """Neuron i of layer l in the last training step (None before the first): on each
+        of that minibatch's m examples its dA and dZ, and the inputs A[l−1]; its row of
+        dW[l] and its db[l], exactly as the network computed them."""
         step = self.last_step
         if step is None:
             return None
         dA = step["dA"][l]
-        return {"m": step["m"], "dA": None if dA is None else wire.rounded(dA[i]),
-                "dZ": wire.rounded(step["dZ"][l][i]), "dW": wire.rounded(step["dW"][l][i]),
-                "db": float(step["db"][l][i, 0]),
+        return {"m": step["m"], "a_prev": wire.exact(step["A"][l - 1]),
+                "dA": None if dA is None else wire.exact(dA[i]),
+                "dZ": wire.exact(step["dZ"][l][i]), "dW": wire.exact(step["dW"][l][i]),
+                "db": wire.exact(step["db"][l][i, 0]),
                 "penalty": bool(self.net.l1 or self.net.l2)}
 
     # ------------------------------------------------------------------ exports

@@ -25,7 +25,7 @@ const $ = (id) => document.getElementById(id);
 /* What the server last said: the catalog (thumbnails, choices, the input features), the
  * data, the state message and the last frame; the neuron hovered and the one explained. */
 const store = {id: null, catalog: null, desc: null, points: null, featureMaps: null,
-  frame: null, hover: null, explain: null, layoutKey: "", customMap: null};
+  frame: null, maps: null, focus: null, hover: null, explain: null, layoutKey: "", customMap: null};
 let connection = null, finalError = null, retry = 0;
 const sent = [];   // the "set" messages not yet acknowledged: [seq, keys]
 let seq = 0;
@@ -36,11 +36,26 @@ const set = (settings) => {
   send({type: "set", settings, seq});
 };
 
-function mapOf(layer, unit) {   // the uint8 map of neuron `unit` of layer `layer` (1…L)
-  const G2 = store.desc.grid * store.desc.grid, sizes = store.desc.sizes;
+/* A frame's maps (playground/wire.py): every neuron's small map (thumb²), layer by layer,
+ * then the output layer's maps and the focus neuron's map at full size (grid²). */
+function neuronIndex(layer, unit) {
   let k = 0;
-  for (let l = 1; l < layer; l++) k += sizes[l];
-  return store.frame.maps.subarray((k + unit) * G2, (k + unit + 1) * G2);
+  for (let l = 1; l < layer; l++) k += store.desc.sizes[l];
+  return k + unit;
+}
+function thumbOf(layer, unit) {   // the small map of neuron `unit` of layer `layer` (1…L)
+  const T2 = store.desc.thumb * store.desc.thumb, k = neuronIndex(layer, unit);
+  return store.frame.maps.subarray(k * T2, (k + 1) * T2);
+}
+function mapOf(layer, unit) {   // its full-size map: an output's, or the focus'; else null
+  const d = store.desc, sizes = d.sizes, L = sizes.length - 1, G2 = d.grid * d.grid;
+  const focus = store.frame.header.focus;
+  const start = neuronIndex(L + 1, 0) * d.thumb * d.thumb;
+  let k;
+  if (layer === L) k = unit;
+  else if (focus && focus[0] === layer && focus[1] === unit) k = sizes[L];
+  else return null;
+  return store.frame.maps.subarray(start + k * G2, start + (k + 1) * G2);
 }
 function featureMap(key) {
   if (key === "custom") return store.customMap;
@@ -56,7 +71,16 @@ const diagram = new NetworkDiagram($("network"), $("links"), $("tip"), $("editor
     store.explain = {layer, unit}; $("explain").hidden = false; askExplain();
     $("explain").scrollIntoView({block: "nearest"});
   },
-  hover: (info) => { store.hover = info; drawHeatmap(); },
+  hover: (info) => {   // a hidden neuron's map is sent at full size while it is shown
+    store.hover = info;
+    const hidden = info && info.layer && info.layer < store.desc.sizes.length - 1;
+    const focus = hidden ? [info.layer, info.unit] : null;
+    if (JSON.stringify(focus) !== JSON.stringify(store.focus)) {
+      store.focus = focus;
+      send({type: "focus", layer: focus && focus[0], unit: focus ? focus[1] : 0});
+    }
+    drawHeatmap();
+  },
   edit: (info, value) => send({type: "edit", kind: info.kind, layer: info.layer,
     row: info.row, col: info.col, value}),
   error: (text) => showMessage(text, "error"),
@@ -66,7 +90,7 @@ const diagram = new NetworkDiagram($("network"), $("links"), $("tip"), $("editor
 function onMessage(m) {
   switch (m.type) {
     case "hello":
-      store.id = m.id;
+      store.id = m.id; store.focus = null;   // a new session: no focus yet
       $("export-data").href = `/api/${m.id}/data.csv`;
       $("export-model").href = `/api/${m.id}/model.npz`;
       $("export-snippet").href = `/api/${m.id}/snippet.py`;
@@ -89,8 +113,11 @@ function onMessage(m) {
   }
 }
 
-function onFrame(frame) {
-  store.frame = frame;
+function onFrame({header, bytes}) {   // a key frame's maps, or the change to the last ones
+  if (header.key) store.maps = bytes;
+  else for (let i = 0; i < bytes.length; i++) store.maps[i] += bytes[i];   // modulo 256
+  store.frame = {header, maps: store.maps};
+  const frame = store.frame;
   if (store.desc) { store.desc.playing = frame.header.playing; showPlaying(frame.header.playing); }
   chart.add(frame.header);
   drawFrame();
@@ -117,6 +144,7 @@ function onState(m) {
       featureNames: {...c.features, custom: st.customFeature}, usesX2: c.usesX2,
       activations: c.choices.activation, featureMap});
     showHidden(st.hidden);   // the diagram's new elements hide as the link asks
+    if (store.focus) { store.focus = null; send({type: "focus", layer: null}); }
   }
   if (store.frame) drawFrame();
 }
@@ -139,38 +167,43 @@ function drawFrame() {
   $("accuracy-test").textContent = classes ? `${(100 * h.testAccuracy).toFixed(1)}%` : "";
   $("accuracy-train").textContent = classes ? `${(100 * h.trainAccuracy).toFixed(1)}%` : "";
   showScores(h, d);
-  diagram.update(h, mapOf, d.state.discretize);
+  diagram.update(h, thumbOf, d.state.discretize);
   drawHeatmap();
   chart.draw();
 }
 
-let offscreen = null;
+const offscreen = {};   // a canvas for each map size
+function canvasOf(size) {
+  if (!offscreen[size]) offscreen[size] = gridCanvas(size);
+  return offscreen[size];
+}
 function drawHeatmap() {   // the output, or the map of the neuron or feature hovered
   if (!store.frame || !store.desc || !frameFits()) return;
   const d = store.desc, st = d.state, L = d.sizes.length - 1, hover = store.hover;
-  if (!offscreen || offscreen.width !== d.grid) offscreen = gridCanvas(d.grid);
-  let caption;
+  let caption, image = canvasOf(d.grid);
   if (hover && hover.feature) {
-    paint(offscreen, featureMap(hover.feature));
+    paint(image, featureMap(hover.feature));
     const name = hover.feature === "custom" ? st.customFeature : store.catalog.features[hover.feature];
     caption = `Input feature ${featureLabel(name)} ` +
       "(scaled to [-1, 1])";
   } else if (hover && hover.layer) {
-    paint(offscreen, mapOf(hover.layer, hover.unit), st.discretize);
+    const map = mapOf(hover.layer, hover.unit);   // until it comes, the small map enlarged
+    if (!map) image = canvasOf(d.thumb);
+    paint(image, map || thumbOf(hover.layer, hover.unit), st.discretize);
     caption = `Neuron ${hover.unit + 1} of ${hover.layer === L ? "the output layer" :
       "hidden layer " + hover.layer}: its activation a[${hover.layer}]`;
   } else if (d.nClasses > 2) {
     const maps = [];
     for (let k = 0; k < d.sizes[L]; k++) maps.push(mapOf(L, k));
-    paintClasses(offscreen, maps, st.discretize);
+    paintClasses(image, maps, st.discretize);
     caption = "Output: the colour of the likeliest class, paler where the network is unsure";
   } else {
-    paint(offscreen, mapOf(L, 0), st.discretize);
+    paint(image, mapOf(L, 0), st.discretize);
     caption = d.nClasses ? "Output: blue for class +1, orange for class −1" +
       (st.discretize ? " (threshold 0)" : "") : "Output: the predicted value";
   }
   $("map-caption").textContent = caption;
-  heatmap.draw({image: offscreen, view: d.view, points: store.points,
+  heatmap.draw({image, view: d.view, points: store.points,
     showTest: st.showTestData, nClasses: d.nClasses, outputScale: d.outputScale,
     curve: d.oneD && !hover ? mapOf(L, 0).subarray(0, d.grid) : null});
   drawLegend($("legend-bar"), $("legend-labels"), d.nClasses, d.outputScale);
@@ -254,5 +287,5 @@ function onClose(event) {
 
 bindControls();
 open();
-window.playground = {store, mapOf,   // for the browser tests and the curious
+window.playground = {store, mapOf, thumbOf,   // for the browser tests and the curious
   get connection() { return connection; }};

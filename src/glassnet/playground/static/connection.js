@@ -1,12 +1,18 @@
 /* The connection: one WebSocket to the server. JSON messages go to `onMessage`, binary
- * frames are decoded (uint32 header length, the JSON header, padding to 4 bytes, one uint8
- * map of grid × grid per neuron, layer by layer) and go to `onFrame`. */
+ * frames are decoded (uint32 header length, the JSON header, then the maps' bytes
+ * compressed with zlib: see the server's playground/wire.py) and go to `onFrame` as
+ * {header, bytes}. Decompressing takes a moment, so every message waits for the ones
+ * before it: the page sees them in the order the server sent them. */
 
-export function decodeFrame(buffer) {
+async function inflate(bytes) {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+export async function decodeFrame(buffer) {
   const n = new DataView(buffer).getUint32(0, true);
   const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 4, n)));
-  const maps = new Uint8Array(buffer, 4 + n + ((4 - (n % 4)) % 4));
-  return {header, maps};
+  return {header, bytes: await inflate(new Uint8Array(buffer, 4 + n))};
 }
 
 export class Connection {
@@ -14,12 +20,16 @@ export class Connection {
     const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") +
       location.host + "/ws");
     ws.binaryType = "arraybuffer";
-    ws.onopen = () => onOpen(this);
-    ws.onmessage = (event) => {
-      if (typeof event.data === "string") onMessage(JSON.parse(event.data));
-      else onFrame(decodeFrame(event.data));
+    this.queue = Promise.resolve();
+    const inTurn = (handle) => {   // after the messages before; an error is reported
+      this.queue = this.queue.then(handle).catch((error) => setTimeout(() => { throw error; }));
     };
-    ws.onclose = (event) => onClose(event);
+    ws.onopen = () => inTurn(() => onOpen(this));
+    ws.onmessage = (event) => inTurn(async () => {
+      if (typeof event.data === "string") onMessage(JSON.parse(event.data));
+      else onFrame(await decodeFrame(event.data));
+    });
+    ws.onclose = (event) => inTurn(() => onClose(event));
     this.ws = ws;
   }
 

@@ -15,7 +15,9 @@ function ticks(a, b) {
 }
 
 export class Heatmap {
-  constructor(canvas) { this.canvas = canvas; this.view = [[-6, 6], [-6, 6]]; }
+  constructor(canvas) {
+    this.canvas = canvas; this.view = [[-6, 6], [-6, 6]]; this.axes = {key: null, canvas: null};
+  }
 
   toCanvas(x1, x2) {
     const [[xa, xb], [ya, yb]] = this.view;
@@ -44,7 +46,18 @@ export class Heatmap {
     const colour = (label) => labelColour(label, picture.nClasses, picture.outputScale);
     this.drawPoints(ctx, picture.points.train, "#fff", colour);
     if (picture.showTest) this.drawPoints(ctx, picture.points.test, "#000", colour);
-    this.drawAxes(ctx);
+    ctx.drawImage(this.axesOf(picture.view), 0, 0);
+  }
+
+  axesOf(view) {   // the axes of a view, drawn once (text is slow to draw every frame)
+    const key = JSON.stringify(view);
+    if (this.axes.key !== key) {
+      const canvas = document.createElement("canvas");
+      canvas.width = this.canvas.width; canvas.height = this.canvas.height;
+      this.drawAxes(canvas.getContext("2d"));
+      this.axes = {key, canvas};
+    }
+    return this.axes.canvas;
   }
 
   drawPoints(ctx, part, stroke, colour) {
@@ -87,6 +100,9 @@ export class Heatmap {
 }
 
 export function drawLegend(bar, labels, nClasses, outputScale) {   // the colour scale
+  const key = `${nClasses} ${outputScale}`;
+  if (bar.dataset.key === key) return;   // drawn already
+  bar.dataset.key = key;
   const ctx = bar.getContext("2d");
   if (nClasses > 2) {
     const w = bar.width / nClasses;

@@ -39,6 +39,10 @@ function pagePoint(el) {   // the page coordinates of an element's centre
   return {pageX: r.left + r.width / 2 + window.scrollX, pageY: r.top + r.height / 2 + window.scrollY};
 }
 
+function restyle(el, name, value) {   // only a change costs the browser a restyle
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+}
+
 export class NetworkDiagram {
   /* actions: {set(settings), explain(layer, unit), hover(info or null), edit(info, value),
    * error(text)} */
@@ -101,7 +105,7 @@ export class NetworkDiagram {
       else this.addOutputHead(columnX(l) - 14, m);
       for (let i = 0; i < units; i++) {
         const x = columnX(l), y = TOP + i * ROW;
-        const node = this.addNode(x, y, m.grid, output ? "neuron output" : "neuron",
+        const node = this.addNode(x, y, m.thumb, output ? "neuron output" : "neuron",
           {layer: l, unit: i});
         here.push({x: x + NODE, y: y + NODE / 2});
         previous.forEach((src, j) => this.addLink(src, {x, y: y + NODE / 2}, l, i, j));
@@ -117,18 +121,19 @@ export class NetworkDiagram {
     if (again) again.focus();   // the keyboard's place survives the rebuild
   }
 
-  /* A frame: each neuron's map (mapOf(layer, unit) -> bytes), the weights and biases. */
-  update(header, mapOf, discretize) {
+  /* A frame: each neuron's small map (thumbOf(layer, unit) -> bytes), the weights and
+   * biases. */
+  update(header, thumbOf, discretize) {
     this.header = header;
     for (const node of this.nodes) {
-      if (node.layer) paint(node.canvas, mapOf(node.layer, node.unit), discretize);
+      if (node.layer) paint(node.canvas, thumbOf(node.layer, node.unit), discretize);
     }
     for (const link of this.links) {
       const w = this.value(link);
-      link.line.setAttribute("stroke", valueColour(Math.max(-1, Math.min(1, w))));
-      link.line.setAttribute("stroke-width", Math.min(10, 1 + 9 * Math.abs(w) / 5));
+      restyle(link.line, "stroke", valueColour(Math.max(-1, Math.min(1, w))));
+      restyle(link.line, "stroke-width", Math.min(10, 1 + 9 * Math.abs(w) / 5).toFixed(1));
     }
-    for (const bias of this.biases) bias.rect.setAttribute("fill", valueColour(this.value(bias)));
+    for (const bias of this.biases) restyle(bias.rect, "fill", valueColour(this.value(bias)));
   }
 
   addNode(x, y, grid, cls, info) {
