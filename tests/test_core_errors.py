@@ -1,5 +1,6 @@
 """Bad input: one test per rule, each asserting the message names the culprit."""
 
+import re
 import warnings
 
 import numpy as np
@@ -188,8 +189,27 @@ def test_bad_batch_size_and_epochs(net):
 
 
 def test_bad_regularization_rate(net):
-    with pytest.raises(ConfigError, match=r"L2 rate λ₂ must be a finite number ≥ 0"):
-        train(net, *good_data(), l2=-1)
+    with pytest.raises(ConfigError, match=r"L2 rate λ₂ must be a finite number ≥ 0, got -1"):
+        net.l2 = -1
+    with pytest.raises(ConfigError, match=r"L1 rate λ₁ must be a finite number ≥ 0, got nan"):
+        net.l1 = float("nan")
+    with pytest.raises(ConfigError, match=r"L1 rate λ₁ must be a number ≥ 0, got '0.1'"):
+        gn.Network([2, 1], l1="0.1")
+    assert (net.l1, net.l2) == (0.0, 0.0)  # a refused rate leaves the old one
+
+
+@pytest.mark.parametrize("fit", [False, True])
+@pytest.mark.parametrize("key", ["l1", "l2"])
+def test_training_refuses_the_networks_regularization_rates(net, fit, key):
+    before = net.parameters.copy()
+    run = net.fit if fit else (lambda X, Y, **kw: train(net, X, Y, **kw))
+    symbol = {"l1": "L1 rate λ₁", "l2": "L2 rate λ₂"}[key]
+    expected = (f"{key}= (the {symbol}) is a setting of the network, not of training: set it "
+                f"on the network, as Network(..., {key}=0.1) or net.{key} = 0.1, then train")
+    with pytest.raises(ConfigError, match=f"^{re.escape(expected)}$"):
+        run(*good_data(), epochs=1, **{key: 0.1})
+    assert getattr(net, key) == 0.0
+    np.testing.assert_array_equal(net.parameters, before)
 
 
 def test_bad_dtype():

@@ -8,7 +8,8 @@ import pytest
 
 import glassnet as gn
 from glassnet import optimizers, schedules
-from glassnet.training import _batches, train
+from glassnet.epochs import Batches
+from glassnet.training import train
 
 
 def circle(m=200, seed=0):
@@ -128,18 +129,23 @@ def test_schedule_is_applied_per_epoch():
 
 
 # ------------------------------------------------------------------ minibatches
+def epoch_batches(batches, m):
+    """One epoch's minibatch index arrays, as the epoch runner makes them."""
+    return batches.split(m, batches.order(m))
+
+
 def test_minibatches_cover_every_example_once_with_a_partial_last_batch():
-    rng = np.random.default_rng(0)
-    batches = _batches(23, 5, rng, shuffle=True)
+    batches = epoch_batches(Batches(5, shuffle=True, seed=0), 23)
     assert [len(b) for b in batches] == [5, 5, 5, 5, 3]
     assert sorted(np.concatenate(batches).tolist()) == list(range(23))
 
 
 def test_minibatches_are_reshuffled_every_epoch():
-    rng = np.random.default_rng(0)
-    first = np.concatenate(_batches(50, 10, rng, True))
-    second = np.concatenate(_batches(50, 10, rng, True))
+    batches = Batches(10, shuffle=True, seed=0)
+    first = np.concatenate(epoch_batches(batches, 50))
+    second = np.concatenate(epoch_batches(batches, 50))
     assert not np.array_equal(first, second)
+    assert sorted(first.tolist()) == sorted(second.tolist()) == list(range(50))
 
 
 def test_steps_per_epoch_and_batch_sizes_seen():

@@ -301,6 +301,24 @@ def test_one_hot_round_trip_and_errors():
         datasets.one_hot(np.zeros((2, 2)))
 
 
+def test_targets_by_hand():
+    # regression: the labels as one row
+    assert datasets.targets([1.5, -2, 0], "linear").tolist() == [[1.5, -2.0, 0.0]]
+    # two classes, one unit: the first class at the low end of g's range, the second high
+    y = np.array(["no", "yes", "yes", "no"])
+    assert datasets.targets(y, "sigmoid", ["no", "yes"]).tolist() == [[0, 1, 1, 0]]
+    assert datasets.targets(y, "tanh", ["no", "yes"]).tolist() == [[-1, 1, 1, -1]]
+    assert datasets.targets(y, "tanh", ["yes", "no"]).tolist() == [[1, -1, -1, 1]]
+    assert datasets.targets(y, "relu", ["no", "yes"]).tolist() == [[0, 1, 1, 0]]  # [0, ∞)
+    # more classes: one-hot rows, in the order of ``classes``
+    assert datasets.targets([2, 0, 1], "softmax", range(3)).tolist() == [
+        [0, 1, 0], [0, 0, 1], [1, 0, 0]]
+    with pytest.raises(DataError, match=r"label 2 of example 1 is not one of the classes \[0, 1\]"):
+        datasets.targets([0, 2], "sigmoid", [0, 1])
+    with pytest.raises(DataError, match=r"at least two classes, got \[0\]"):
+        datasets.targets([0, 0], "sigmoid", [0])
+
+
 # ---------------------------------------------------------------------- CSV
 def write(tmp_path, text, name="data.csv"):
     path = tmp_path / name

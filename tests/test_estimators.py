@@ -316,6 +316,13 @@ def test_the_recorded_cost_includes_both_penalties():
     J = est.network_.cost(X.T, y.reshape(1, -1))
     assert est.set_params(max_iter=1).fit(X, y).loss_curve_[-1] == pytest.approx(J, rel=1e-12)
     assert J > est.network_.loss.cost(est.network_.forward(X.T), y.reshape(1, -1))
+    # a warm start with a new alpha trains with it: the network is given it each fit
+    est.set_params(alpha=0.5, l1=0.0)
+    before = est.network_.copy()
+    before.l1, before.l2 = 0.0, 0.5
+    expected = before.cost(X.T, y.reshape(1, -1))
+    assert est.fit(X, y).loss_curve_[-1] == pytest.approx(expected, rel=1e-12)
+    assert (est.network_.l1, est.network_.l2) == (0.0, 0.5)
 
 
 @quiet

@@ -116,9 +116,10 @@ def test_training_on_random_settings(m, scale, rate, batch, epochs, opt, g, seed
     net = gn.Network([2, 3, 2], activations="tanh", output=g, seed=seed)
 
     def run():
+        net.l2 = l2
         try:
             history = train(net, X, Y, epochs=epochs, learning_rate=rate, batch_size=batch,
-                            optimizer=opt, l2=l2, seed=seed)
+                            optimizer=opt, seed=seed)
         except gn.DivergenceError as err:
             assert f"epoch {err.epoch}" in str(err)
             history = err.history

@@ -207,12 +207,14 @@ def test_init_zero_is_the_symmetry_demo():
 
 def test_one_epoch_is_minibatch_gradient_descent_by_hand():
     s = session_with(regularization="L2", regularizationRate=0.1, learningRate=0.3)
+    assert s.net.l2 == 0.1 * 10  # λ = r·B
     expected = s.net.copy()
+    expected.l2 = 0.0  # the penalty is added below as TensorFlow adds it
     rng = np.random.default_rng(s.state["initSeed"])  # the session's shuffling generator
     order = rng.permutation(250)
     for start in range(0, 250, 10):
         idx = order[start:start + 10]
-        _, g = expected.gradient(s.A_train[:, idx], s.Y_train[:, idx])  # no penalty: l2 = 0
+        _, g = expected.gradient(s.A_train[:, idx], s.Y_train[:, idx])
         n_w = expected.n_weights
         g[:n_w] += 0.1 * expected.parameters[:n_w]  # TensorFlow's α·r·w on weights only
         expected.parameters -= 0.3 * g
@@ -310,6 +312,7 @@ def test_live_changes_keep_training_where_it_is():
                        "regularizationRate": 0.01, "batchSize": 5, "optimizer": "adam"})
     assert effects == {"live"} and s.epoch == 10
     assert np.array_equal(s.net.parameters, params) and s.optimizer.name == "adam"
+    assert (s.net.l1, s.net.l2) == (0.01 * 5, 0.0)  # λ = r·B, set when the setting changed
     s.apply({"activations": ["relu", "sigmoid"]})
     assert [layer.activation.name for layer in s.net.layers] == ["relu", "sigmoid", "sigmoid"]
     assert np.array_equal(s.net.parameters, params) and s.epoch == 10
@@ -504,6 +507,7 @@ def test_snippet_of_uploaded_data_reads_the_exported_csv(tmp_path, capsys):
 
 @pytest.mark.parametrize("changes", [
     {}, {"dataset": "moons", "regularization": "L2", "regularizationRate": 0.01},
+    {"regularization": "L1", "regularizationRate": 0.003, "batchSize": 7},
     {"dataset": "spiral3", "recipe": "tensorflow", "optimizer": "adam"},
     {"problem": "regression", "regDataset": "curve", "xSquared": True},
 ])
@@ -519,9 +523,10 @@ def test_snippet_rebuilds_the_setup(changes, tmp_path, capsys):
         os.chdir(cwd)
     assert "train loss" in capsys.readouterr().out
     net = namespace["net"]
-    assert net.config() == s.net.config() or net.sizes == s.net.sizes
+    assert net.config() == s.net.config()  # layers, loss, dtype and λ₁, λ₂
     assert [lay.config() for lay in net.layers] == [lay.config() for lay in s.net.layers]
     np.testing.assert_array_equal(namespace["A_train"], s.A_train)
+    np.testing.assert_array_equal(namespace["Y_train"], s.Y_train)
 
 
 # ====================================================================== HTTP and WebSocket

@@ -13,7 +13,7 @@ import pytest
 
 import glassnet as gn
 from glassnet import optimizers
-from glassnet.training import _batches, train
+from glassnet.training import train
 from glassnet.validation import check_finite
 
 
@@ -33,11 +33,14 @@ def test_minibatch_training_equals_the_per_step_loop(layout, output):
     reference = net.copy()
     history = train(net, _layouts(X)[layout], Y, epochs=2, batch_size=50, learning_rate=0.1,
                     seed=1)
-    # the notes' loop: the same minibatches, one gradient step each, J of each before its step
+    # the notes' loop: the same minibatches (a permutation of the m examples from the seed's
+    # generator each epoch, cut into runs of B = 50), one gradient step each, J of each
+    # before its step
     order_rng, costs = np.random.default_rng(1), []
     for _ in range(2):
         total = 0.0
-        for idx in _batches(3001, 50, order_rng, True):
+        order = order_rng.permutation(3001)
+        for idx in (order[start:start + 50] for start in range(0, 3001, 50)):
             J, g = reference.gradient(X[:, idx], Y[:, idx])
             total += J * len(idx)
             reference.parameters -= 0.1 * g

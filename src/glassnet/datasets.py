@@ -15,8 +15,9 @@ same data, bit for bit; ``seed=None`` draws fresh data.
 * ``FEATURES`` / ``features``: the playground's input feature maps (x1, x2, x1², …).
 * ``truth_table``: the notes' AND, OR, XOR; ``moons``; ``spiral``: a k-class spiral;
   ``curve``: a 1-D regression curve; ``digits``: scikit-learn's bundled 8×8 digits.
-* ``one_hot`` turns class labels into the notes' Y of shape (k, m); ``load_csv`` reads a
-  user's CSV file of numbers (features and a label column).
+* ``one_hot`` turns class labels into the notes' Y of shape (k, m); ``targets`` gives the
+  Y that labels make for an output activation (the one rule of labels → Y); ``load_csv``
+  reads a user's CSV file of numbers (features and a label column).
 """
 
 import math
@@ -28,7 +29,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import csvfiles
+from . import activations, csvfiles
 from .errors import ConfigError, DataError, ShapeError
 from .validation import as_float_array, check_non_negative, check_positive_int
 
@@ -45,6 +46,7 @@ __all__ = [
     "playground",
     "spiral",
     "split",
+    "targets",
     "truth_table",
 ]
 
@@ -353,6 +355,31 @@ def one_hot(y: ArrayLike, classes: ArrayLike | None = None) -> tuple[np.ndarray,
         raise DataError(f"label {y[i].item()!r} of example {i} is not one of the classes "
                         f"{classes.tolist()}")
     return matches.astype(np.float64), classes
+
+
+def targets(y: ArrayLike, output: Any, classes: ArrayLike | None = None) -> np.ndarray:
+    """The notes' Y (n[L], m) that labels y (m,) give, for the output activation g[L].
+
+    ``output`` is g[L] (an activation or its name). Without ``classes`` (regression) Y is
+    y as one row. With more than two classes Y is ``one_hot(y, classes)``, a row per class.
+    With two, one output unit: the first class is the low end of g's range and the second
+    the high end (0 and 1 for sigmoid, −1 and +1 for tanh as in TensorFlow Playground, 0
+    and 1 where the range is open).
+
+    >>> targets([1, 0, 1], "tanh", classes=[0, 1])
+    array([[ 1., -1.,  1.]])
+    """
+    if classes is None:
+        return np.asarray(y, dtype=np.float64).reshape(1, -1)
+    Y, classes = one_hot(y, classes)
+    if classes.size < 2:
+        raise DataError(f"targets need at least two classes, got {classes.tolist()}")
+    if classes.size > 2:
+        return Y
+    low, high = activations.get(output).output_range
+    if not (np.isfinite(low) and np.isfinite(high)):
+        low, high = 0.0, 1.0
+    return np.where(Y[1:] == 1.0, high, low)
 
 
 # ---------------------------------------------------------------------- CSV files

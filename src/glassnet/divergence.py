@@ -166,12 +166,12 @@ class Advice:
     epochs: int
 
 
-def advise(net, X, Y, batch_size, optimizer, learning_rate, engine):
+def advise(net, X, Y, optimizer, learning_rate, runner_for):
     """Try α/10, α/100, … on copies of ``net`` (whose parameters have been restored), each
     with a fresh optimizer of the same kind and TRIAL_EPOCHS epochs; the first rate that
-    passes (see the module docstring) is the Advice, else None."""
-    from .epochs import Batches, EpochRunner  # the runner calls this module: no cycle at import
-
+    passes (see the module docstring) is the Advice, else None. ``runner_for(copy)`` gives
+    the epoch runner of a copy (``EpochRunner`` hands in its own kind: this module stays
+    below the runner)."""
     try:
         fresh = optimizers.get(optimizer.config())
     except Exception:  # an optimizer that cannot be rebuilt from its settings: none tried
@@ -182,8 +182,7 @@ def advise(net, X, Y, batch_size, optimizer, learning_rate, engine):
         before = cost_of(net, X, Y)
         for rate in (learning_rate / 10 ** k for k in range(1, TRIALS + 1)):
             trial = net.copy()
-            runner = EpochRunner(trial, X, Y, Batches(batch_size, shuffle=True, seed=0),
-                                 engine, advise=False)
+            runner = runner_for(trial)
             trial_optimizer = optimizers.get(fresh.config())
             costs = [before]
             try:

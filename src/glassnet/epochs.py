@@ -164,9 +164,18 @@ class NumpyEngine:
 
     def run_epoch(self, order, optimizer, learning_rate):
         """One step per minibatch in ``order``; returns (the epoch's loss, its penalty)."""
-        net, batches = self.net, self.minibatches
+        batches = self.minibatches
+        penalty = self.steps(order, optimizer, learning_rate)
+        return (self.net.loss.cost(batches.outputs, batches.Y_epoch),
+                penalty / batches.X.shape[1])
+
+    def steps(self, order, optimizer, learning_rate):
+        """The epoch's steps in ``order``; returns Σ_b m_b·(the regularization term of step
+        b) and leaves each example's A[L], taken at its step, in ``outputs`` (columns in the
+        epoch's order)."""
+        net = self.net
         penalty = 0.0
-        for Xb, Yb, slot in batches.epoch(order):
+        for Xb, Yb, slot in self.minibatches.epoch(order):
             np.copyto(slot, net._forward(Xb))
             if net.l1 or net.l2:
                 m_b = Xb.shape[1]
@@ -174,7 +183,12 @@ class NumpyEngine:
                                                         net.l1, net.l2)
             net._backward(Yb)
             optimizer.step(net.parameters, net.gradients, learning_rate)
-        return net.loss.cost(batches.outputs, batches.Y_epoch), penalty / batches.X.shape[1]
+        return penalty
+
+    @property
+    def outputs(self):
+        """A[L] of the last epoch's examples, one column each, in that epoch's order."""
+        return self.minibatches.outputs
 
 
 class EpochRunner:
@@ -226,12 +240,18 @@ class EpochRunner:
     def _diverged(self, epoch, verdict, optimizer, learning_rate):
         net = self.net
         restored_epoch = self.watch.restore(net.parameters, self.start, epoch)
-        advice = self.advise and divergence.advise(
-            net, self.X, self.Y, self.batches.size(self.X.shape[1]), optimizer, learning_rate,
-            type(self.engine))
-        advice = advice or None
+        advice = divergence.advise(net, self.X, self.Y, optimizer, learning_rate,
+                                   self._trial_runner) if self.advise else None
         raise DivergenceError(divergence.message(epoch, verdict, learning_rate,
                                                  restored_epoch, advice),
                               epoch=epoch, reason=verdict.reason,
                               restored_epoch=restored_epoch,
                               suggested_rate=advice.rate if advice else None)
+
+    def _trial_runner(self, trial):
+        """A runner of ``trial`` (a copy of the network) on the same data, batch size and
+        engine, with its own shuffling and no advice of its own: ``divergence.advise``
+        tries smaller rates with it."""
+        B = self.batches.size(self.X.shape[1])
+        return EpochRunner(trial, self.X, self.Y, Batches(B, shuffle=True, seed=0),
+                           type(self.engine), advise=False)

@@ -244,8 +244,7 @@ class Network:
         self.layers = layers
         self.loss = losses.get(loss)
         self.dtype = check_dtype(dtype)
-        self.l1 = check_non_negative(l1, "the L1 rate λ₁")
-        self.l2 = check_non_negative(l2, "the L2 rate λ₂")
+        self.l1, self.l2 = l1, l2
         self.sizes = [n_x] + [layer.units for layer in layers]
         n_weights = sum(a * b for a, b in zip(self.sizes[1:], self.sizes[:-1], strict=False))
         _check_size(self.sizes, n_weights + sum(self.sizes[1:]), self.dtype)
@@ -271,6 +270,27 @@ class Network:
         self._caches = {}
         self._last = None
         self._backward_done = False
+
+    # ------------------------------------------------------------------ regularization
+    # λ₁ and λ₂ belong to the network alone: set here (or in the constructor), read by
+    # cost, gradient and every training loop; train() and fit() do not take them.
+    @property
+    def l1(self) -> float:
+        """λ₁, the L1 rate: J gains (λ₁/m) Σ |w| over the weights (biases are not penalized)."""
+        return self._l1
+
+    @l1.setter
+    def l1(self, value: float) -> None:
+        self._l1 = check_non_negative(value, "the L1 rate λ₁")
+
+    @property
+    def l2(self) -> float:
+        """λ₂, the L2 rate: J gains (λ₂/2m) Σ ‖W[l]‖² ("weight decay")."""
+        return self._l2
+
+    @l2.setter
+    def l2(self, value: float) -> None:
+        self._l2 = check_non_negative(value, "the L2 rate λ₂")
 
     # ------------------------------------------------------------------ access by layer
     # net.W[l], net.Z[l], ...: each access builds a small ByLayer, so that the network
@@ -509,7 +529,8 @@ class Network:
 
         The settings are ``glassnet.training.train``'s (see docs/training.md), plus
         ``validation_split``: the last fraction of the m examples, taken before any
-        shuffling, is held out as validation data (as in Keras).
+        shuffling, is held out as validation data (as in Keras). The regularization rates
+        are the network's, not fit's: ``net.l2 = 0.1`` (``l1=``/``l2=`` here are refused).
 
         A second ``fit`` continues the first: the same optimizer goes on with its running
         averages, the schedule with the epochs already run, the shuffling with the same

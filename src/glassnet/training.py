@@ -14,6 +14,7 @@ on the same network stopped (``FitState``).
 
 from __future__ import annotations
 
+import reprlib
 import sys
 import time
 from collections.abc import Sequence
@@ -25,7 +26,7 @@ from numpy.typing import ArrayLike
 from . import compiled, optimizers, schedules
 from . import metrics as metrics_module
 from .callbacks import Callback, EarlyStopping, as_callbacks
-from .epochs import Batches, EpochRunner, Minibatches, NumpyEngine, generator
+from .epochs import Batches, EpochRunner, NumpyEngine, generator
 from .errors import ConfigError, DivergenceError, ShapeError
 from .history import History
 from .validation import (
@@ -70,16 +71,17 @@ def train(net: Network, X: ArrayLike, Y: ArrayLike, *, epochs: int = 100,
     default is batch gradient descent), ``engine`` the class that runs an epoch's steps or
     its name: "numpy" (``NumpyEngine``, the default), "compiled" (the notes' per-example
     loop compiled by Numba, ``glassnet.compiled``; the `fast` extra) or "auto" (the
-    compiled one where it is faster: small layers), ``watch`` the divergence rule
-    (``glassnet.divergence``; None: the full rule).
+    compiled one where it is faster: small steps, ``glassnet.compiled.AUTO_MAX_WORK``),
+    ``watch`` the divergence rule (``glassnet.divergence``; None: the full rule).
     ``metrics`` may hold "accuracy" and "r2"; ``validation_data`` is (X_val, Y_val);
     ``callbacks`` a list of ``glassnet.callbacks`` objects and functions f(epoch, history).
 
     ``settings`` are the shortcuts for strategies: ``batch_size``, ``shuffle`` and
     ``seed`` build the Batches; ``early_stopping=True`` with ``patience`` (10), ``tol``
     (1e-4) and ``restore_best`` (True) adds an EarlyStopping on the validation cost (the
-    training cost without validation data); ``callback`` is one more function callback;
-    ``l1``/``l2`` set the network's regularization rates (the network owns them).
+    training cost without validation data); ``callback`` is one more function callback.
+    The regularization rates λ₁ and λ₂ are the network's alone (``Network(..., l2=...)``
+    or ``net.l2 = ...``): ``l1=``/``l2=`` here are refused.
     """
     X = check_X(X, net.n_x, net.dtype)
     Y = check_Y(Y, net.sizes[-1], X.shape[1], net.dtype, net.loss)
@@ -89,10 +91,10 @@ def train(net: Network, X: ArrayLike, Y: ArrayLike, *, epochs: int = 100,
     learning_rate = check_learning_rate(
         optimizer.default_learning_rate if learning_rate is None else learning_rate)
     schedule = schedules.get(schedule)
-    batches, callbacks = _shortcuts(net, batches, as_callbacks(callbacks), settings,
+    batches, callbacks = _shortcuts(batches, as_callbacks(callbacks), settings,
                                     validation_data is not None)
     scores = _Scores(net, X, Y, validation_data, metrics)
-    engine = compiled.engine_for(engine, net, optimizer, NumpyEngine)
+    engine = compiled.engine_for(engine, net, optimizer, NumpyEngine, batches.size(X.shape[1]))
 
     runner = EpochRunner(net, X, Y, batches, engine, watch)
     run = Run(net, History(), runner)
@@ -126,11 +128,21 @@ def train(net: Network, X: ArrayLike, Y: ArrayLike, *, epochs: int = 100,
 
 
 _SHORTCUTS = ("batch_size", "shuffle", "seed", "early_stopping", "patience", "tol",
-              "restore_best", "callback", "l1", "l2")
+              "restore_best", "callback")
 
 
-def _shortcuts(net, batches, callbacks, settings, has_validation):
+#: the settings that belong to the network, refused by train() and fit()
+_NETWORK_SETTINGS = {"l1": "the L1 rate λ₁", "l2": "the L2 rate λ₂"}
+
+
+def _shortcuts(batches, callbacks, settings, has_validation):
     """The strategies the shortcut settings stand for (see ``train``)."""
+    for key, name in _NETWORK_SETTINGS.items():
+        if key in settings:
+            value = reprlib.repr(settings[key])
+            raise ConfigError(f"{key}= ({name}) is a setting of the network, not of "
+                              f"training: set it on the network, as Network(..., "
+                              f"{key}={value}) or net.{key} = {value}, then train")
     unknown = sorted(set(settings) - set(_SHORTCUTS))
     if unknown:
         raise ConfigError(f"train() got unknown settings: {', '.join(unknown)}")
@@ -140,10 +152,6 @@ def _shortcuts(net, batches, callbacks, settings, has_validation):
     if batches is None:
         batches = Batches(settings.get("batch_size"), settings.get("shuffle", True),
                           settings.get("seed"))
-    # the network owns λ₁ and λ₂; these shortcuts write them there, for later training too
-    for key, name in (("l1", "the L1 rate λ₁"), ("l2", "the L2 rate λ₂")):
-        if settings.get(key) is not None:
-            setattr(net, key, check_non_negative(settings[key], name))
     if settings.get("early_stopping"):
         callbacks = [*callbacks, EarlyStopping(
             monitor="val_cost" if has_validation else "cost",
@@ -291,45 +299,20 @@ class _CountEpochs(Callback):
         return False
 
 
-def fit(net, X, Y, *, epochs=100, learning_rate=None, optimizer="sgd", batch_size=None,
-        shuffle=True, seed=None, schedule="constant", validation_data=None,
-        validation_split=None, metrics=(), callbacks=(), progress=None, fresh_start=False,
+def fit(net, X, Y, *, epochs, learning_rate, optimizer, batch_size, shuffle, seed, schedule,
+        validation_data, validation_split, metrics, callbacks, progress, fresh_start,
         **settings):
-    """``Network.fit``: see its docstring."""
+    """``Network.fit``: see its docstring (which has the defaults)."""
     if validation_split is not None:
         split = split_validation(X, Y, validation_split)
         if validation_data is None:  # as in Keras, validation_data overrides the split
             (X, Y), validation_data = split
     state = None if fresh_start else getattr(net, "fit_state", None)
     if state is None:
-        generator(seed)  # a bad seed is refused before anything changes
-        state = net.fit_state = FitState(seed)
+        state = net.fit_state = FitState(seed)  # a bad seed is refused before it is kept
+    batches = state.batches(batch_size, shuffle, seed)  # before the optimizer is replaced
     return train(net, X, Y, epochs=epochs, learning_rate=learning_rate,
-                 optimizer=state.optimizer_for(optimizer), schedule=schedule,
-                 batches=state.batches(batch_size, shuffle, seed),
+                 optimizer=state.optimizer_for(optimizer), schedule=schedule, batches=batches,
                  validation_data=validation_data, metrics=metrics,
                  callbacks=[*as_callbacks(callbacks), _CountEpochs(state)], progress=progress,
                  first_epoch=state.epochs, **settings)
-
-
-# ---------------------------------------------------------------------- compatibility
-# The playground's session imported these private names before the public runner
-# existed; they stay until it uses glassnet.epochs (see notes/runner-api.md).
-def _batches(m, batch_size, rng, shuffle):
-    """Index arrays of one epoch's minibatches (the last may be smaller)."""
-    batches = Batches(batch_size, shuffle, rng)
-    return batches.split(m, batches.order(m))
-
-
-def _divergence_message(epoch, cost, rate):
-    return (f"training diverged at epoch {epoch}: the cost became {cost} (not a finite "
-            f"number). The parameters were put back as they were at the start of epoch "
-            f"{epoch}. Try a smaller learning rate (this epoch used α = {rate:g}), e.g. "
-            f"α = {rate / 10:g}, or scale the inputs.")
-
-
-class _Minibatches(Minibatches):
-    """The old interface: ``epoch`` took the list of the epoch's minibatch index arrays."""
-
-    def epoch(self, batches):
-        return super().epoch(np.concatenate(batches))

@@ -107,8 +107,8 @@ def add_parser(subparsers):
                      "training set (default: 100)")
     fit.add_argument("--engine", choices=["numpy", "auto", "compiled"], default="numpy",
                      help="what runs each epoch's steps: NumPy (the default), the compiled "
-                     "per-example loop (Numba, the `fast` extra), or auto (compiled on small "
-                     "layers); see docs/speed.md")
+                     "per-example loop (Numba, the `fast` extra), or auto (compiled when the "
+                     "step is small: weights × batch ≤ 10,000); see docs/speed.md")
     fit.add_argument("--seed", type=options.whole_number, default=0,
                      help="fixes the data, the split, the initial weights and the batches "
                      "(default: 0)")
@@ -209,19 +209,8 @@ def _with_features(data, names):
 
 
 def _targets(data, y, g):
-    """The notes' Y (n[L], m) for labels y and an output activation g."""
-    if y is None:
-        return None
-    if data.task == "regression":
-        return y.reshape(1, -1)
-    if data.classes.size > 2:
-        return datasets.one_hot(y, data.classes)[0]
-    # One output unit: the first class is the low end of g's range, the second the high
-    # end (0 and 1 for sigmoid, -1 and +1 for tanh; 0 and 1 when the range is open).
-    low, high = g.output_range
-    if not (np.isfinite(low) and np.isfinite(high)):
-        low, high = 0.0, 1.0
-    return np.where(y == data.classes[1], high, low).reshape(1, -1)
+    """The notes' Y (n[L], m) for labels y (None: no such part) and output activation g."""
+    return None if y is None else datasets.targets(y, g, data.classes)
 
 
 # ---------------------------------------------------------------------- the run

@@ -55,7 +55,8 @@ class _NetworkEstimator(BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True  # every estimator takes CSR/CSC X, never densified
+        # every estimator takes CSR/CSC X, never densified, but the compiled engine does not
+        tags.input_tags.sparse = getattr(self, "engine", "numpy") != "compiled"
         return tags
 
     def __init_subclass__(cls, family=None, **kwargs):
@@ -89,11 +90,16 @@ class _NetworkEstimator(BaseEstimator):
         self._set_encoder(encoder)
         net = self.network_
         net.loss.check_targets(Y.T)  # e.g. the Poisson loss's y ≥ 0
+        # the network owns λ₁ and λ₂ (scikit-learn's alpha is λ₂): given to it each fit, so
+        # that a changed alpha is the one a warm start trains with, and the run reads them
+        net.l1, net.l2 = settings["l1"], settings["alpha"]
         if solver == "lbfgs":
             run.lbfgs(self, net, (X.T, Y.T, s), settings)  # rows → columns, once
             return self
         if not incremental or not hasattr(self, "_optimizer"):
             self._optimizer = self._make_optimizer(settings)
+            # α of the coming epochs under scikit-learn's schedules (its optimizer's
+            # learning_rate), starting at learning_rate_init (α₀)
             self._learning_rate = settings["learning_rate_init"]
         data, validation = self._split(X, Y, s, settings["early_stopping"], settings)
         run.stochastic(self, net, data, validation, settings, incremental)
@@ -117,7 +123,7 @@ class _NetworkEstimator(BaseEstimator):
         sizes, hidden_activation = self._hidden()
         net = Network([n_x, *sizes, n_out], activations=hidden_activation, output=output,
                       loss=loss, initializer=self.initializer or "zeros", seed=0,
-                      dtype=dtype, l1=settings["l1"], l2=settings["alpha"])
+                      dtype=dtype)
         if self.initializer is None:
             self._sklearn_initialization(net)
         elif self.initializer != "zeros":
@@ -408,9 +414,11 @@ class _Classification(ClassifierMixin):
         output unit (one column for two classes)."""
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
-        _sklearn_check(check_classification_targets, y, hint=(
-            "; a classifier needs class labels (use a regressor for real-valued targets)"))
-        multilabel = type_of_target(y).startswith("multilabel")
+        hint = "; a classifier needs class labels (use a regressor for real-valued targets)"
+        kind = _sklearn_check(type_of_target, y, input_name="y", hint=hint)
+        if kind not in _CLASS_TARGETS:  # scikit-learn's check, for its own error
+            _sklearn_check(check_classification_targets, y, hint=hint)
+        multilabel = kind.startswith("multilabel")
         if reset:
             encoder = LabelBinarizer()
             _sklearn_check(encoder.fit, y if classes is None or multilabel else classes)
@@ -425,7 +433,7 @@ class _Classification(ClassifierMixin):
                 raise DataError(f"classes={classes!r} differs from classes_ = {self.classes_!r} "
                                 "given on the first call")
             _check_labels_known(y, self.classes_, multilabel, "classes_")
-        return _sklearn_check(encoder.transform, y), encoder
+        return _binarized(encoder, y, multilabel), encoder
 
     def _set_encoder(self, encoder):
         self._label_binarizer = encoder
@@ -659,6 +667,24 @@ def _sklearn_check(check, *args, hint="", **kwargs):
         raise GlassnetTypeError(f"{exc}{hint}") from None
     except ValueError as exc:
         raise DataError(f"{exc}{hint}") from None
+
+
+#: the kinds of y (scikit-learn's ``type_of_target``) its ``check_classification_targets``
+#: accepts
+_CLASS_TARGETS = ("binary", "multiclass", "multiclass-multioutput", "multilabel-indicator",
+                  "multilabel-sequences")
+
+
+def _binarized(encoder, y, multilabel):
+    """The label binarizer's 0/1 matrix of y (m rows): for labels y (known to be in
+    classes_), one column per class, or one, y == classes_[1], for two; otherwise
+    ``encoder.transform``, which checks y once more (some milliseconds a fit)."""
+    if multilabel or y.ndim != 1:
+        return _sklearn_check(encoder.transform, y)
+    classes = encoder.classes_
+    if len(classes) == 2:
+        return (y == classes[1]).astype(np.int64).reshape(-1, 1)
+    return (y.reshape(-1, 1) == classes).astype(np.int64)
 
 
 def _check_labels_known(y, classes, multilabel, where):

@@ -10,7 +10,7 @@ parameter is one row of ``DEFAULTS`` (and a check).
 import inspect
 import numbers
 
-from .. import schedules
+from .. import compiled, schedules
 from ..errors import ConfigError
 from ..validation import (
     check_dtype,
@@ -35,6 +35,8 @@ DEFAULTS = {
     "alpha": (0.0001, 0.0),
     "l1": (0.0, 0.0),
     "batch_size": ("auto", None),
+    # scikit-learn's names: learning_rate is the schedule, learning_rate_init is α₀, the
+    # value glassnet calls learning_rate (train(), Schedule.rate, Optimizer.step)
     "learning_rate": ("constant", "constant"),
     "learning_rate_init": (0.001, 0.01),
     "power_t": (0.5, 0.5),
@@ -55,6 +57,7 @@ DEFAULTS = {
     "max_fun": (15000, 15000),
     "initializer": (None, "zeros"),
     "dtype": (None, None),
+    "engine": ("numpy", "numpy"),  # who runs the minibatch steps (glassnet.compiled)
 }
 
 #: the parameters that may be given by position, in scikit-learn's order; the rest are
@@ -142,6 +145,7 @@ CHECKS = {
     "batch_size": _batch_size,
     "learning_rate": _learning_rate,
     "dtype": _dtype,
+    "engine": lambda v, n: compiled.check_engine_name(v),
     "shuffle": _boolean,
     "warm_start": _boolean,
     "early_stopping": _boolean,

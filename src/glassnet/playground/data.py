@@ -121,7 +121,8 @@ def catalog():
         pick = np.random.default_rng(0).choice(X.shape[1], THUMBNAIL_POINTS, replace=False)
         samples[name] = wire.points(X[:, pick], labels[pick], one_d)
     return {"type": "catalog", "datasets": samples, "choices": protocol.CHOICES,
-            "features": protocol.FEATURES, "usesX2": protocol.USES_X2}
+            "features": protocol.FEATURES, "usesX2": protocol.USES_X2,
+            "limits": protocol.LIMITS}
 
 
 def data_name(state):
@@ -194,9 +195,3 @@ def _around(values):
     return (low - margin, high + margin)
 
 
-def targets(labels, n_out, output):
-    """The notes' Y (n[L], m) for labels, as the output activation needs them."""
-    if output == "softmax":
-        return datasets.one_hot(labels, classes=np.arange(n_out))[0]
-    Y = np.asarray(labels, dtype=np.float64).reshape(1, -1)
-    return 2.0 * Y - 1.0 if output == "tanh" else Y  # tanh: TensorFlow's ±1 targets
