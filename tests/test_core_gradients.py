@@ -21,6 +21,8 @@ PAIRS = [
     ("sigmoid", "half_squared_error"),
     ("tanh", "half_squared_error"),
     ("sigmoid", "mean_squared_error"),
+    ("exponential", "half_poisson_deviance"),
+    ("sigmoid", "half_poisson_deviance"),
 ]
 SHAPES = [  # (sizes, m)
     ([3, 1], 1),
@@ -35,6 +37,8 @@ def targets(loss, n_L, m, rng):
         return np.eye(n_L)[:, rng.integers(0, n_L, size=m)]
     if loss == "binary_cross_entropy":
         return (rng.uniform(size=(n_L, m)) > 0.5).astype(float)
+    if loss == "half_poisson_deviance":
+        return rng.poisson(1.5, size=(n_L, m)).astype(float)
     return rng.normal(size=(n_L, m))
 
 
@@ -46,7 +50,7 @@ def make_case(hidden, output, loss, sizes, m, seed, l1=0.0, l2=0.0):
     net = gn.Network(sizes, activations=hidden, output=output, loss=loss,
                      initializer="xavier_normal", bias_initializer={"name": "normal", "std": 0.5},
                      seed=seed, l1=l1, l2=l2)
-    X = rng.normal(size=(sizes[0], m))
+    X = rng.normal(size=(sizes[0], m)) * (0.3 if hidden == "exponential" else 1.0)
     # keep ReLU-family pre-activations away from the kink at 0, where g' jumps
     return net, X, targets(loss, sizes[-1], m, rng)
 

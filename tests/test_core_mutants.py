@@ -144,6 +144,10 @@ def test_every_loss_gives_one_loss_per_example_as_a_row(name):
         "categorical_cross_entropy": -(Y * np.log(A)).sum(0),
         "half_squared_error": 0.5 * D2.sum(0),
         "mean_squared_error": D2.sum(0) / 2,
+        # y·log(y/a) − y + a, with 0·log 0 = 0
+        "half_poisson_deviance": np.array([0.2 + np.log(1 / 0.8) - 1 + 0.8,
+                                           np.log(1 / 0.6) - 1 + 0.6 + 0.4,
+                                           np.log(1 / 0.9) - 1 + 0.9 + 0.1]),
     }[name]
     np.testing.assert_allclose(L[0], by_hand, rtol=1e-14)
 

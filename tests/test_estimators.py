@@ -479,8 +479,9 @@ def test_bad_settings_are_config_errors_at_fit(params, match):
 
 def test_regressor_loss_names():
     X, y = regression()
-    with pytest.raises(ConfigError, match="loss='poisson' is not offered"):
-        MLPRegressor("poisson").fit(X, y)
+    with pytest.raises(ConfigError, match="loss='huber' is not offered.*'poisson'"):
+        MLPRegressor("huber").fit(X, y)
+    assert MLPRegressor("poisson", max_iter=5).fit(X, y - y.min()).out_activation_ == "exp"
 
 
 @pytest.mark.parametrize("X, y, error, match", [

@@ -2,7 +2,8 @@
 
 On a small LocalCluster (threads, no processes), a dask array of several blocks is fed to
 an MLPClassifier block by block; the result equals partial_fit called on the same blocks
-in order by hand. (The grid search through joblib's Dask backend is in test_estimators.)
+in order by hand; the docs' grid search through joblib's Dask backend runs as a script.
+(The grid search's scores against a serial search are in test_estimators.)
 """
 
 import dask.array as da
@@ -33,3 +34,28 @@ def test_incremental_over_blocks_equals_partial_fit_block_by_block():
     assert fitted.t_ == 400 and len(fitted.loss_curve_) == 4
     np.testing.assert_array_equal(fitted.network_.parameters, by_hand.network_.parameters)
     assert fitted.loss_curve_ == by_hand.loss_curve_
+
+
+def test_the_docs_grid_search_example_runs_as_a_script(tmp_path):
+    """docs/estimators.md's GridSearchCV-on-Dask example, run as a user runs it: a script
+    whose worker processes import it again (the ``__main__`` guard keeps them from
+    starting clusters of their own)."""
+    import ast
+    import os
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "docs" / "estimators.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python no-run\n(.*?)```", text, flags=re.S)
+    script = next(b for b in blocks if "joblib.parallel_backend" in b)
+    assert 'if __name__ == "__main__":' in script
+    (tmp_path / "search.py").write_text(script)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / "src"), *sys.path])}
+    done = subprocess.run([sys.executable, "search.py"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    best = ast.literal_eval(done.stdout.strip().splitlines()[-1])  # best_params_, printed
+    assert set(best) == {"hidden_layer_sizes", "learning_rate_init"}

@@ -89,6 +89,32 @@ def test_regressor_same_run_with_two_targets(settings):
     assert_same_run(*both("MLPRegressor", X_REG, Y_REG, **settings))
 
 
+# counts with a log-linear mean, for MLPRegressor(loss="poisson"); one and two targets
+_RATE = np.exp(0.3 * X_REG[:, :2] @ np.array([[1.0, -0.5], [0.5, 1.0]]))
+Y_COUNTS = np.random.default_rng(6).poisson(_RATE).astype(float)
+
+
+@pytest.mark.parametrize("settings", [
+    {"solver": "adam"}, {"solver": "sgd", "learning_rate_init": 0.01},
+    {"solver": "adam", "early_stopping": True}, {"solver": "lbfgs", "max_iter": 25},
+    {"solver": "adam", "alpha": 0.1, "activation": "tanh", "batch_size": 32},
+])
+@pytest.mark.parametrize("targets", [1, 2])
+def test_poisson_regressor_same_run(settings, targets):
+    settings = {"loss": "poisson", "hidden_layer_sizes": (6,), "max_iter": 60,
+                "random_state": 7, **settings}
+    y = Y_COUNTS[:, 0] if targets == 1 else Y_COUNTS
+    theirs, ours = both("MLPRegressor", X_REG, y, **settings)
+    assert theirs.out_activation_ == ours.out_activation_ == "exp"
+    assert_same_run(theirs, ours)
+    np.testing.assert_allclose(ours.predict(X_REG), theirs.predict(X_REG), rtol=1e-8)
+
+
+def test_poisson_targets_must_not_be_negative():
+    with pytest.raises(gn.errors.DataError, match="the Poisson loss needs targets y ≥ 0"):
+        estimators.MLPRegressor(loss="poisson", max_iter=2).fit(X_REG, Y_REG[:, 0])
+
+
 @pytest.mark.parametrize("settings", [{"solver": "adam"}, {"solver": "sgd"},
                                       {"solver": "adam", "early_stopping": True},
                                       {"solver": "lbfgs", "max_iter": 20}])

@@ -39,6 +39,7 @@ TORCH_G = {
     "linear": lambda Z: Z,
     "swish": F.silu,
     "mish": F.mish,
+    "exponential": torch.exp,
     "softmax": lambda Z: torch.softmax(Z, dim=0),  # examples are columns
 }
 
@@ -48,9 +49,15 @@ TORCH_L = {
     "categorical_cross_entropy": lambda A, Y: -(Y * torch.log(A)).sum(0),
     "half_squared_error": lambda A, Y: 0.5 * ((A - Y) ** 2).sum(0),
     "mean_squared_error": lambda A, Y: ((A - Y) ** 2).mean(0),
+    # y·log(y/a) as y·(log y − log a) with log 1 where y = 0: autograd's d/da is then −y/a
+    "half_poisson_deviance": lambda A, Y: (
+        Y * (torch.log(torch.where(Y > 0, Y, 1.0)) - torch.log(A)) - Y + A).sum(0),
 }
 
-OUTPUT_FOR = {"binary_cross_entropy": "sigmoid", "categorical_cross_entropy": "softmax"}
+OUTPUT_FOR = {"binary_cross_entropy": "sigmoid", "categorical_cross_entropy": "softmax",
+              "half_poisson_deviance": "exponential"}
+# outputs a > 0 on which the Poisson loss takes the general chain rule dA * g'(Z)
+POISSON_GENERAL = ("sigmoid", "softmax")
 
 
 def test_oracle_covers_every_activation_and_loss():
@@ -63,6 +70,8 @@ def _targets(rng, loss, n_L, m):
         return rng.integers(0, 2, (n_L, m)).astype(float)
     if loss == "categorical_cross_entropy":
         return np.eye(n_L)[:, rng.integers(0, n_L, m)]
+    if loss == "half_poisson_deviance":  # counts, zeros among them
+        return rng.poisson(1.5, (n_L, m)).astype(float)
     return rng.standard_normal((n_L, m))
 
 
@@ -94,6 +103,8 @@ def _cases():
                 cases.append((g, outputs[i % len(outputs)], loss, reg))
         if loss not in OUTPUT_FOR:  # every activation as the output, general chain rule
             cases += [(HIDDEN[0], out, loss, "l2") for out in activations.names()]
+        if loss == "half_poisson_deviance":
+            cases += [(HIDDEN[0], out, loss, "l2") for out in POISSON_GENERAL]
     return cases
 
 
@@ -102,6 +113,8 @@ def test_gradients_and_cost_equal_torch_autograd(hidden, output, loss, reg):
     seed = zlib.crc32(f"{hidden} {output} {loss} {reg}".encode())  # the same on every run
     rng = np.random.default_rng(seed)
     L = int(rng.integers(1, 5))
+    if hidden == "exponential":  # e^(e^(e^z)) overflows: one exponential hidden layer
+        L = min(L, 2)
     n_L = int(rng.integers(2, 4)) if output == "softmax" else int(rng.integers(1, 4))
     sizes = [int(n) for n in rng.integers(1, 6, L)] + [n_L]
     m = 1 if seed % 3 == 0 else int(rng.integers(2, 9))
@@ -109,6 +122,8 @@ def test_gradients_and_cost_equal_torch_autograd(hidden, output, loss, reg):
     net = gn.Network(sizes, activations=hidden, output=output, loss=loss, seed=seed,
                      l1=l1, l2=l2, initializer="xavier_normal", bias_initializer="normal")
     X = rng.standard_normal((sizes[0], m))
+    if hidden == "exponential":  # moderate z, so that no output saturates to 0 and 1
+        X *= 0.3
     Y = _targets(rng, loss, n_L, m)
 
     J, _ = net.gradient(X, Y)

@@ -46,6 +46,15 @@ def test_two_fits_equal_one_bit_for_bit(optimizer, schedule, batch_size):
     assert not np.array_equal(fresh.parameters, once.parameters)
 
 
+def test_the_continuation_test_covers_every_optimizer_and_schedule():
+    def name(spec):
+        return spec if isinstance(spec, str) else spec["name"]
+
+    core = [n for n in optimizers.optimizers.names() if n != "sklearn_adam"]  # the estimators'
+    assert {name(o) for o in OPTIMIZERS} == set(core)
+    assert {name(s) for s in SCHEDULES} == set(schedules.schedules.names())
+
+
 def test_continuing_keeps_the_optimizer_object_and_the_epoch_count():
     X, Y = circle(30)
     net = gn.Network([2, 3, 1], seed=0)

@@ -12,7 +12,8 @@ a network, a saved file and the playground all get the same clear error for a Na
 
 All functions are written so that no overflow warning is raised for any finite Z: sigmoid
 and Mish's softplus go through ``logaddexp``, ELU and SELU through ``expm1`` of the non-positive part, softmax
-subtracts each column's maximum first.
+subtracts each column's maximum first, and the exponential takes z at most ln(the largest
+float), where e^z is the largest float instead of an overflow.
 """
 
 import functools
@@ -243,6 +244,44 @@ class Linear(Activation):
 
     def backward(self, dA, Z, A, out=None):
         return self.forward(dA, out=out)
+
+
+@activations.register
+class Exponential(Activation):
+    """exp(z) = e^z; exp'(z) = e^z = a: the output of a count (Poisson) regression.
+
+    With the half Poisson deviance it is the canonical pair, dZ[L] = A[L] − Y (the log
+    link of scikit-learn's ``MLPRegressor(loss="poisson")``, whose ``out_activation_`` is
+    "exp"). z is taken at most ln(the largest float) (≈ 709.78 in float64, 88.72 in
+    float32), so that a huge z gives the largest float, not an overflow to inf.
+    """
+
+    name = "exponential"
+    aliases = ("exp",)
+    formula = "exp(z) = e^z"
+    derivative_formula = "exp'(z) = e^z"
+    latex = r"\exp(z) = e^{z}"
+    derivative_latex = r"\exp'(z) = e^{z}"
+    output_range = (0.0, np.inf)
+
+    def forward(self, Z, out=None):
+        return np.exp(np.minimum(Z, _largest_exponent(Z.dtype)), out=out)
+
+    def derivative(self, Z, A):
+        return A.copy()
+
+    def backward(self, dA, Z, A, out=None):
+        return np.multiply(dA, A, out=out)
+
+
+@functools.lru_cache(maxsize=4)
+def _largest_exponent(dtype):
+    """The largest z of ``dtype`` whose e^z is finite."""
+    z = np.log(np.finfo(dtype).max).astype(dtype)
+    with np.errstate(over="ignore"):
+        while not np.isfinite(np.exp(z)):
+            z = np.nextafter(z, dtype.type(0))
+    return z
 
 
 @activations.register

@@ -176,6 +176,40 @@ class MeanSquaredError(Loss):
         return out
 
 
+@losses.register
+class HalfPoissonDeviance(Loss):
+    """L(a, y) = Σₖ [yₖ·log(yₖ/aₖ) − yₖ + aₖ] (y·log y = 0 at y = 0), a clipped to ≥ ε;
+    dL/da = 1 − y/a.
+
+    Half the Poisson deviance, for counts and rates y ≥ 0: zero when a = y, and what
+    scikit-learn's ``MLPRegressor(loss="poisson")`` minimizes (summed over the outputs,
+    averaged over the examples). With an exponential output, a = e^z, the chain rule
+    gives dZ = (1 − y/a)·a = A − Y, the notes' shortcut.
+    """
+
+    name = "half_poisson_deviance"
+    aliases = ("poisson", "half_poisson")
+    formula = "L(a, y) = Σₖ [yₖ·log(yₖ/aₖ) − yₖ + aₖ]"
+    latex = r"\mathcal{L}(a, y) = \sum_k \left[y_k \log\frac{y_k}{a_k} - y_k + a_k\right]"
+    shortcut_activation = "exponential"
+
+    def loss(self, A, Y):
+        A = np.maximum(A, clip_epsilon(A.dtype))
+        # y·log(y/a), with log(a/a) = 0 where y = 0 (so no log 0 is taken)
+        y_log = Y * np.log(np.where(Y > 0, Y, A) / A)
+        return np.sum(y_log - Y + A, axis=0, keepdims=True)
+
+    def dA(self, A, Y, out=None):
+        out = np.divide(Y, np.maximum(A, clip_epsilon(A.dtype)), out=out)
+        return np.subtract(1.0, out, out=out)
+
+    def check_targets(self, Y):
+        if np.any(Y < 0):
+            bad = Y[Y < 0].ravel()[0]
+            raise DataError(f"the Poisson loss needs targets y ≥ 0 (counts or rates), but Y "
+                            f"holds {bad:g}")
+
+
 def get(spec):
     """The loss that ``spec`` names (a name, a config dict or a Loss)."""
     return losses.get(spec)

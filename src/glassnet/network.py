@@ -62,8 +62,10 @@ _OUTPUT_FOR_LOSS = {
     "categorical_cross_entropy": "softmax",
     "half_squared_error": "linear",
     "mean_squared_error": "linear",
+    "half_poisson_deviance": "exponential",
 }
-_LOSS_FOR_OUTPUT = {"sigmoid": "binary_cross_entropy", "softmax": "categorical_cross_entropy"}
+_LOSS_FOR_OUTPUT = {"sigmoid": "binary_cross_entropy", "softmax": "categorical_cross_entropy",
+                    "exponential": "half_poisson_deviance"}
 
 
 if TYPE_CHECKING:  # for the hints only: `import glassnet` loads neither numpy.random nor these

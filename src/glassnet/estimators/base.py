@@ -89,6 +89,7 @@ class _NetworkEstimator(BaseEstimator):
             self._check_same_architecture(X.shape[1], Y.shape[1])
         self._set_encoder(encoder)
         net = self.network_
+        net.loss.check_targets(Y.T)  # e.g. the Poisson loss's y ≥ 0
         # the network owns λ₁ and λ₂ (scikit-learn's alpha is λ₂): given to it each fit, so
         # that a changed alpha is the one a warm start trains with, and the run reads them
         net.l1, net.l2 = settings["l1"], settings["alpha"]
@@ -337,7 +338,11 @@ class _NetworkEstimator(BaseEstimator):
 
 
 #: the output activations by scikit-learn's names (``out_activation_``)
-_SKLEARN_ACTIVATION_NAMES = {"sigmoid": "logistic", "linear": "identity", "softmax": "softmax"}
+_SKLEARN_ACTIVATION_NAMES = {"sigmoid": "logistic", "linear": "identity", "softmax": "softmax",
+                             "exponential": "exp"}
+#: MLPRegressor's ``loss`` → (the output activation, the core's loss), as scikit-learn's
+_REGRESSION_LOSSES = {"squared_error": ("linear", "half_squared_error"),
+                      "poisson": ("exponential", "half_poisson_deviance")}
 
 
 # ---------------------------------------------------------------------- the two tasks
@@ -437,8 +442,9 @@ class _Classification(ClassifierMixin):
 
 
 class _Regression(RegressorMixin):
-    """Real-valued targets, one output unit each, a linear output and scikit-learn's
-    squared error ½·mean over the outputs of (a − y)²."""
+    """Real-valued targets, one output unit each: a linear output and scikit-learn's squared
+    error ½·mean over the outputs of (a − y)², or (``loss="poisson"``) an exponential output
+    and half the Poisson deviance."""
 
     _y_checks = {"y_numeric": True}
 
@@ -459,15 +465,19 @@ class _Regression(RegressorMixin):
 
     @property
     def outputs_averaged(self):
-        return True
+        return self._loss_name() == "squared_error"  # the Poisson loss sums over them
 
-    def _output_layer(self, n_out, encoder):
+    def _loss_name(self):
         loss = getattr(self, "loss", "squared_error")
-        if loss != "squared_error":
+        if not (isinstance(loss, str) and loss in _REGRESSION_LOSSES):
             raise ConfigError(
                 f"loss={loss!r} is not offered for regression; use 'squared_error' "
-                "(scikit-learn's ½·mean (a − y)², the notes' ½‖a − y‖² for one output)")
-        return "linear", "half_squared_error"
+                "(scikit-learn's ½·mean (a − y)², the notes' ½‖a − y‖² for one output) or "
+                "'poisson' (half the Poisson deviance, an exponential output, y ≥ 0)")
+        return loss
+
+    def _output_layer(self, n_out, encoder):
+        return _REGRESSION_LOSSES[self._loss_name()]
 
     def _targets_of(self, Y):
         return Y[:, 0] if Y.shape[1] == 1 else Y
@@ -575,8 +585,10 @@ class MLPClassifier(_Classification, _MLP, family=0):
 class MLPRegressor(_Regression, _MLP, family=0):
     """A multi-layer perceptron regressor with scikit-learn's MLPRegressor parameters.
 
-    The output layer is linear and the loss scikit-learn's ``squared_error``: ½·mean over
-    the outputs of (a − y)² (the notes' ½‖a − y‖² for one output). Other parameters and
+    With ``loss="squared_error"`` (the default) the output layer is linear and the loss
+    ½·mean over the outputs of (a − y)² (the notes' ½‖a − y‖² for one output); with
+    ``loss="poisson"`` (targets y ≥ 0) the output is exponential, a = e^z, and the loss
+    half the Poisson deviance, Σₖ [y·log(y/a) − y + a] over the outputs, as scikit-learn's. Other parameters and
     fitted attributes as ``MLPClassifier`` (without ``classes_``); several targets per
     example (y of shape (m, k)) are supported.
     """
