@@ -273,3 +273,4 @@ def test_the_command_line_trains_with_either_engine_to_the_same_report(capsys, t
     assert reports[0] == reports[1] and "test" in reports[0]
     a, b = (glassnet.load(tmp_path / e / "net.npz") for e in ("numpy", "compiled"))
     assert _relative(a.parameters, b.parameters) <= 1e-11  # Adam, the command's default
+

@@ -11,7 +11,10 @@ and then vectorize it (``glassnet.network``: one matrix product per layer). In P
 loop is about a hundred times slower than the vectorized pass; compiled, it is faster than
 NumPy's calls on tiny networks, where each NumPy call's fixed cost outweighs its work, and
 slower on wide ones, where BLAS wins (docs/speed.md has the benchmark's figures). This
-module is that loop, written once in the notes' names and compiled by Numba
+module is that loop, with the loop over the examples i moved innermost (a block of up to
+BLOCK examples at a time): every sum is the notes' per-example sum, in the same order,
+but the innermost loops run through consecutive memory, which the compiler vectorizes.
+It is written once in the notes' names and compiled by Numba
 (``pip install 'glassnet[fast]'``): ``CompiledEngine`` runs every minibatch step of an
 epoch (forward, backward, optimizer step) in one compiled call. It is an engine of
 ``glassnet.epochs.EpochRunner``, and gives the NumPy engine's results up to the order of
@@ -25,6 +28,7 @@ user-wide cache directory when that is read-only; ``NUMBA_CACHE_DIR`` chooses an
 """
 
 import importlib.util
+import threading
 
 import numpy as np
 
@@ -506,16 +510,23 @@ def _jit(numba, function):
 
 
 _compiled: dict = {}  # "epoch": the compiled loop, once built
+_building = threading.Lock()  # one thread builds it; the others wait for it
 
 
 def _kernel():
     """The compiled ``_epoch_loop`` (Numba imported and the helpers jitted on first use)."""
-    if "epoch" not in _compiled:
-        import numba
+    with _building:
+        return _compiled["epoch"] if "epoch" in _compiled else _build()
 
-        helpers = ("_slice", "_sigmoid", "_tanh_softplus", "_g", "_g_prime", "_forward", "_output_dz",
-                   "_dz", "_backward", "_step")
-        for name in helpers:  # the loop calls them by these global names
-            globals()[name] = _jit(numba, globals()[name])
-        _compiled["epoch"] = _jit(numba, _epoch_loop)
+
+def _build():
+    """Numba imported, the helpers and the loop jitted (compiled at their first call)."""
+    import numba
+
+    helpers = ("_slice", "_sigmoid", "_tanh_softplus", "_g", "_g_prime", "_forward",
+               "_output_dz", "_dz", "_backward", "_step")
+    for name in helpers:  # the loop calls them by these global names
+        globals()[name] = _jit(numba, globals()[name])
+    _compiled["epoch"] = _jit(numba, _epoch_loop)
     return _compiled["epoch"]
+
