@@ -71,8 +71,8 @@ def train(net: Network, X: ArrayLike, Y: ArrayLike, *, epochs: int = 100,
     default is batch gradient descent), ``engine`` the class that runs an epoch's steps or
     its name: "numpy" (``NumpyEngine``, the default), "compiled" (the notes' per-example
     loop compiled by Numba, ``glassnet.compiled``; the `fast` extra) or "auto" (the
-    compiled one where it is faster: small layers), ``watch`` the divergence rule
-    (``glassnet.divergence``; None: the full rule).
+    compiled one where it is faster: small steps, ``glassnet.compiled.AUTO_MAX_WORK``),
+    ``watch`` the divergence rule (``glassnet.divergence``; None: the full rule).
     ``metrics`` may hold "accuracy" and "r2"; ``validation_data`` is (X_val, Y_val);
     ``callbacks`` a list of ``glassnet.callbacks`` objects and functions f(epoch, history).
 
@@ -94,7 +94,7 @@ def train(net: Network, X: ArrayLike, Y: ArrayLike, *, epochs: int = 100,
     batches, callbacks = _shortcuts(batches, as_callbacks(callbacks), settings,
                                     validation_data is not None)
     scores = _Scores(net, X, Y, validation_data, metrics)
-    engine = compiled.engine_for(engine, net, optimizer, NumpyEngine)
+    engine = compiled.engine_for(engine, net, optimizer, NumpyEngine, batches.size(X.shape[1]))
 
     runner = EpochRunner(net, X, Y, batches, engine, watch)
     run = Run(net, History(), runner)
@@ -179,11 +179,11 @@ class _Scores:
         out = {"cost": cost}
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
             if self.names:
-                A = self.net._forward(self.X)
+                A = self.net._outputs(self.X)  # a chunk at a time: no cache of all m
                 out.update(self._metrics(A, self.Y))
             if self.validation is not None:
                 X_val, Y_val = self.validation
-                A = self.net._forward(X_val)
+                A = self.net._outputs(X_val)
                 out["val_cost"] = self.net._cost(A, Y_val)
                 out.update({f"val_{k}": v for k, v in self._metrics(A, Y_val).items()})
         return out

@@ -153,13 +153,8 @@ def _parse(path, text, keep_number_text):
                               **numbers)
         except json.JSONDecodeError as exc:
             raise FileFormatError(f"{path}: line {exc.lineno}: {exc.msg}") from None
-    try:
-        import yaml
-    except ImportError:  # pragma: no cover - PyYAML is the `explain` extra
-        raise ConfigError(
-            f"reading {path.name} needs PyYAML: pip install 'glassnet[explain]', or write "
-            "the file as JSON"
-        ) from None
+    import yaml  # a core dependency, imported when a problem file is read
+
     try:
         return yaml.load(text, Loader=_loaders(yaml)[keep_number_text])
     except yaml.YAMLError as exc:
