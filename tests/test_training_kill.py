@@ -2,6 +2,8 @@
 run`: the validation data's checks, ``split_validation``'s edges, ``fit``'s defaults and
 the state a later ``fit`` continues. Each value is worked by hand in its comment."""
 
+import time
+
 import numpy as np
 import pytest
 
@@ -333,3 +335,23 @@ def test_a_callback_object_is_told_the_run_at_the_end():
 
     net, _ = _run(epochs=2, callbacks=[Last()])
     assert ends == [(net, 2)]
+
+
+def test_shuffle_with_batches_is_refused_too():
+    with pytest.raises(gn.ConfigError) as err:
+        _run(epochs=1, batches=Batches(7), shuffle=False)
+    assert str(err.value) == "give either batches= or shuffle, not both"
+
+
+def test_a_callback_object_is_told_the_run_at_the_start_and_the_time_is_kept():
+    begins = []
+
+    class First(Callback):
+        def on_train_begin(self, run):
+            begins.append(run.net)
+
+    before = time.perf_counter()
+    net, history = _run(epochs=1, callbacks=[First()])
+    elapsed = time.perf_counter() - before
+    assert begins == [net]
+    assert 0.0 <= history.seconds <= elapsed
