@@ -311,7 +311,7 @@ class Session:
         back and outputs a constant, so training can no longer change the output."""
         net = self.net
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-            net._forward(self.A_train)
+            net.forward_unchecked(self.A_train)
             for l in range(1, net.L):
                 g = net.layers[l - 1].activation
                 if not np.any(g.derivative(net.Z[l], net.A[l])):
@@ -337,7 +337,7 @@ class Session:
         score, name = scores["testAccuracy"], "test accuracy"
         if score is None:
             with np.errstate(all="ignore"):
-                score = metrics.r2(self.net._forward(self.A_test), self.Y_test)
+                score = metrics.r2(self.net.forward_unchecked(self.A_test), self.Y_test)
             name = "test R²"
         if state["stopScore"] and score >= state["stopScore"]:
             return f"stopped: {name} {score:.4g} >= {state['stopScore']:g}"
@@ -357,7 +357,7 @@ class Session:
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
             for part, A0, Y in (("train", self.A_train, self.Y_train),
                                 ("test", self.A_test, self.Y_test)):
-                A = net._forward(A0)
+                A = net.forward_unchecked(A0)
                 out[f"{part}Loss"] = wire.finite_or_none(net.loss.cost(A, Y))
                 if self.data.n_classes:
                     threshold = metrics.threshold_for(net.output_activation)
@@ -375,7 +375,7 @@ class Session:
         """
         net = self.net
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-            net._forward(self._grid_features)
+            net.forward_unchecked(self._grid_features)
             A = [net.A[l] for l in range(1, net.L + 1)]
             out = A[-1]
             name = net.output_activation.name
@@ -448,7 +448,7 @@ class Session:
         point = np.array([[x1], [0.0 if self.data.one_d else x2]])
         A0 = datasets.features(point, names)
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-            net._forward(A0)
+            net.forward_unchecked(A0)
             A_prev = net.A[layer - 1][:, 0]
             Z = net.Z[layer][:, 0]
             A = net.A[layer][:, 0]
