@@ -55,7 +55,8 @@ def prepare_compiled_engine(workload, X, y, Y, W0, b0):
 
 
 def prepare_estimator(workload, X, y, Y, W0, b0):
-    """glassnet.MLPClassifier with plain SGD, fitted on rows as scikit-learn estimators are."""
+    """glassnet.MLPClassifier with plain SGD and ``engine="auto"`` (as the core), fitted on
+    rows as scikit-learn estimators are."""
     from sklearn.exceptions import ConvergenceWarning
 
     X_rows = X.T  # the scikit-learn convention: one row per example
@@ -68,7 +69,8 @@ def prepare_estimator(workload, X, y, Y, W0, b0):
         solver={"name": "sgd"}, alpha=0.0, batch_size=workload.batch_size,
         learning_rate="constant", learning_rate_init=workload.learning_rate,
         max_iter=workload.epochs, shuffle=True, random_state=SEED, tol=0.0,
-        n_iter_no_change=workload.epochs + 1, warm_start=True, dtype=X.dtype.name)
+        n_iter_no_change=workload.epochs + 1, warm_start=True, dtype=X.dtype.name,
+        engine="auto")  # as the core's
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         clf.set_params(max_iter=1).fit(X_rows, y).set_params(max_iter=workload.epochs)

@@ -21,8 +21,9 @@ GOAL_EPOCHS_PER_SECOND = 1000
 GOAL_FRAMES_PER_SECOND = 30
 
 
-def measure(seconds=5.0):
-    """{"epochs_per_second", "frames_per_second", "frames", "map_bytes"} over ``seconds``."""
+def measure(seconds=5.0, link=""):
+    """{"epochs_per_second", "frames_per_second", "frames", "map_bytes"} over ``seconds``,
+    for the setup of a link (the default one if empty)."""
     from websockets.sync.client import connect
 
     from glassnet.playground.wire import GRID, unpack
@@ -32,7 +33,7 @@ def measure(seconds=5.0):
     try:
         url = _address(server)
         with connect(f"ws://{url}/ws", max_size=2**24) as ws:
-            ws.send(json.dumps({"type": "init", "hash": ""}))
+            ws.send(json.dumps({"type": "init", "hash": link}))
             ws.send(json.dumps({"type": "set", "settings": {"speed": 0}}))  # 0: fastest
             _drain(ws)
             ws.send(json.dumps({"type": "play"}))
@@ -89,5 +90,18 @@ def report(r):
           f"{'' if r['full_maps'] else ' (SOME FRAMES LACKED MAPS)'}")
 
 
+def limits_cost(seconds=5.0):
+    """What the network size limits cost: frames of the largest network each allows."""
+    for name, link in [("TensorFlow's largest, [8] × 6", "networkShape=8,8,8,8,8,8"),
+                       ("extended's largest, [16] × 10",
+                        "limits=extended&networkShape=" + ",".join(["16"] * 10))]:
+        r = measure(seconds, link)
+        print(f"{name}: {r['epochs_per_second']:,.0f} epochs/s, "
+              f"{r['frames_per_second']:.1f} frames/s, {r['map_bytes']:,} bytes of maps "
+              "per frame")
+
+
 if __name__ == "__main__":
     report(measure())
+    if "--limits" in sys.argv:
+        limits_cost()

@@ -1,4 +1,4 @@
-"""Run the benchmark and print its tables: ``python -m benchmarks.run [--quick]``.
+"""Run the benchmark and print its tables: ``python -m benchmarks.run [--quick | --csv]``.
 
 For each workload and dtype every contender trains the same network from the same initial
 weights; the contenders take turns, round after round, so that all of them see the same
@@ -21,7 +21,7 @@ import numpy as np
 
 import glassnet
 
-from . import measures, playground_speed
+from . import csv_files, measures, playground_speed
 from .contenders import CONTENDERS
 from .workloads import data, initial_parameters, workloads
 
@@ -160,9 +160,9 @@ def print_speed(workload, dtype, rows):
               f"{compile_}")
 
 
-def check_goals(speed_results, memory, imports, playground):
-    """Each goal of issue 6 with the measured value and whether this run met it."""
-    checks = []
+def check_goals(speed_results, memory, imports, playground, csv=None):
+    """Each goal of issues 6, 12 and 15 with the measured value and whether this run met it."""
+    checks = [] if csv is None else csv_files.goals(csv)
     for key, rows in speed_results.items():
         name, dtype = key.split(" ")
         for contender, goal_by_workload in GOALS.items():
@@ -203,7 +203,7 @@ def check_goals(speed_results, memory, imports, playground):
 
 
 def print_goals(checks):
-    print("\nGoals of issues 6 and 15 (this run):")
+    print("\nGoals of issues 6, 12 and 15 (this run):")
     for c in checks:
         sign = "≤" if c.get("at_most") else "≥"
         print(f"  {c['what']:62} {c['measured']:8.3f}  goal {sign} {c['goal']:.3g}  "
@@ -220,10 +220,15 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, metavar="N",
                         help="limit BLAS, OpenMP and PyTorch to N threads each (default: "
                              "their own choice, one per core)")
+    parser.add_argument("--csv", action="store_true",
+                        help="only the CSV files' figures (read time and memory against "
+                             "pandas, glassnet train on a 200 MB file) and their goals")
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     args = parser.parse_args(argv)
     if args.threads is not None:
         limit_threads(args.threads)
+    if args.csv:
+        return csv_only(args)
 
     info = environment()
     print("glassnet benchmark" + (" (quick)" if args.quick else ""))
@@ -269,15 +274,32 @@ def main(argv=None):
     else:
         print("\nplayground: skipped (needs the playground extra: starlette, uvicorn)")
 
+    csv = csv_files.measure(quick=args.quick)
+    csv_files.report(csv)
+
     checks = check_goals(speed_results, None if args.quick else memory, imports,
-                         None if args.quick else playground)
+                         None if args.quick else playground, None if args.quick else csv)
     print_goals(checks)
     print(f"\nload average at the end: {os.getloadavg()}")
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"environment": info, "speed": speed_results, "loop": loops,
                        "memory": memory, "import": imports, "playground": playground,
-                       "goals": checks}, f, indent=1)
+                       "csv": csv, "goals": checks}, f, indent=1)
+    return 0
+
+
+def csv_only(args):
+    """``--csv``: the CSV section alone, with its goals."""
+    print(f"glassnet benchmark, CSV files; load average {os.getloadavg()}")
+    csv = csv_files.measure()
+    csv_files.report(csv)
+    checks = csv_files.goals(csv)
+    print_goals(checks)
+    print(f"\nload average at the end: {os.getloadavg()}")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"csv": csv, "goals": checks}, f, indent=1)
     return 0
 
 

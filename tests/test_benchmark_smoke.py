@@ -86,3 +86,12 @@ def test_playground_streams_frames_with_every_map(results):
         pytest.skip("the playground extra is not installed")
     assert results["playground"]["frames"] > 1 and results["playground"]["full_maps"]
     assert results["playground"]["epochs_per_second"] > 0
+
+
+def test_the_csv_figures_are_measured_side_by_side(results):
+    csv = results["csv"]
+    assert csv["read"]["glassnet_seconds"] > 0 and csv["read"]["pandas_seconds"] > 0
+    assert csv["memory"]["array_bytes"] == csv["memory"]["m"] * 11 * 8
+    assert csv["memory"]["glassnet_peak_bytes"] > 0 and csv["memory"]["pandas_peak_bytes"] > 0
+    assert csv["train"]["peak_bytes"] >= csv["train"]["baseline_bytes"] > 0
+    assert csv["train"]["file_bytes"] > 4e6

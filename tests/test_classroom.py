@@ -11,44 +11,71 @@ import yaml
 
 from glassnet.cli import main
 from glassnet.errors import ConfigError
-from glassnet.explain import check, exercise, find, names
+from glassnet.explain import check, examples, exercise, find, names
 from glassnet.explain.marking import mark_class, mark_student, statistics
 from glassnet.explain.problems import problem_from_dict
-from glassnet.explain.worksheet import check_ids, numbered_ids, write_class
+from glassnet.explain.worksheet import check_ids, numbered_ids, write_class, write_variant
 
-SEEDS = ["seed000_1_single_neuron", "seed000_2_multivariate", "seed000_3_hidden_neuron",
-         "seed000_5_symmetry", "seed003_math_problem", "seed004_forward_pass"]
+SEEDS = examples()  # every seed exercise shipped, those of shapes only included
 
 
 def _sigmoid(z):
     return 1 / (1 + math.exp(-z))
 
 
+def test_every_seed_exercise_is_tested():
+    assert len(SEEDS) == 9 and "seed001_two_layer_shapes" in SEEDS
+
+
 @pytest.mark.parametrize("example", SEEDS)
-def test_30_variants_are_distinct_well_posed_and_keyed_in_the_checkers_names(example):
+def test_30_variants_are_distinct_well_posed_and_keyed_in_the_checkers_names(example, tmp_path):
     data, problem, rules = exercise.load(find(example))
-    assert "exercise" in data  # every seed exercise ships its marks
+    assert data["exercise"]["marks"]  # every seed exercise ships its marks
     taken, variants = set(), []
     for ident in numbered_ids(30):
         new = exercise.variant(data, problem, rules, 11, ident, taken)
         student = problem_from_dict(new)
         assert exercise.identity(student) not in taken
         taken.add(exercise.identity(student))
-        variants.append(student)
+        variants.append((new, student))
         assert exercise.well_posed(student, rules)
-        for l in range(1, student.network.L + 1):
-            Z = student.trace().steps[0].values[f"Z[{l}]"]
-            assert np.abs(Z).max() <= exercise.SATURATION["sigmoid"]
+        _assert_well_posed(problem, student, rules)
     assert len(taken) == 30
     # the same (seed, id) gives the same numbers; another seed others
+    first = variants[0][1]
     again = problem_from_dict(exercise.variant(data, problem, rules, 11, "v01"))
-    assert exercise.identity(again) == exercise.identity(variants[0])
+    assert exercise.identity(again) == exercise.identity(first)
     other = problem_from_dict(exercise.variant(data, problem, rules, 12, "v01"))
-    assert exercise.identity(other) != exercise.identity(variants[0])
-    # the key is in names the checker reads, and the checker marks it all right
-    key = exercise.key_values(variants[0], rules)
-    assert all(names.parse(label) for label in key)
-    assert check(variants[0], key).ok
+    assert exercise.identity(other) != exercise.identity(first)
+    # the key is in the names marking reads, and marks the variant's papers in full
+    write_variant(tmp_path / "v01", variants[0][0], first, rules)
+    marked = mark_student(tmp_path / "v01", tmp_path / "v01" / "key.yaml", "v01")
+    assert (marked.score, marked.problems, marked.feedback) == (rules.out_of, [], [])
+    if problem.given_parameters:
+        key = exercise.key_values(first, rules)
+        assert all(names.parse(label) for label in key)
+        assert check(first, key).ok
+
+
+def _assert_well_posed(problem, student, rules):
+    """The issue's well-posed, checked apart from ``exercise.well_posed``."""
+    if not problem.given_parameters:
+        sizes = student.network.sizes
+        assert sizes[-1] == problem.network.sizes[-1]  # the output layer is the problem's
+        assert student.n_x_open == problem.n_x_open and student.m == problem.m
+        assert all(2 <= n <= 9 for n in sizes[student.n_x_open:-1])
+        known = sizes[student.n_x_open:]  # n_x open: W[1] has n_x columns, never square
+        assert all(n not in (k, k + 1) for k, n in zip(known, known[1:], strict=False))
+        return
+    assert np.array_equal(student.X, problem.X) and student.network.sizes == problem.network.sizes
+    values = student.trace().steps[0].values
+    for l, layer in enumerate(student.network.layers, 1):
+        limit = exercise.SATURATION.get(layer.activation.name, np.inf)
+        assert np.abs(values[f"Z[{l}]"]).max() <= limit
+        if layer.activation.name == "relu":
+            assert (values[f"Z[{l}]"] > 0).any(axis=1).all()
+    for value in exercise.key_values(student, rules).values():
+        assert all(float(x) != 0 for x in np.ravel(value))  # nothing rounds to 0
 
 
 def test_the_drawn_numbers_keep_the_problems_decimals():
@@ -123,10 +150,11 @@ def test_a_class_is_marked_as_a_teacher_would(tmp_path, capsys):
     ben["Z[1]"][0][0] = f"{z:.3f}"
     ben["A[1]"][0][0] = f"{_sigmoid(z):.3f}"
     _write(answers / "ben.yaml", ben)
-    # cat: the cost to one decimal (imprecise: half its mark), dW[2] wrong in both entries
+    # cat: the cost to 2 decimals, 3 asked (imprecise: half its mark), dW[2] wrong in both
     cat = _key(out / "cat")
     cost = float(cat["cost"])
-    cat["cost"] = f"{cost:.1f}"
+    assert 0.01 < cost < 0.1
+    cat["cost"] = f"{cost:.2f}"
     cat["dW[2]"] = [f"{float(v) + 0.5:.3f}" for v in cat["dW[2]"]]
     _write(answers / "cat.yaml", cat)
     # dan: malformed YAML; eve: no file; fay: empty file
@@ -185,5 +213,5 @@ def test_exercise_command_writes_the_same_papers_again(tmp_path, capsys):
         assert ((tmp_path / "a" / ident / "problem.yaml").read_text()
                 == (tmp_path / "b" / ident / "problem.yaml").read_text())
     assert main(["exercise", "seed001_two_layer_shapes", "--variants", "2",
-                 "--out", str(tmp_path / "c")]) == 1
-    assert "shapes only" in capsys.readouterr().err
+                 "--out", str(tmp_path / "c")]) == 0
+    assert (tmp_path / "c" / "v2" / "key.yaml").read_text().startswith("shape of W[1]: ")

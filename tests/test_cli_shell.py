@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -119,3 +120,40 @@ def test_write_text_replaces_the_file_and_names_it_on_failure(tmp_path):
     assert os.listdir(tmp_path) == [path.name]
     with pytest.raises(ConfigError, match="cannot write .*no-such-folder"):
         io.write_text(tmp_path / "no-such-folder" / "f.txt", "x")
+
+
+@pytest.mark.parametrize("argv, option, module, extra", [
+    (["train", "--epochs", "3", "--plot", "run.png"], "--plot", "matplotlib", "plot"),
+    (["explain", "seed003_math_problem", "--format", "html", "-o", "s.html"], "--format html",
+     "latex2mathml", "explain"),
+])
+def test_a_missing_extra_is_found_before_the_work(tmp_path, argv, option, module, extra):
+    # the console script's entry point, in an interpreter where the module cannot be imported
+    script = (f"import sys; sys.modules[{module!r}] = None; from glassnet.cli import main; "
+              "sys.exit(main())")
+    done = subprocess.run([sys.executable, "-c", script, *argv], cwd=tmp_path, env=ENV,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stdout == ""  # no training report, no solution: nothing was done
+    assert done.stderr == (f"glassnet: error: {option} needs {module}, which is not "
+                           f"installed: pip install 'glassnet[{extra}]'\n")
+    assert os.listdir(tmp_path) == []
+
+
+def test_explain_and_check_need_only_the_base_install(tmp_path):
+    # PyYAML is a core dependency (pyproject.toml), so problem files need no extra
+    import tomllib
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    core = {name.split(">")[0].split("=")[0] for name in project["project"]["dependencies"]}
+    assert {"numpy", "pyyaml", "pandas"} <= core
+    answers = tmp_path / "a.yaml"
+    answers.write_text("cost: 0.5\n")
+    script = ("import sys; sys.modules['latex2mathml'] = sys.modules['sklearn'] = "
+              "sys.modules['matplotlib'] = None; from glassnet.cli import main; sys.exit(main())")
+    for argv in (["explain", "seed003_math_problem"],
+                 ["check", "seed003_math_problem", str(answers)]):
+        done = subprocess.run([sys.executable, "-c", script, *argv], cwd=tmp_path, env=ENV,
+                              capture_output=True, text=True, timeout=120)
+        assert "Traceback" not in done.stderr and "glassnet: error" not in done.stderr, argv
+        assert done.stdout.strip(), argv

@@ -167,14 +167,40 @@ def test_batch_descent_and_a_strided_X():
     assert _relative(nets[0].parameters, nets[1].parameters) <= 1e-12
 
 
-def test_auto_picks_compiled_for_small_layers_and_numpy_for_wide_ones():
-    small = glassnet.Network([2, 8, 8, 1], "tanh")
-    wide = glassnet.Network([784, 64, 10], "relu")
+def test_auto_picks_compiled_for_small_steps_and_numpy_for_large_ones():
+    """n_W·B ≤ 10,000: the playground's 88 weights × 10 and up to B = 113 compiled; the
+    digits network's 9472 weights numpy's even for B = 2; one weight more numpy's."""
+    playground = glassnet.Network([2, 8, 8, 1], "tanh")
+    digits = glassnet.Network([64, 128, 10], "relu")
+    edge = glassnet.Network([100, 1], "sigmoid")  # n_W = 100: B = 100 is exactly 10,000
     sgd = glassnet.optimizers.get("sgd")
     NumpyEngine = glassnet.epochs.NumpyEngine
-    assert compiled.engine_for("auto", small, sgd, NumpyEngine) is compiled.CompiledEngine
-    assert compiled.engine_for("auto", wide, sgd, NumpyEngine) is NumpyEngine
-    assert compiled.engine_for("numpy", small, sgd, NumpyEngine) is NumpyEngine
+    assert compiled.AUTO_MAX_WORK == 10_000
+    picks = {(net.sizes[0], B): compiled.engine_for("auto", net, sgd, NumpyEngine, B)
+             for net, B in ((playground, 10), (playground, 113), (playground, 114),
+                            (digits, 1), (digits, 2), (edge, 100), (edge, 101))}
+    assert picks == {(2, 10): compiled.CompiledEngine, (2, 113): compiled.CompiledEngine,
+                     (2, 114): NumpyEngine, (64, 1): compiled.CompiledEngine,
+                     (64, 2): NumpyEngine, (100, 100): compiled.CompiledEngine,
+                     (100, 101): NumpyEngine}
+    assert compiled.engine_for("numpy", playground, sgd, NumpyEngine, 10) is NumpyEngine
+    assert compiled.engine_for("compiled", digits, sgd, NumpyEngine, 64) is \
+        compiled.CompiledEngine
+
+
+def test_auto_in_train_decides_by_the_batch_size(monkeypatch):
+    built = []
+    real = compiled.CompiledEngine.__init__
+    monkeypatch.setattr(compiled.CompiledEngine, "__init__",
+                        lambda self, *a: built.append(a[-1]) or real(self, *a))
+    X, Y = _data(1, "binary_cross_entropy", "float64")
+    for B in (5, None):  # 3·5 + 5·4 + 4·1 = 39 weights: ×5 compiled, batch descent too (×20)
+        train(glassnet.Network([3, 5, 4, 1], "tanh"), X, Y, epochs=1, batch_size=B,
+              engine="auto")
+    big = np.tile(X, 20)  # m = 400: 39 × 400 > 10,000 in batch descent
+    train(glassnet.Network([3, 5, 4, 1], "tanh"), big, np.tile(Y, 20), epochs=1,
+          engine="auto")
+    assert built == [5, 20]
 
 
 def test_an_unknown_engine_name_is_refused():
@@ -204,7 +230,7 @@ def test_an_optimizer_it_does_not_know_is_refused_by_name():
     with pytest.raises(ConfigError, match="cannot train the optimizer 'halving_sgd'"):
         train(net, X, Y, epochs=1, optimizer=Halving(), engine="compiled")
     NumpyEngine = glassnet.epochs.NumpyEngine
-    assert compiled.engine_for("auto", net, Halving(), NumpyEngine) is NumpyEngine
+    assert compiled.engine_for("auto", net, Halving(), NumpyEngine, 5) is NumpyEngine
 
 
 def test_a_subclass_under_a_known_name_is_left_to_numpy():
@@ -219,11 +245,11 @@ def test_a_subclass_under_a_known_name_is_left_to_numpy():
                                            glassnet.layers.Dense(1, "sigmoid")])
     NumpyEngine = glassnet.epochs.NumpyEngine
     assert compiled.engine_for("auto", net, glassnet.optimizers.get("sgd"),
-                               NumpyEngine) is NumpyEngine
+                               NumpyEngine, 5) is NumpyEngine
     with pytest.raises(ConfigError, match="cannot train the activation g\\[1\\] = 'tanh'"):
-        compiled.engine_for("compiled", net, glassnet.optimizers.get("sgd"), NumpyEngine)
+        compiled.engine_for("compiled", net, glassnet.optimizers.get("sgd"), NumpyEngine, 5)
     plain = glassnet.Network([3, 4, 1], "tanh")
-    assert compiled.engine_for("auto", plain, Sloppy(), NumpyEngine) is NumpyEngine
+    assert compiled.engine_for("auto", plain, Sloppy(), NumpyEngine, 5) is NumpyEngine
 
 
 def test_fit_takes_the_engine_too():

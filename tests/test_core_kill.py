@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from glassnet import optimizers, schedules
-from glassnet.errors import ConfigError
+from glassnet.errors import ConfigError, DivergenceError
+from glassnet.training import train
 
 # -- schedules -------------------------------------------------------------------------------
 
@@ -318,3 +319,34 @@ def test_setting_a_layer_quantity_checks_and_names_it():
     net32 = Network([2, 3, 1], seed=0, dtype="float32")
     net32.W[1] = np.full((3, 2), 0.1)
     assert net32.W[1].dtype == np.float32 and net32.W[1][0, 0] == np.float32(0.1)
+
+
+# -- epochs: the epoch runs with floating-point warnings off, whatever the caller's setting --
+def test_an_overflowing_epoch_is_a_divergence_error_even_when_numpy_raises():
+    """X = 1e200 with a linear unit and the squared error: the first step's Z·X overflows
+    (inf), then inf − inf is invalid; the runner judges the non-finite cost itself and
+    raises DivergenceError naming epoch 1, under np.errstate(all="raise") too."""
+    net = Network([1, 1], activations="linear", output="linear",
+                     loss="half_squared_error", seed=0)
+    X = np.array([[1e200, -1e200, 3e200]])
+    kept = net.parameters.copy()
+    with np.errstate(all="raise"), pytest.raises(DivergenceError) as err:
+        train(net, X, X, epochs=3, learning_rate=1.0)
+    assert err.value.epoch == 1
+    np.testing.assert_array_equal(net.parameters, kept)
+
+
+@pytest.mark.parametrize(("l1", "l2", "cost"), [
+    (0.0, 0.0, 17.625), (0.0, 0.5, 18.125), (0.25, 0.0, 17.875), (0.25, 0.5, 18.375)])
+def test_a_minibatch_epochs_cost_adds_each_steps_penalty(l1, l2, cost):
+    """W = 2, b = 0.5, x = 1 … 4, y = 0, the half squared error: a = 2.5, 4.5, 6.5, 8.5 and
+    J = (3.125 + 10.125 + 21.125 + 36.125) / 4 = 17.625. Each of the two steps of B = 2
+    adds m_b·[(λ₂/2m_b)·W² + (λ₁/m_b)·|W|] = 2λ₂ + 2λ₁, and the sum over m = 4 is λ₂ + λ₁:
+    + 0.5 for λ₂ = 0.5, + 0.25 for λ₁ = 0.25. α = 1e-300 leaves the parameters as they are."""
+    net = Network([1, 1], activations="linear", output="linear", loss="half_squared_error",
+                  seed=0, l1=l1, l2=l2)
+    net.W[1][...] = 2.0
+    net.b[1][...] = 0.5
+    X, Y = np.array([[1.0, 2.0, 3.0, 4.0]]), np.zeros((1, 4))
+    history = train(net, X, Y, epochs=1, learning_rate=1e-300, batch_size=2, shuffle=False)
+    assert history.cost == [cost]

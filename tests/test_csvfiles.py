@@ -80,3 +80,25 @@ def test_console_script_trains_on_iris_csv_and_predicts_text_labels(tmp_path):
     assert done.returncode == 0, done.stderr
     predicted = done.stdout.split()
     assert len(predicted) == 30 and set(predicted) <= set(names)
+
+
+@pytest.mark.parametrize("line, count", [("3,4,5,1", 4), ("3,4", 2), ("3", 1), ("3,4,,,", 5)])
+@pytest.mark.parametrize("labels", ["0 1", "setosa virginica"])
+def test_a_ragged_line_names_its_line_and_both_column_counts(tmp_path, line, count, labels):
+    # a longer line was read as its first columns before, with the wrong label
+    first, second = labels.split()
+    path = write(tmp_path, f"a,b,label\n1,2,{first}\n{line}\n5,6,{second}\n")
+    message = rf"line 3: {count} columns, but the lines before have 3 \(a ragged file\)"
+    with pytest.raises(DataError, match=message):
+        csvfiles.read(path)
+    with pytest.raises(DataError, match=message):  # dropping is for missing values only
+        csvfiles.read(path, drop_missing=True)
+
+
+def test_an_empty_or_non_finite_label_names_its_line(tmp_path):
+    with pytest.raises(DataError, match="line 3, column 3: the label is empty"):
+        csvfiles.read(write(tmp_path, "a,b,label\n1,2,x\n3,4,\n"))
+    with pytest.raises(DataError, match="line 2, column 3 holds 'nan'"):
+        csvfiles.read(write(tmp_path, "1,2,0\n3,4,nan\n"))
+    X, y = csvfiles.read(write(tmp_path, 'a,b,label\n1,2,"3"\n3,4, 5\n'))  # quoted, spaced
+    assert y.dtype == np.float64 and y.tolist() == [3.0, 5.0]

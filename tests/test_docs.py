@@ -105,6 +105,16 @@ def test_every_guide_is_listed_in_the_index():
     assert not missing, f"docs/index.md does not link to {missing}"
 
 
+def test_the_cli_guide_lists_every_command():
+    from glassnet.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    table = [line for line in (DOCS / "cli.md").read_text(encoding="utf-8").splitlines()
+             if line.startswith("| `glassnet ")]
+    listed = {re.match(r"\| `glassnet (\w+)", line).group(1) for line in table}
+    assert listed == set(sub.choices), "docs/cli.md's table and the CLI's commands differ"
+
+
 # ------------------------------------------------------------------- the harness itself
 SAMPLE = """\
 Text.

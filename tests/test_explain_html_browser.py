@@ -1,7 +1,8 @@
 """Worked solutions as web pages, in a real Chromium (Debian's, driven by Playwright): the
 page renders its MathML, nothing is wider than a 390 px phone screen, and the numbers on
 the page are the traced values. The pages are written by ``glassnet explain --format html``
-and opened from disk (file://): they need nothing else.
+(and by ``glassnet exercise`` and ``mark``: each variant's worksheet, solution and
+feedback) and opened from disk (file://): they need nothing else.
 """
 
 import numpy as np
@@ -9,6 +10,8 @@ import pytest
 
 from glassnet.cli import main
 from glassnet.explain import find, load_problem
+from glassnet.explain.marking import mark_student
+from glassnet.explain.worksheet import write_class
 
 pytestmark = pytest.mark.browser
 
@@ -18,6 +21,10 @@ PHONE = {"width": 390, "height": 844}
 def _page(browser, tmp_path, example):
     out = tmp_path / f"{example}.html"
     assert main(["explain", example, "--format", "html", "-o", str(out)]) == 0
+    return _open(browser, out)
+
+
+def _open(browser, out):
     context = browser.new_context(viewport=PHONE, offline=True)
     page = context.new_page()
     requests = []
@@ -49,3 +56,37 @@ def test_page_renders_fits_a_phone_and_shows_the_traced_values(browser, tmp_path
     page.emulate_media(media="print")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.context.close()
+
+
+def _fits_a_phone_offline(page, requests):
+    assert requests == [] and page.evaluate("document.scripts.length") == 0
+    for media in ("screen", "print"):
+        page.emulate_media(media=media)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert page.evaluate("[...document.querySelectorAll('.formula')].filter("
+                             "f => f.scrollWidth > f.clientWidth + 1).length") == 0
+
+
+@pytest.mark.parametrize("example", ["seed003_math_problem", "seed002_three_layer_shapes",
+                                     "seed000_4_dimensions"])
+def test_a_variants_worksheet_solution_and_feedback_fit_a_phone(browser, tmp_path, example):
+    write_class(find(example), tmp_path, 5, ["ann"])
+    folder = tmp_path / "ann"
+    answers = tmp_path / "ann.yaml"  # the key with its last line (a number) wrong
+    *lines, last = (folder / "key.yaml").read_text().splitlines()
+    answers.write_text("\n".join([*lines, last.split(":")[0] + ": 7"]) + "\n")
+    assert mark_student(folder, answers, "ann").feedback
+    problem = load_problem(folder / "problem.yaml")
+    for name in ("worksheet.html", "solution.html", "feedback.html"):
+        page, requests = _open(browser, folder / name)
+        _fits_a_phone_offline(page, requests)
+        text = page.evaluate("document.body.innerText")
+        assert "variant ann" in page.title() or name == "feedback.html"
+        if name == "worksheet.html" and problem.given_parameters:
+            shown = set(page.evaluate("[...document.querySelectorAll('mn')]"
+                                      ".map(n => n.textContent)"))
+            W = problem.network.W[1]  # the variant's own numbers are on its worksheet
+            assert all(f"{w:g}" in shown for w in np.abs(W).ravel()), (W, shown)
+        if name == "feedback.html":
+            assert "Where the working went astray" in text and "solution.md, line" in text
+        page.context.close()

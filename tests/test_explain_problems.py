@@ -66,6 +66,11 @@ def test_an_architecture_alone_is_a_problem_of_shapes(tmp_path):
     assert "Z[1] (4×3)" in p.trace().to_text()
     with pytest.raises(ConfigError, match="shapes only"):
         explain.check(p, {"Z[1]": 0})
+    # its shapes and counts are checked instead
+    result = explain.check(p, {"shape of W[1]": "4×5", "shape of Z[1]": "(4, 3)",
+                               "parameters": "36", "parameters of layer 2": "8"})
+    assert [j.verdict for j in result.judged] == ["right", "right", "wrong", "wrong"]
+    assert not result.ok and "Result: 2 of 4 values right." in result.report()
 
 
 @pytest.mark.parametrize("change, error, message", [
@@ -245,7 +250,7 @@ def test_a_problem_of_shapes_only_is_read_field_by_field():
     opened = explain.problem_from_dict({**SHAPES, "n_x": "open"})
     assert opened.n_x_open and opened.trace().n_x_open
     assert explain.problem_from_dict({**SHAPES, "precision": 2}).precision.decimals == 2
-    with pytest.raises(GlassnetError, match="there are no numbers to check"):
+    with pytest.raises(GlassnetError, match="'cost' is not a name of a problem of shapes"):
         explain.check(p, {"cost": "1"})
 
 

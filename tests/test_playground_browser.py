@@ -5,10 +5,13 @@ to the artifacts folder ($GLASSNET_ARTIFACTS, or a pytest temporary folder). Wit
 GLASSNET_UPDATE_SCREENSHOT=1 the README's docs/images/playground.png is taken afresh.
 """
 
+import base64
 import os
 import re
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -27,15 +30,15 @@ MAP = (34, 8, 300)  # the big map's left, top and size inside its canvas (app.js
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="module")
-def server_url():
+def serve(**options):
+    """Serve create_app(**options) in a thread on a free port; yields its address."""
     import uvicorn
 
     from glassnet.playground.server import create_app
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(), log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app(**options), log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15
@@ -45,6 +48,11 @@ def server_url():
     yield f"http://127.0.0.1:{sock.getsockname()[1]}/"
     server.should_exit = True
     thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def server_url():
+    yield from serve()
 
 
 @pytest.fixture(scope="module")
@@ -94,9 +102,14 @@ def percent(page, which):
 def map_pixels(page):
     """The big map's RGB pixels, shape (size, size, 3), read from the canvas."""
     left, top, size = MAP
-    data = page.evaluate(f"""Array.from(document.getElementById('heatmap').getContext('2d')
-        .getImageData({left}, {top}, {size}, {size}).data)""")
-    return np.array(data, dtype=np.uint8).reshape(size, size, 4)[..., :3].astype(int)
+    data = page.evaluate(f"""(() => {{ const d = document.getElementById('heatmap')
+        .getContext('2d').getImageData({left}, {top}, {size}, {size}).data;
+        let text = '';  // as base64: a JSON list of 360,000 numbers takes seconds
+        for (let i = 0; i < d.length; i += 8192)
+            text += String.fromCharCode(...d.subarray(i, i + 8192));
+        return btoa(text); }})()""")
+    pixels = np.frombuffer(base64.b64decode(data), dtype=np.uint8)
+    return pixels.reshape(size, size, 4)[..., :3].astype(int)
 
 
 def at(view_x1, view_x2):
@@ -300,6 +313,11 @@ def test_divergence_is_explained_on_the_page(page):
     expect(page.locator("#message")).to_contain_text("Training is paused")
     expect(page.locator("#message")).to_contain_text("learning rate")
     page.wait_for_function("!playground.store.desc.playing")
+    # defect 5: the state put back is finite and sane, not weights of ~7e24 and "–" losses
+    page.wait_for_function("playground.store.frame.header.trainLoss !== null")
+    assert page.inner_text("#loss-train") != "–" and page.inner_text("#loss-test") != "–"
+    W = page.evaluate("playground.store.frame.header.W.flat(2)")
+    assert np.isfinite(W).all() and np.abs(W).max() < 100
 
 
 def test_readme_screenshot(page, artifacts):
@@ -338,3 +356,386 @@ def test_counter_names_discretized_neurons_and_step_button(page):
         return Array.from(new Set(Array.from({length: d.length / 4}, (_, i) =>
             d[4 * i] + ',' + d[4 * i + 1] + ',' + d[4 * i + 2]))); })()""")
     assert len(values) <= 2  # thresholded: orange or blue only
+
+
+# ---------------------------------------------------------------------- for every person
+AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_INSTALL = ("axe-core is needed for the accessibility checks: npm install --prefix "
+               "tests/browser --no-package-lock (.ci/run does it)")
+#: every kind of control on the page; each visible one must be a Tab stop
+CONTROLS = "button, select, input, a[href], .node, .link-hit, .bias"
+
+
+#: the focused control's check number and whether its focus is seen: a 3 px ring (on the
+#: Upload CSV label for its hidden file input), or a blue stroke on a weight or bias
+FOCUS_RING = """(() => {
+    const el = document.activeElement, seen = el.type === 'file' ? el.parentElement : el;
+    const style = getComputedStyle(seen);
+    const ring = el instanceof SVGElement ? style.stroke.startsWith('rgba(8, 119, 189') ||
+        style.stroke === 'rgb(8, 119, 189)' :
+        style.outlineStyle === 'solid' && style.outlineWidth === '3px';
+    return [el.getAttribute('data-tab-check'), ring]; })()"""
+
+
+def axe_problems(page):
+    """axe-core's serious and critical violations on the page as it is now, one line each."""
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail(AXE_INSTALL)
+        pytest.skip(AXE_INSTALL)
+    if not page.evaluate("'axe' in window"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['impact']} {v['id']}: {v['help']} at {[n['target'] for n in v['nodes'][:5]]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def focus_is(page, selector):
+    return page.evaluate("(s) => document.activeElement.matches(s)", selector)
+
+
+def tab_to(page, selector, limit=250):
+    """Press Tab until the focus is on `selector`: the keyboard alone gets there."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if focus_is(page, selector):
+            return
+    raise AssertionError(f"Tab never reaches {selector}")
+
+
+def state(page, key):
+    return page.evaluate(f"playground.store.desc.state[{key!r}]")
+
+
+def test_axe_finds_nothing_serious_in_the_main_states(page):
+    from playwright.sync_api import expect
+
+    open_page(page, "#speed=10")
+    assert axe_problems(page) == [], "default"
+    page.locator(".node.neuron").first.click()
+    expect(page.locator("#explain-body")).to_contain_text("z[1]_1")
+    assert axe_problems(page) == [], "the maths panel open"
+    play_until(page, lambda: epoch(page) >= 30)
+    assert axe_problems(page) == [], "after training"
+    page.select_option("#problem", "regression")
+    page.wait_for_function("playground.store.desc.nClasses === 0")
+    assert axe_problems(page) == [], "regression"
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert axe_problems(page) == [], "phone width"
+
+
+def test_every_visible_control_is_a_tab_stop_with_a_name(page):
+    open_page(page)
+    count = page.evaluate("""(s) => {
+        const shown = Array.from(document.querySelectorAll(s)).filter((el) =>
+            el.getClientRects().length && !el.disabled && !el.closest('[hidden]'));
+        shown.forEach((el, i) => el.setAttribute('data-tab-check', i));
+        return shown.length; }""", CONTROLS)
+    reached, unseen = set(), []
+    for _ in range(count + 20):
+        page.keyboard.press("Tab")
+        where, ring = page.evaluate(FOCUS_RING)
+        reached.add(where)
+        if not ring and where is not None:  # None: past the last control, on the page
+            unseen.append(where)
+    assert unseen == []  # every control shows where the focus is
+    missed = page.evaluate("""(reached) => Array.from(document.querySelectorAll('[data-tab-check]'))
+        .filter((el) => !reached.includes(el.getAttribute('data-tab-check')))
+        .map((el) => el.outerHTML.slice(0, 90))""", [r for r in reached if r is not None])
+    assert count > 60 and missed == []
+    unnamed = page.evaluate("""Array.from(document.querySelectorAll('button, [role=button]'))
+        .map((el) => el.getAttribute('aria-label') || el.textContent.trim())
+        .filter((name) => !/[a-z]{2}/i.test(name))""")
+    assert unnamed == []  # "↺", "▶", "+" are not names
+
+
+def test_the_keyboard_alone_picks_data_features_neurons_and_weights(page):
+    from playwright.sync_api import expect
+
+    open_page(page)
+    tab_to(page, ".dataset[data-name='xor']")
+    ring = page.evaluate("getComputedStyle(document.activeElement)")  # the focus is seen
+    assert ring["outlineStyle"] == "solid" and ring["outlineWidth"] == "3px"
+    page.keyboard.press("Enter")
+    page.wait_for_function("playground.store.desc.state.dataset === 'xor'")
+    assert focus_is(page, ".dataset.selected[data-name='xor']")
+    tab_to(page, ".node.feature.ui-xSquared")
+    page.keyboard.press(" ")
+    page.wait_for_function("playground.store.desc.state.xSquared === true")
+    expect(page.locator(".node.feature.ui-xSquared")).to_have_attribute("aria-checked", "true")
+    assert focus_is(page, ".node.feature.ui-xSquared")  # the rebuilt diagram keeps the place
+    tab_to(page, ".node.neuron")
+    expect(page.locator("#map-caption")).to_contain_text("Neuron 1 of hidden layer 1")
+    page.keyboard.press("Enter")
+    expect(page.locator("#explain-body")).to_contain_text("z[1]_1 = Σⱼ W[1]_1ⱼ")
+    tab_to(page, "#links path.link-hit[data-key='W:3:0:1']")
+    expect(page.locator("#tip")).to_contain_text("W[3] row 1, column 2 =")
+    page.keyboard.press("Enter")
+    assert focus_is(page, "#editor-input")
+    page.keyboard.press("Escape")  # closes the editor, back on the weight
+    assert focus_is(page, "#links path.link-hit[data-key='W:3:0:1']")
+    page.keyboard.press("Enter")
+    page.keyboard.type("-6")
+    page.keyboard.press("Enter")
+    page.wait_for_function("playground.store.frame.header.W[2][0][1] === -6")
+    assert focus_is(page, "#links path.link-hit[data-key='W:3:0:1']")
+    page.keyboard.press("Tab")  # the output's bias square, drawn after its weights
+    assert focus_is(page, "#links rect.bias[data-key='b:3:0:0']")
+    page.keyboard.press("Enter")
+    page.keyboard.type("2")
+    page.keyboard.press("Enter")
+    page.wait_for_function("playground.store.frame.header.b[2][0] === 2")
+
+
+def test_the_keyboard_alone_trains_and_uploads(page, tmp_path):
+    from playwright.sync_api import expect
+
+    open_page(page, "#speed=1")
+    tab_to(page, "#play-pause-button")
+    page.keyboard.press(" ")
+    page.wait_for_function("playground.store.desc.playing")
+    page.keyboard.press("Enter")
+    page.wait_for_function("!playground.store.desc.playing")
+    tab_to(page, "#activation")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_function("playground.store.desc.state.activation !== 'tanh'")
+    path = tmp_path / "four.csv"
+    path.write_text("x1,x2,label\n1,1,1\n-1,-1,1\n1,-1,0\n-1,1,0\n2,2,1\n-2,2,0\n")
+    tab_to(page, "#upload")
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press(" ")
+    chooser.value.set_files(str(path))
+    expect(page.locator(".upload-item")).to_be_visible()
+
+
+def test_phone_shows_play_the_map_and_the_losses_together(browser, server_url, artifacts):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, device_scale_factor=2)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        for link in ["", "#networkShape=8,8,8,8,8,8&problem=regression"]:
+            page.url_base = server_url
+            open_page(page, link)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, link
+            for part in ["#play-pause-button", "#heatmap", "#losses"]:
+                box = page.locator(part).bounding_box()
+                assert box["x"] >= 0 and box["y"] >= 0, (link, part, box)
+                assert box["x"] + box["width"] <= 390 and box["y"] + box["height"] <= 844, \
+                    (link, part, box)
+            page.screenshot(path=str(artifacts / f"phone{len(link)}.png"))
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------------- issue 11's defects
+# Each test below failed on the page (or the server) before the defect's fix.
+TF_LINK = ("#activation=tanh&batchSize=10&dataset=circle&regDataset=reg-plane"
+           "&learningRate=0.03&regularizationRate=0&noise=0&networkShape=4,2&seed=0.06373"
+           "&showTestData=false&discretize=false&percTrainData=50&x=true&y=true"
+           "&xTimesY=false&xSquared=false&ySquared=false&cosX=false&sinX=false&cosY=false"
+           "&sinY=false&collectStats=false&problem=classification&initZero=false"
+           "&hideText=false&numNodes1_hide=true")
+
+
+def wait_state(page, condition):
+    page.wait_for_function(f"(() => {{ const s = playground.store.desc.state; "
+                           f"return {condition}; }})()")
+
+
+def test_leaving_the_1d_curve_gives_circle_its_features_back(page):  # defect 1
+    from playwright.sync_api import expect
+
+    open_page(page)
+    page.select_option("#problem", "regression")
+    page.locator(".dataset[data-name='curve']").click()
+    page.wait_for_function("playground.store.desc.oneD === true")
+    page.select_option("#problem", "classification")
+    wait_state(page, "s.problem === 'classification' && s.dataset === 'circle'")
+    expect(page.locator(".node.feature.active")).to_have_count(2)  # x₁ alone before the fix
+    expect(page.locator(".node.feature.ui-y")).to_have_attribute("aria-checked", "true")
+
+
+def test_problem_type_data_and_output_agree_after_two_uploads(page, tmp_path):  # defect 3
+    from playwright.sync_api import expect
+
+    classes, values = tmp_path / "classes.csv", tmp_path / "values.csv"
+    classes.write_text("x1,x2,label\n" + "".join(f"{i},{(i * 7) % 5},{i % 2}\n"
+                                                 for i in range(20)))
+    values.write_text("x1,y\n" + "".join(f"{i / 7:.4f},{0.5 * i + 0.25}\n" for i in range(20)))
+    open_page(page)
+    page.set_input_files("#upload", str(classes))
+    expect(page.locator("#message")).to_contain_text("Training on classes.csv")
+    page.set_input_files("#upload", str(values))
+    expect(page.locator("#message")).to_contain_text("Training on values.csv")
+    expect(page.locator("#problem")).to_have_value("regression")
+    page.select_option("#problem", "classification")
+    wait_state(page, "s.problem === 'classification' && s.dataset === 'circle'")
+    page.wait_for_function("playground.store.desc.nClasses === 2 && "
+                           "playground.store.points.train.x1.length === 250")
+    expect(page.locator(".upload-item")).to_have_count(0)
+    expect(page.locator(".dataset.selected")).to_have_attribute("data-name", "circle")
+    expect(page.locator(".layer-head .hint").first).to_have_text("sigmoid")
+    expect(page.locator("#accuracy-test")).to_be_visible()
+
+
+def test_output_map_is_translucent_under_the_points(page):  # defect 4
+    open_page(page)
+    left, top, size = MAP
+    alphas = page.evaluate(f"""(() => {{ const d = document.getElementById('heatmap')
+        .getContext('2d').getImageData({left}, {top}, {size}, {size}).data, n = {{}};
+        for (let p = 3; p < d.length; p += 4) n[d[p]] = (n[d[p]] || 0) + 1;
+        return n; }})()""")
+    most = max(alphas, key=alphas.get)
+    assert most == "160" and alphas[most] > 0.8 * size * size  # as TensorFlow; 255 before
+
+
+def test_a_dead_network_is_named_on_the_page(page):  # defect 5
+    from playwright.sync_api import expect
+
+    open_page(page, "#activation=relu&learningRate=10&initSeed=1&speed=1")
+    page.click("#play-pause-button")
+    expect(page.locator("#message")).to_contain_text("the network is dead")
+    page.wait_for_function("!playground.store.desc.playing")
+    expect(page.locator("#play-pause-button")).not_to_have_class(re.compile("playing"))
+
+
+def test_a_live_activation_change_keeps_the_link_equal_to_the_screen(page):  # defect 8
+    open_page(page)
+    page.select_option("#activation", "relu")
+    page.wait_for_function("location.hash.includes('activation=relu&')")
+    other = page.context.new_page()
+    other.url_base = page.url_base
+    open_page(other, page.evaluate("location.hash"))
+    W = other.evaluate("JSON.stringify(playground.store.frame.header.W)")
+    other.close()
+    # the link's page starts from the weights this page shows (before the fix: Xavier here,
+    # He there)
+    page.wait_for_function("(W) => JSON.stringify(playground.store.frame.header.W) === W", arg=W)
+
+
+def test_tensorflow_links_open_without_complaint_and_hide_keys_hide(page):  # defect 9
+    from playwright.sync_api import expect
+
+    open_page(page, TF_LINK)
+    assert state(page, "seed") == 6373
+    assert not page.is_visible("#message")  # no "seed must be a whole number" banner
+    expect(page.locator(".layer-head .ui-numNodes1")).to_be_hidden()  # TF's own _hide key
+    expect(page.locator(".layer-head .ui-numNodes2")).to_be_visible()
+    open_page(page, "#learningRate=abc&noise=-5&networkShape=3")
+    for culprit in ["learningRate", "noise"]:  # every bad value, not only the last
+        expect(page.locator("#message")).to_contain_text(culprit)
+    open_page(page, "#numHiddenLayers_hide=true&features_hide=true")
+    for part in ["#add-layer", ".layer-head button", ".node.feature", ".feature-label"]:
+        expect(page.locator(part).first).to_be_hidden()
+    open_page(page, "#x_hide=true")
+    expect(page.locator(".node.feature.ui-x")).to_be_hidden()
+    expect(page.locator(".node.feature.ui-y")).to_be_visible()
+
+
+def test_arrow_keys_on_the_ratio_slider_all_count(page):  # defect 10
+    """The server's answer to the first → arrives after the second → was pressed: the
+    slider must not fall back to it (it did, and four presses from 10 ended at 40)."""
+    from playwright.sync_api import expect
+
+    held, holding = [], [False]
+
+    def route(ws):  # the page's WebSocket, with the server's messages held on demand
+        server = ws.connect_to_server()
+        ws.on_message(server.send)
+        server.on_message(lambda m: held.append(m) if holding[0] else ws.send(m))
+        route.ws = ws
+
+    def release(count):  # pass on the first `count` messages held
+        for m in held[:count]:
+            route.ws.send(m)
+        del held[:count]
+
+    def states():
+        return [i for i, m in enumerate(held) if isinstance(m, str) and '"state"' in m]
+
+    page.route_web_socket(re.compile(r"/ws$"), route)
+    open_page(page, "#percTrainData=10")
+    page.focus("#percTrainData")
+    holding[0] = True
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    while len(states()) < 2:  # the server has answered both presses
+        page.wait_for_timeout(20)
+    release(states()[0] + 1)  # the answer to the first press only: percTrainData 20
+    wait_state(page, "s.percTrainData === 20")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    holding[0] = False
+    release(len(held))
+    wait_state(page, "s.percTrainData === 50")
+    page.wait_for_function("playground.store.points.train.x1.length === 250")  # 50 % of 500
+    expect(page.locator("#percTrainData")).to_have_value("50")
+    expect(page.locator("#percTrainData-value")).to_have_text("50")
+
+
+def test_clicking_a_neuron_brings_its_maths_into_view(page):  # defect 14
+    page.set_viewport_size({"width": 1400, "height": 800})
+    open_page(page)
+    page.locator(".node.neuron.output").click()
+    page.wait_for_function("document.getElementById('explain-body').textContent.length > 0")
+    page.wait_for_function("""(() => { const r = document.getElementById('explain')
+        .getBoundingClientRect(); return r.top >= 0 && r.top + 120 <= innerHeight; })()""")
+
+
+@pytest.fixture
+def small_server():
+    """A playground server of its own that takes one tab only."""
+    from glassnet.playground.server import Limits
+
+    yield from serve(limits=Limits(sessions=1))
+
+
+def test_the_tab_over_the_limit_keeps_its_reason_on_screen(page, small_server):  # defect 7
+    from playwright.sync_api import expect
+
+    page.url_base = small_server
+    open_page(page)
+    second = page.context.new_page()
+    second.goto(small_server)
+    second.wait_for_function("playground.connection.ws.readyState === WebSocket.CLOSED")
+    expect(second.locator("#message")).to_contain_text("already runs 1 sessions")
+    expect(second.locator("#message")).not_to_contain_text("lost")
+    second.close()
+
+
+def test_a_killed_server_is_shown_and_the_page_reconnects_from_its_link(page):  # defect 6
+    from playwright.sync_api import expect
+
+    with socket.socket() as sock:  # a free port, for both runs of the server
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+
+    def start():
+        server = subprocess.Popen([sys.executable, "-m", "glassnet", "playground", "--port",
+                                   str(port)], stdout=subprocess.PIPE, text=True)
+        assert "playground at" in server.stdout.readline()
+        return server
+
+    server = start()
+    try:
+        page.url_base = f"http://127.0.0.1:{port}/"
+        open_page(page, "#learningRate=0.1&networkShape=3&speed=1")
+        page.click("#play-pause-button")
+        page.wait_for_function("playground.store.desc.playing")
+        server.kill()
+        server.wait()
+        expect(page.locator("#message")).to_contain_text("connection to the playground "
+                                                         "server was lost")
+        expect(page.locator("#play-pause-button")).not_to_have_class(re.compile("playing"))
+        page.click("#play-pause-button")  # a click while away changes nothing
+        expect(page.locator("#play-pause-button")).not_to_have_class(re.compile("playing"))
+        server = start()
+        expect(page.locator("#message")).to_contain_text("Reconnected", timeout=30_000)
+        expect(page.locator("#message")).to_contain_text("were lost")
+        wait_state(page, "s.learningRate === 0.1 && s.networkShape.join() === '3'")
+        page.click("#play-pause-button")
+        page.wait_for_function("playground.store.desc.playing")
+    finally:
+        server.kill()
+        server.wait()

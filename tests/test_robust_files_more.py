@@ -1,9 +1,15 @@
 """Hostile model files and saves: crafted task entries, zip bombs, stale temporary files."""
 
+import io as io_module
+import json
 import os
+import struct
 import subprocess
 import sys
 import time
+import tracemalloc
+import zipfile
+import zlib
 
 import numpy as np
 import pytest
@@ -90,3 +96,90 @@ def test_a_save_removes_the_stale_temporary_files_of_a_killed_save(tmp_path):
     gn.save(gn.Network([2, 1], seed=0), target)
     assert not stale.exists() and fresh.exists() and other.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, fresh.name, other.name])
+
+
+# ---------------------------------------------------------------------- zip bombs
+_ZEROS = 2 ** 20  # the bombs below inflate 1 MiB blocks of zeros
+
+
+def _zip_entry(name, chunks, declared, crc):
+    """(local header + data, central directory record) of one deflated entry, as bytes."""
+    data = b"".join(chunks)
+    fields = (20, 0, 8, 0, 0x21, crc, len(data), declared, len(name), 0)
+    local = struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields) + name
+    central = (struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, *fields, 0, 0, 0, 0, 0)
+               + name)
+    return local + data, central
+
+
+def _bomb(path, blocks, declared_values=None):
+    """A glassnet-looking file whose parameters.npy inflates to ``blocks`` MiB of zeros
+    (from about 1 KiB per MiB), declaring the size it has, or ``declared_values`` values."""
+    values = blocks * _ZEROS // 8
+    header = io_module.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f8", "fortran_order": False, "shape": (declared_values or values,)})
+    header = header.getvalue()
+    squeeze = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = squeeze.compress(header) + squeeze.flush(zlib.Z_FULL_FLUSH)
+    block = squeeze.compress(bytes(_ZEROS)) + squeeze.flush(zlib.Z_FULL_FLUSH)
+    crc = zlib.crc32(header)
+    for _ in range(blocks):
+        crc = zlib.crc32(bytes(_ZEROS), crc)
+    declared = len(header) + 8 * (declared_values or values)
+    meta = json.dumps({"format": "glassnet", "version": 1, "kind": "network", "meta": {},
+                       "arrays": {"parameters": {"dtype": "<f8", "shape": [values],
+                                                 "sha256": "0"}}}).encode()
+    squeeze = zlib.compressobj(9, zlib.DEFLATED, -15)
+    entries = [_zip_entry(b"glassnet.json", [squeeze.compress(meta) + squeeze.flush()],
+                          len(meta), zlib.crc32(meta)),
+               _zip_entry(b"parameters.npy", [first, *[block] * blocks, b"\x03\x00"],
+                          declared, crc)]
+    body = b"".join(local for local, _ in entries)
+    offsets = [0, len(entries[0][0])]
+    directory = b"".join(central[:42] + struct.pack("<I", offset) + central[46:]
+                         for (_, central), offset in zip(entries, offsets, strict=True))
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 2, 2, len(directory), len(body), 0)
+    path.write_bytes(body + directory + end)
+    return path
+
+
+def _peak_of_load(path):
+    """The error gn.load raises on ``path``, and the peak of traced memory meanwhile."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(gn.errors.FileFormatError) as error:
+            gn.load(path)
+        return str(error.value), tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_1_mib_file_that_inflates_to_1_gib_is_refused_before_reading(tmp_path):
+    path = _bomb(tmp_path / "bomb.npz", 1024)
+    assert path.stat().st_size < 2 ** 20 * 1.1
+    with zipfile.ZipFile(path) as archive:  # a well-formed zip that declares its size
+        assert archive.getinfo("parameters.npy").file_size > 2 ** 30
+    message, peak = _peak_of_load(path)
+    assert peak < 50 * 2 ** 20
+    assert str(path) in message and "'parameters.npy'" in message and "1,073,741,952" in message
+
+
+def test_an_entry_compressed_far_beyond_what_numbers_allow_is_refused(tmp_path):
+    path = _bomb(tmp_path / "dense.npz", 64)  # 64 MiB: under the cap, but 1000 : 1
+    message, peak = _peak_of_load(path)
+    assert peak < 50 * 2 ** 20
+    assert "'parameters.npy'" in message and f"over {io.MAX_RATIO} times" in message
+
+
+def test_an_entry_that_inflates_beyond_its_declared_size_is_cut_in_bounded_memory(tmp_path):
+    path = _bomb(tmp_path / "liar.npz", 1024, declared_values=100)  # says 928 bytes
+    message, peak = _peak_of_load(path)
+    assert peak < 50 * 2 ** 20
+    assert str(path) in message and "parameters.npy" in message
+
+
+def test_zero_networks_glassnet_writes_stay_loadable(tmp_path):
+    net = gn.Network([1000, 1000, 1], initializer="zeros", seed=0)  # 8 MB, 1000 : 1
+    gn.save(net, tmp_path / "zeros.npz")
+    np.testing.assert_array_equal(gn.load(tmp_path / "zeros.npz").parameters, net.parameters)

@@ -282,6 +282,27 @@ def test_evaluate_gives_the_cost_and_metrics():
         net.evaluate(X, Y, metrics=5)
 
 
+def test_predict_goes_a_chunk_of_examples_at_a_time(monkeypatch):
+    import tracemalloc
+
+    from glassnet import network
+
+    X = np.random.default_rng(0).normal(size=(2, 100_000))
+    net = gn.Network([2, 64, 64, 1], activations="tanh", seed=0)
+    whole = net.copy().forward(X)
+    tracemalloc.start()
+    try:
+        A = net.predict(X)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # one chunk's A[l-1], Z[l] and A[l] at a time, not 4 × 64 × m × 8 bytes of caches
+    assert peak < 4 * network._PREDICT_CHUNK_BYTES + A.nbytes
+    np.testing.assert_allclose(A, whole, rtol=1e-14, atol=0)
+    monkeypatch.setattr(network, "_PREDICT_CHUNK_BYTES", 64 * 8 * 7)  # 7 examples a chunk
+    np.testing.assert_allclose(net.predict(X[:, :40]), whole[:, :40], rtol=1e-14, atol=0)
+
+
 def test_predict_names_an_overflowing_layer():
     net = gn.Network([2, 3, 1], seed=0)
     net.W[1] = np.full((3, 2), 1e308)

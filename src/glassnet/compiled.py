@@ -43,10 +43,11 @@ LOSSES = {"binary_cross_entropy": 0, "categorical_cross_entropy": 1,
 SHORTCUT = 4
 #: optimizer name → code (classic momentum with Nesterov's step has its own)
 OPTIMIZERS = {"sgd": 0, "momentum": 1, "classic_momentum": 2, "nesterov": 3, "rmsprop": 4,
-              "adam": 5}
+              "adam": 5, "sklearn_adam": 6}
 #: the running averages each optimizer keeps in its ``state``, in the kernel's order
 STATE_KEYS = {"sgd": (), "momentum": ("V",), "classic_momentum": ("v",),
-              "nesterov": ("v",), "rmsprop": ("S",), "adam": ("M", "S")}
+              "nesterov": ("v",), "rmsprop": ("S",), "adam": ("M", "S"),
+               "sklearn_adam": ("M", "S")}
 
 
 def available():
@@ -63,38 +64,48 @@ def unsupported(net, optimizer):
     compute something else, and is left to the NumPy engine.
     """
     for l, layer in enumerate(net.layers, 1):
-        if not _known(layer.activation, ACTIVATIONS, activations.get):
+        if not _known(layer.activation, ACTIVATIONS, activations.activations):
             return f"the activation g[{l}] = {layer.activation.name!r}"
-    if not _known(net.loss, LOSSES, losses.get):
+    if not _known(net.loss, LOSSES, losses.losses):
         return f"the loss {net.loss.name!r}"
-    if optimizer is not None and not _known(optimizer, OPTIMIZERS, optimizers.get):
+    if optimizer is not None and not _known(optimizer, OPTIMIZERS, optimizers.optimizers):
         return f"the optimizer {optimizer.name!r}"
     return None
 
 
-def _known(obj, codes, get):
+def _known(obj, codes, registry):
     """True when ``obj`` is an instance of exactly the class glassnet registers its name for."""
-    return obj.name in codes and type(obj) is type(get(obj.name))
+    return obj.name in codes and type(obj) is registry.registered(obj.name)
 
 
-#: the largest n[l]·n[l−1] for which ``engine="auto"`` picks the compiled loop: beyond it a
-#: layer's matrix product is big enough for BLAS to win (docs/speed.md, the benchmark)
-AUTO_MAX_WEIGHTS = 1024
+#: the most work per step, n_W·B (the number of weights n_W = Σ n[l]·n[l−1] times the
+#: minibatch size B, the multiplications of one pass), for which ``engine="auto"`` picks
+#: the compiled loop. NumPy's step costs some 25 µs of calls whatever the size, plus its
+#: products at BLAS speed; the compiled loop has no such fixed cost but multiplies several
+#: times slower than BLAS; they cross near n_W·B = 10,000 (docs/speed.md has the figures)
+AUTO_MAX_WORK = 10_000
 
 #: the engines ``train(engine=...)`` names
 ENGINE_NAMES = ("auto", "numpy", "compiled")
 
 
-def engine_for(spec, net, optimizer, numpy_engine):
+def check_engine_name(spec):
+    """``spec`` if it is one of ENGINE_NAMES, else a ConfigError listing them."""
+    if not isinstance(spec, str) or spec not in ENGINE_NAMES:
+        raise ConfigError(f"unknown engine {spec!r}; valid names are: {', '.join(ENGINE_NAMES)}")
+    return spec
+
+
+def engine_for(spec, net, optimizer, numpy_engine, batch_size):
     """The engine class ``spec`` names: "numpy", "compiled", "auto" or a class (as it is).
 
     "auto" is the compiled engine when Numba is installed, it supports the network and the
-    optimizer, and every layer is small (n[l]·n[l−1] ≤ AUTO_MAX_WEIGHTS); else NumPy's.
+    optimizer, and a step is small: n_W·B ≤ AUTO_MAX_WORK for B = ``batch_size``, the
+    examples of a minibatch; else NumPy's.
     """
     if not isinstance(spec, str):
         return spec
-    if spec not in ENGINE_NAMES:
-        raise ConfigError(f"unknown engine {spec!r}; valid names are: {', '.join(ENGINE_NAMES)}")
+    check_engine_name(spec)
     if spec == "numpy":
         return numpy_engine
     if spec == "compiled":
@@ -102,7 +113,7 @@ def engine_for(spec, net, optimizer, numpy_engine):
         if reason is not None:
             raise ConfigError(f"the compiled engine cannot train {reason}; use engine='numpy'")
         return CompiledEngine
-    small = all(a * b <= AUTO_MAX_WEIGHTS for a, b in zip(net.sizes[1:], net.sizes[:-1], strict=False))
+    small = net.n_weights * batch_size <= AUTO_MAX_WORK
     fits = available() and unsupported(net, optimizer) is None
     return CompiledEngine if small and fits else numpy_engine
 
@@ -122,7 +133,7 @@ def _optimizer_settings(optimizer):
         return optimizer.momentum, 0.0, 0.0
     if name == "rmsprop":
         return optimizer.rho, 0.0, optimizer.epsilon
-    if name == "adam":
+    if name in ("adam", "sklearn_adam"):
         return optimizer.beta_1, optimizer.beta_2, optimizer.epsilon
     return 0.0, 0.0, 0.0
 
@@ -146,7 +157,7 @@ class CompiledEngine:
         self.net, self.batch_size = net, batch_size
         self.X_rows = np.ascontiguousarray(X.T)  # x(i) = X_rows[i], contiguous
         self.Y_rows = np.ascontiguousarray(Y.T)
-        self.outputs = np.empty_like(self.Y_rows)  # a[L] of each example, taken at its step
+        self.outputs_rows = np.empty_like(self.Y_rows)  # a[L] of each example, at its step
         sizes = np.array(net.sizes, dtype=np.int64)
         self.sizes = sizes
         self.w_at = np.concatenate([[0], np.cumsum(sizes[1:] * sizes[:-1])]).astype(np.int64)
@@ -159,31 +170,54 @@ class CompiledEngine:
         self.g_scale = np.array([getattr(a, "scale", 1.0) for a in acts])
         self.loss = SHORTCUT if net.uses_shortcut else LOSSES[net.loss.name]
         self.eps = float(np.finfo(net.dtype).eps)  # the clipping ε of the cross-entropies
-        width = int(sizes.sum())
-        self.work = np.empty((4, width), dtype=net.dtype)  # z, a, dz, da of every layer
+        # z, a, dz, da of every layer, for a block of examples: unit j of the layer that
+        # starts at unit `at` holds example i at (at + j)·BLOCK + i (zeros: no stray NaN)
+        self.work = np.zeros((4, int(sizes.sum()) * BLOCK), dtype=net.dtype)
+        self.rows = np.zeros(int(sizes[:-1].max()) * BLOCK, dtype=net.dtype)  # a[l−1]ᵀ
 
     def run_epoch(self, order, optimizer, learning_rate):
         """One step per minibatch in ``order``; returns (the epoch's loss, its penalty)."""
+        m = self.X_rows.shape[0]
+        if order is None or self.batch_size == m:  # batch descent: the order as stored
+            order = np.arange(m)
+        penalty = self.steps(order, optimizer, learning_rate)
+        return self.net.loss.cost(self.outputs, self.Y_rows[order].T), penalty / m
+
+    def steps(self, order, optimizer, learning_rate, s=None):
+        """The epoch's steps, the examples taken in ``order`` (an index array of all m).
+
+        Leaves a[L] of each example, computed at its own step, in ``outputs`` (column i:
+        the i-th example of the epoch) and returns Σ_b m_b·(the regularization term of
+        step b).
+        ``s`` (one weight per example, or None) are scikit-learn's sample weights: the
+        loss of example i counts s_i times, and each step divides by Σ s_i of its
+        minibatch instead of m_b.
+        """
         reason = unsupported(self.net, optimizer)
         if reason is not None:
             raise ConfigError(f"the compiled engine cannot train with {reason}; "
                               f"use engine='numpy'")
-        net, m = self.net, self.X_rows.shape[0]
-        if order is None or self.batch_size == m:  # batch descent: the order as stored
-            order = np.arange(m)
+        net = self.net
         name = _optimizer_name(optimizer)
         states = [_state(optimizer, key, net.parameters) for key in STATE_KEYS[name]]
         states += [net.gradients[:0]] * (2 - len(states))
         beta_1, beta_2, epsilon = _optimizer_settings(optimizer)
-        steps = -(-m // self.batch_size)
-        penalty = _kernel()(self.X_rows, self.Y_rows, order.astype(np.int64), self.batch_size,
-                         self.sizes, self.w_at, self.b_at, self.g, self.g_alpha,
-                         self.g_scale, self.loss, self.eps, net.parameters, net.gradients,
-                         self.work, self.outputs, OPTIMIZERS[name], float(learning_rate),
-                         float(beta_1), float(beta_2), float(epsilon), optimizer.t,
-                         float(net.l1), float(net.l2), states[0], states[1])
-        optimizer.t += steps
-        return net.loss.cost(self.outputs.T, self.Y_rows[order].T), penalty / m
+        s = net.gradients[:0] if s is None else np.asarray(s, dtype=net.dtype)
+        penalty = _kernel()(self.X_rows, self.Y_rows, order.astype(np.int64), s,
+                         self.batch_size, self.sizes, self.w_at, self.b_at, self.g,
+                         self.g_alpha, self.g_scale, self.loss, self.eps, net.parameters,
+                         net.gradients, self.work, self.rows, self.outputs_rows,
+                         OPTIMIZERS[name],
+                         float(learning_rate), float(beta_1), float(beta_2), float(epsilon),
+                         optimizer.t, float(net.l1), float(net.l2), states[0], states[1])
+        optimizer.t += -(-order.shape[0] // self.batch_size)
+        return penalty
+
+
+    @property
+    def outputs(self):
+        """A[L] of the last epoch's examples, one column each, in that epoch's order."""
+        return self.outputs_rows.T
 
 
 def _state(optimizer, key, theta):
@@ -196,6 +230,10 @@ def _state(optimizer, key, theta):
 
 # ---------------------------------------------------------------------- the kernel
 # Everything below is compiled: plain loops over the notes' indices, no NumPy calls.
+
+#: the examples a step works on at once (a minibatch is cut into blocks of at most this
+#: many): the innermost loops run over them, through consecutive memory
+BLOCK = 64
 
 def _g(code, alpha, scale, z):
     """a = g(z) of one unit (softmax is done per layer, in _forward_layer)."""
@@ -250,73 +288,94 @@ def _g_prime(code, alpha, scale, z, a):
     return 1.0
 
 
-def _forward(x, sizes, w_at, b_at, g, g_alpha, g_scale, theta, work):
-    """z[l] = W[l] a[l−1] + b[l], a[l] = g[l](z[l]) for l = 1 … L; a[0] = x."""
+def _slice(v, start, length):
+    """v[start:start + length]: loops over a slice index from 0, which lets the compiler
+    vectorize them (an index start + i might be negative, and wrap around, for all it
+    knows)."""
+    return v[start:start + length]
+
+
+def _forward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, work, m_k):
+    """z[l] = W[l] a[l−1] + b[l], a[l] = g[l](z[l]) for l = 1 … L, for the block's m_k
+    examples (a[0] given); returns where layer L starts. Each z_j(i) is the notes' sum,
+    b_j + Σ_k W_jk a_k(i) in the order of k, with the loop over the examples i innermost."""
     Z, A = work[0], work[1]
-    n_x = sizes[0]
-    for k in range(n_x):
-        A[k] = x[k]
-    at_prev, at = 0, n_x
+    at_prev, at = 0, sizes[0]
     for l in range(1, sizes.shape[0]):
         n, n_prev = sizes[l], sizes[l - 1]
         W, b = w_at[l - 1], b_at[l - 1]
         for j in range(n):
-            z = theta[b + j]
+            z = _slice(Z, (at + j) * BLOCK, m_k)  # z_j of the block's examples
+            for i in range(m_k):
+                z[i] = theta[b + j]
             for k in range(n_prev):
-                z += theta[W + j * n_prev + k] * A[at_prev + k]
-            Z[at + j] = z
-        if g[l - 1] == 8:  # softmax down the column: e^(z − max z) / Σ
-            top = Z[at]
-            for j in range(n):
-                top = max(top, Z[at + j])
-            total = 0.0
-            for j in range(n):
-                A[at + j] = np.exp(Z[at + j] - top)
-                total += A[at + j]
-            for j in range(n):
-                A[at + j] /= total
+                w, a = theta[W + j * n_prev + k], _slice(A, (at_prev + k) * BLOCK, m_k)
+                for i in range(m_k):
+                    z[i] += w * a[i]
+        if g[l - 1] == 8:  # softmax down each example's column: e^(z − max z) / Σ
+            for i in range(m_k):
+                top = Z[at * BLOCK + i]
+                for j in range(n):
+                    top = max(top, Z[(at + j) * BLOCK + i])
+                total = 0.0
+                for j in range(n):
+                    e = (at + j) * BLOCK + i
+                    A[e] = np.exp(Z[e] - top)
+                    total += A[e]
+                for j in range(n):
+                    A[(at + j) * BLOCK + i] /= total
         else:
-            for j in range(n):
-                A[at + j] = _g(g[l - 1], g_alpha[l - 1], g_scale[l - 1], Z[at + j])
+            z, a = _slice(Z, at * BLOCK, n * BLOCK), _slice(A, at * BLOCK, n * BLOCK)
+            for e in range(n * BLOCK):
+                a[e] = _g(g[l - 1], g_alpha[l - 1], g_scale[l - 1], z[e])
         at_prev, at = at, at + n
-    return at_prev  # where a[L] starts
+    return at_prev
 
 
-def _output_dz(y, loss, eps, at, n, work):
-    """dz[L] of one example when the shortcut holds (a[L] − y), else da[L] = dL/da."""
+def _output_dz(Y_rows, order, first, loss, eps, at, n, work, m_k):
+    """dz[L] of each example when the shortcut holds (a[L] − y), else da[L] = dL/da."""
     A, dZ, dA = work[1], work[2], work[3]
-    for j in range(n):
-        a = A[at + j]
-        if loss == 4:
-            dZ[at + j] = a - y[j]
-            continue
-        if loss == 0:  # binary cross-entropy, a clipped to [ε, 1 − ε]
-            a = min(max(a, eps), 1.0 - eps)
-            dA[at + j] = (a - y[j]) / (a * (1.0 - a))
-        elif loss == 1:  # categorical cross-entropy, a clipped to [ε, 1]
-            dA[at + j] = -y[j] / min(max(a, eps), 1.0)
-        elif loss == 2:
-            dA[at + j] = a - y[j]
-        else:
-            dA[at + j] = (a - y[j]) * (2.0 / n)
+    for i in range(m_k):
+        y = Y_rows[order[first + i]]
+        for j in range(n):
+            e = (at + j) * BLOCK + i
+            a = A[e]
+            if loss == 4:
+                dZ[e] = a - y[j]
+            elif loss == 0:  # binary cross-entropy, a clipped to [ε, 1 − ε]
+                a = min(max(a, eps), 1.0 - eps)
+                dA[e] = (a - y[j]) / (a * (1.0 - a))
+            elif loss == 1:  # categorical cross-entropy, a clipped to [ε, 1]
+                dA[e] = -y[j] / min(max(a, eps), 1.0)
+            elif loss == 2:
+                dA[e] = a - y[j]
+            else:
+                dA[e] = (a - y[j]) * (2.0 / n)
 
 
-def _dz(code, alpha, scale, at, n, work):
+def _dz(code, alpha, scale, at, n, work, m_k):
     """dz = da * g'(z) of one layer (for softmax, a * (da − Σₖ aₖ daₖ))."""
     Z, A, dZ, dA = work[0], work[1], work[2], work[3]
     if code == 8:
-        weighted = 0.0
-        for j in range(n):
-            weighted += dA[at + j] * A[at + j]
-        for j in range(n):
-            dZ[at + j] = (dA[at + j] - weighted) * A[at + j]
+        for i in range(m_k):
+            weighted = 0.0
+            for j in range(n):
+                weighted += dA[(at + j) * BLOCK + i] * A[(at + j) * BLOCK + i]
+            for j in range(n):
+                e = (at + j) * BLOCK + i
+                dZ[e] = (dA[e] - weighted) * A[e]
         return
-    for j in range(n):
-        dZ[at + j] = dA[at + j] * _g_prime(code, alpha, scale, Z[at + j], A[at + j])
+    z, a = _slice(Z, at * BLOCK, n * BLOCK), _slice(A, at * BLOCK, n * BLOCK)
+    dz, da = _slice(dZ, at * BLOCK, n * BLOCK), _slice(dA, at * BLOCK, n * BLOCK)
+    for e in range(n * BLOCK):
+        dz[e] = da[e] * _g_prime(code, alpha, scale, z[e], a[e])
 
 
-def _backward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, grad, work):
-    """dW[l] += dz[l] a[l−1]ᵀ, db[l] += dz[l], and dz[l−1] for l = L … 1 (dz[L] given)."""
+def _backward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, grad, work, rows, m_k):
+    """dW[l] += dz[l] a[l−1]ᵀ, db[l] += dz[l], and dz[l−1] for l = L … 1 (dz[L] given),
+    for the block's m_k examples, each sum over the examples i in their order. ``rows``
+    receives a[l−1]ᵀ (one example per row), so that the innermost loops read memory in
+    order."""
     A, dZ, dA = work[1], work[2], work[3]
     L = sizes.shape[0] - 1
     at = 0
@@ -326,18 +385,26 @@ def _backward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, grad, work):
         n, n_prev = sizes[l], sizes[l - 1]
         at_prev = at - n_prev
         W, b = w_at[l - 1], b_at[l - 1]
+        for k in range(n_prev):
+            for i in range(m_k):
+                rows[i * n_prev + k] = A[(at_prev + k) * BLOCK + i]
         for j in range(n):
-            dz = dZ[at + j]
-            grad[b + j] += dz
-            for k in range(n_prev):
-                grad[W + j * n_prev + k] += dz * A[at_prev + k]
+            dz, dW_j = _slice(dZ, (at + j) * BLOCK, m_k), _slice(grad, W + j * n_prev, n_prev)
+            for i in range(m_k):
+                grad[b + j] += dz[i]
+                a = _slice(rows, i * n_prev, n_prev)
+                for k in range(n_prev):
+                    dW_j[k] += dz[i] * a[k]
         if l > 1:
             for k in range(n_prev):
-                da = 0.0
+                da = _slice(dA, (at_prev + k) * BLOCK, m_k)
+                for i in range(m_k):
+                    da[i] = 0.0
                 for j in range(n):
-                    da += theta[W + j * n_prev + k] * dZ[at + j]
-                dA[at_prev + k] = da
-            _dz(g[l - 2], g_alpha[l - 2], g_scale[l - 2], at_prev, n_prev, work)
+                    w, dz = theta[W + j * n_prev + k], _slice(dZ, (at + j) * BLOCK, m_k)
+                    for i in range(m_k):
+                        da[i] += w * dz[i]
+            _dz(g[l - 2], g_alpha[l - 2], g_scale[l - 2], at_prev, n_prev, work, m_k)
         at = at_prev
 
 
@@ -356,52 +423,75 @@ def _step(optimizer, theta, grad, learning_rate, beta_1, beta_2, epsilon, t, s1,
         elif optimizer == 4:  # S := ρS + (1 − ρ)g²; θ := θ − αg / (√S + ε)
             s1[i] = s1[i] * beta_1 + (1.0 - beta_1) * d * d
             theta[i] -= learning_rate * d / (np.sqrt(s1[i]) + epsilon)
-        else:  # Adam, with bias correction
+        else:  # Adam: M, S as Kingma & Ba's, then the bias correction
             s1[i] = s1[i] * beta_1 + (1.0 - beta_1) * d
             s2[i] = s2[i] * beta_2 + (1.0 - beta_2) * d * d
-            M_hat = s1[i] / (1.0 - beta_1 ** float(t))
-            S_hat = s2[i] / (1.0 - beta_2 ** float(t))
-            theta[i] -= learning_rate * M_hat / (np.sqrt(S_hat) + epsilon)
+            if optimizer == 5:  # on M and S: θ := θ − α·M̂ / (√Ŝ + ε)
+                M_hat = s1[i] / (1.0 - beta_1 ** float(t))
+                S_hat = s2[i] / (1.0 - beta_2 ** float(t))
+                theta[i] -= learning_rate * M_hat / (np.sqrt(S_hat) + epsilon)
+            else:  # scikit-learn's, on the rate: θ := θ − α·√(1 − β₂ᵗ)/(1 − β₁ᵗ)·M / (√S + ε)
+                rate = learning_rate * np.sqrt(1.0 - beta_2 ** float(t)) / (1.0 - beta_1 ** float(t))
+                theta[i] += -rate * s1[i] / (np.sqrt(s2[i]) + epsilon)
 
 
-def _epoch_loop(X_rows, Y_rows, order, B, sizes, w_at, b_at, g, g_alpha, g_scale, loss, eps,
-                theta, grad, work, outputs, optimizer, learning_rate, beta_1, beta_2, epsilon, t,
-                l1, l2, s1, s2):
-    """Every step of one epoch; returns Σ_b m_b·(the step's regularization term)."""
+def _epoch_loop(X_rows, Y_rows, order, s, B, sizes, w_at, b_at, g, g_alpha, g_scale, loss,
+                eps, theta, grad, work, rows, outputs, optimizer, learning_rate, beta_1, beta_2,
+                epsilon, t, l1, l2, s1, s2):
+    """Every step of one epoch; returns Σ_b m_b·(the step's regularization term).
+
+    ``s`` holds a weight per example (scikit-learn's sample weights), or nothing (all 1):
+    dz[L] of example i is then s_i·dz[L], and a step divides by m̃_b = Σ s_i over its
+    minibatch where it would divide by m_b."""
     m = order.shape[0]
     n_w = b_at[0]
     L = sizes.shape[0] - 1
     n_L = sizes[L]
+    weighted = s.shape[0] > 0
     penalty = 0.0
     for start in range(0, m, B):
         stop = min(start + B, m)
         m_b = stop - start
+        mass = float(m_b)  # m̃_b
+        if weighted:
+            mass = 0.0
+            for i in range(start, stop):
+                mass += s[order[i]]
         t += 1
         if l1 != 0.0 or l2 != 0.0:  # the term of this step's J, before its step
             squares, absolutes = 0.0, 0.0
             for i in range(n_w):
                 squares += theta[i] * theta[i]
                 absolutes += abs(theta[i])
-            penalty += m_b * (0.5 * l2 / m_b * squares + l1 / m_b * absolutes)
+            penalty += m_b * (0.5 * l2 / mass * squares + l1 / mass * absolutes)
         for i in range(grad.shape[0]):
             grad[i] = 0.0
-        for i in range(start, stop):  # the notes' loop over the minibatch's examples
-            x, y = X_rows[order[i]], Y_rows[order[i]]
-            at = _forward(x, sizes, w_at, b_at, g, g_alpha, g_scale, theta, work)
-            for j in range(n_L):
-                outputs[i, j] = work[1, at + j]
-            _output_dz(y, loss, eps, at, n_L, work)
+        for first in range(start, stop, BLOCK):  # the minibatch's examples, a block at a time
+            m_k = min(BLOCK, stop - first)
+            for i in range(m_k):  # a[0] = x(i)
+                x = X_rows[order[first + i]]
+                for k in range(sizes[0]):
+                    work[1, k * BLOCK + i] = x[k]
+            at = _forward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, work, m_k)
+            for i in range(m_k):
+                for j in range(n_L):
+                    outputs[first + i, j] = work[1, (at + j) * BLOCK + i]
+            _output_dz(Y_rows, order, first, loss, eps, at, n_L, work, m_k)
             if loss != 4:  # dz[L] = da[L] * g'(z[L])
-                _dz(g[L - 1], g_alpha[L - 1], g_scale[L - 1], at, n_L, work)
-            _backward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, grad, work)
-        scale = 1.0 / m_b
+                _dz(g[L - 1], g_alpha[L - 1], g_scale[L - 1], at, n_L, work, m_k)
+            if weighted:
+                for j in range(n_L):
+                    for i in range(m_k):
+                        work[2, (at + j) * BLOCK + i] *= s[order[first + i]]
+            _backward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, grad, work, rows, m_k)
+        scale = 1.0 / mass
         for i in range(grad.shape[0]):
             grad[i] *= scale
-        for i in range(n_w):  # the L1/L2 gradient, (λ₂/m_b)·w + (λ₁/m_b)·sign(w)
+        for i in range(n_w):  # the L1/L2 gradient, (λ₂/m̃_b)·w + (λ₁/m̃_b)·sign(w)
             if l2 != 0.0:
-                grad[i] += (l2 / m_b) * theta[i]
+                grad[i] += (l2 / mass) * theta[i]
             if l1 != 0.0:
-                grad[i] += (l1 / m_b) * np.sign(theta[i])
+                grad[i] += (l1 / mass) * np.sign(theta[i])
         _step(optimizer, theta, grad, learning_rate, beta_1, beta_2, epsilon, t, s1, s2)
     return penalty
 
@@ -410,7 +500,7 @@ def _jit(numba, function):
     """``function`` compiled, its machine code cached on disk; uncached when no cache
     directory is writable (Numba then says so with a RuntimeError at decoration)."""
     try:
-        return numba.njit(cache=True, nogil=True)(function)
+        return numba.njit(cache=True, nogil=True, error_model="numpy", fastmath={"contract"})(function)
     except RuntimeError:
         return numba.njit(nogil=True)(function)
 
@@ -423,7 +513,7 @@ def _kernel():
     if "epoch" not in _compiled:
         import numba
 
-        helpers = ("_sigmoid", "_tanh_softplus", "_g", "_g_prime", "_forward", "_output_dz",
+        helpers = ("_slice", "_sigmoid", "_tanh_softplus", "_g", "_g_prime", "_forward", "_output_dz",
                    "_dz", "_backward", "_step")
         for name in helpers:  # the loop calls them by these global names
             globals()[name] = _jit(numba, globals()[name])

@@ -15,11 +15,15 @@ and reports, layer by layer in the notes' numbering:
 * **vanishing or exploding gradients** (needs Y), judged three ways for each layer:
   against the output layer, ‖dW[l]‖ far smaller (or larger) than ‖dW[L]‖; on the way
   back, dZ[l] far smaller (or larger) than dZ[L] (root mean squares), which catches a deep
-  network whose every ‖dW[l]‖ is equally tiny or huge; and on the layer's own scale,
-  ‖dW[l]‖ far larger than ‖W[l]‖ (or than ‖W[l]‖ after a healthy He/Xavier start, when
-  W[l] is smaller), so that one gradient step would throw W[l] far from where it is. A
-  gradient is not called vanishing for its absolute size: near a minimum every gradient
-  is small, so vanishing is judged only relative to the output layer.
+  network whose every ‖dW[l]‖ is equally tiny or huge; and on the layer's own scale:
+  one step of α (0.01 unless told) would move W[l] by more than its own size,
+  α‖dW[l]‖ > ‖W[l]‖ (or > the ‖W[l]‖ of a healthy He/Xavier start, when W[l] is
+  smaller). A 10-layer linear network of width 4 with N(0, 1) weights is caught by the
+  last: every layer multiplies the signal by about √4 = 2 on the way forward and on the
+  way back, so each ‖dW[l]‖ is hundreds to millions of times ‖W[l]‖ ≈ 4, while the ratio
+  ‖dW[l]‖ / ‖dW[L]‖ stays moderate. A gradient is not called vanishing for its absolute
+  size: near a minimum every gradient is small, so vanishing is judged only relative to
+  the output layer.
 
 Each finding names its layer and units (counting from 1, as a₁[1], a₂[1], …) and gives a
 hint. The network's parameters are not changed; only its caches of Z, A, dZ, dW are
@@ -36,7 +40,7 @@ from . import initializers
 from .display import html_table, text_table
 from .errors import GlassnetTypeError
 from .network import Network
-from .validation import check_non_negative
+from .validation import check_learning_rate, check_non_negative
 
 _SATURATING = ("sigmoid", "tanh")
 _RELU = ("relu",)
@@ -140,15 +144,16 @@ class Report:
 
 def diagnose(net: Network, X: ArrayLike, Y: ArrayLike | None = None, *,
              saturation: float = 0.01, fraction: float = 0.9,
-             gradient_ratio: float = 1e3) -> Report:
+             gradient_ratio: float = 1e3, learning_rate: float = 0.01) -> Report:
     """Look for symmetric, dead and saturated units (and, given Y, gradient trouble).
 
     X has shape (n_x, m) and Y shape (n[L], m), as for training. A sigmoid/tanh unit is
     saturated when g'(z) < ``saturation`` × its peak on more than ``fraction`` of the
     examples; a layer's gradient vanishes (explodes) when ‖dW[l]‖ or RMS(dZ[l]) is more than
     ``gradient_ratio`` times smaller (larger) than at the output layer, and explodes too
-    when ‖dW[l]‖ is more than ``gradient_ratio`` times ‖W[l]‖ (or the ‖W[l]‖ of a healthy
-    start, if that is larger). Returns a ``Report``.
+    when one step of ``learning_rate`` α would move W[l] by more than its own size,
+    α‖dW[l]‖ > ‖W[l]‖ (or > the ‖W[l]‖ of a healthy start, if that is larger). Returns a
+    ``Report``.
     """
     if not isinstance(net, Network):
         raise GlassnetTypeError(
@@ -158,6 +163,7 @@ def diagnose(net: Network, X: ArrayLike, Y: ArrayLike | None = None, *,
     saturation = check_non_negative(saturation, "saturation")
     fraction = check_non_negative(fraction, "fraction")
     gradient_ratio = check_non_negative(gradient_ratio, "gradient_ratio")
+    learning_rate = check_learning_rate(learning_rate)
     net.forward(X)  # checks X; fills net.Z[l] and net.A[l]
     grad_norms = None
     if Y is not None:
@@ -182,7 +188,7 @@ def diagnose(net: Network, X: ArrayLike, Y: ArrayLike | None = None, *,
             gradient_norm=None if grad_norms is None else grad_norms[l],
         ))
     if grad_norms is not None:
-        findings += _gradient_findings(net, grad_norms, gradient_ratio)
+        findings += _gradient_findings(net, grad_norms, gradient_ratio, learning_rate)
     return Report(findings, stats, net.A[0].shape[1], grad_norms is not None)
 
 
@@ -278,7 +284,7 @@ def _saturated_units(net, l, Z_l, A_l, saturation, fraction):
     )]
 
 
-def _gradient_findings(net, norms, ratio):
+def _gradient_findings(net, norms, ratio, alpha):
     """Gradient trouble, judged three ways for each layer l (see ``diagnose``)."""
     L = net.L
     findings = [Finding(
@@ -290,9 +296,12 @@ def _gradient_findings(net, norms, ratio):
         return findings
     gains = _backward_gains(net)
     for l in range(1, L + 1):
-        finding = _own_scale_finding(net, l, norms[l], ratio)
-        if finding is None and l < L and norms[L] > 0:
-            finding = _backward_finding(net, l, norms, gains[l], ratio)
+        own = _own_scale_finding(net, l, norms[l], alpha)
+        back = _backward_finding(net, l, norms, gains[l], ratio) if l < L and norms[L] > 0 \
+            else None
+        # one finding a layer: the comparison on the way back says where the gradient grew,
+        # unless it calls vanishing a gradient too large for the layer's own weights
+        finding = back if back is not None and (own is None or back.kind == own.kind) else own
         findings += [finding] if finding is not None else []
     return findings
 
@@ -313,17 +322,17 @@ def _healthy_norm(net, l):
     return float(np.linalg.norm(init.init(np.random.default_rng(0), net.W[l].shape)))
 
 
-def _own_scale_finding(net, l, norm, ratio):
-    """‖dW[l]‖ more than ``ratio`` times the size of W[l] (or of a healthy start, if larger)."""
+def _own_scale_finding(net, l, norm, alpha):
+    """One step of α moving W[l] by more than its own size (or a healthy start's, if larger)."""
     weights, healthy = float(np.linalg.norm(net.W[l])), _healthy_norm(net, l)
     scale = max(weights, healthy)
-    if not norm > ratio * scale:
+    if not alpha * norm > scale:
         return None
     return Finding(
         "exploding_gradient", l, (),
         f"‖dW[{l}]‖ = {norm:.3g} is {norm / scale:.3g} × the size of W[{l}] itself (‖W[{l}]‖ = "
         f"{weights:.3g}; a {_initializer_for(net, l)} start gives about {healthy:.3g}): a step "
-        f"of α = 0.01 would move W[{l}] {0.01 * norm / scale:.3g} times its own size (the "
+        f"of α = {alpha:g} would move W[{l}] {alpha * norm / scale:.3g} times its own size (the "
         "exploding gradient problem)",
         "scale the inputs (mean 0, variance 1 per feature) and start from smaller weights "
         f"(initializer='{_initializer_for(net, l)}'), or use fewer layers",

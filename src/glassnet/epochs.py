@@ -164,9 +164,18 @@ class NumpyEngine:
 
     def run_epoch(self, order, optimizer, learning_rate):
         """One step per minibatch in ``order``; returns (the epoch's loss, its penalty)."""
-        net, batches = self.net, self.minibatches
+        batches = self.minibatches
+        penalty = self.steps(order, optimizer, learning_rate)
+        return (self.net.loss.cost(batches.outputs, batches.Y_epoch),
+                penalty / batches.X.shape[1])
+
+    def steps(self, order, optimizer, learning_rate):
+        """The epoch's steps in ``order``; returns Σ_b m_b·(the regularization term of step
+        b) and leaves each example's A[L], taken at its step, in ``outputs`` (columns in the
+        epoch's order)."""
+        net = self.net
         penalty = 0.0
-        for Xb, Yb, slot in batches.epoch(order):
+        for Xb, Yb, slot in self.minibatches.epoch(order):
             np.copyto(slot, net.forward_unchecked(Xb))
             if net.l1 or net.l2:
                 m_b = Xb.shape[1]
@@ -174,7 +183,12 @@ class NumpyEngine:
                                                         net.l1, net.l2)
             net.backward_unchecked(Yb)
             optimizer.step(net.parameters, net.gradients, learning_rate)
-        return net.loss.cost(batches.outputs, batches.Y_epoch), penalty / batches.X.shape[1]
+        return penalty
+
+    @property
+    def outputs(self):
+        """A[L] of the last epoch's examples, one column each, in that epoch's order."""
+        return self.minibatches.outputs
 
 
 class EpochRunner:

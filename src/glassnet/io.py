@@ -11,7 +11,12 @@ The format is open and never pickled: a zip archive (NumPy's ``.npz`` layout) ho
 ``numpy.load(path)`` can open such a file; ``glassnet.load`` also checks it: arrays are
 read with ``allow_pickle=False``, an object array is refused before it is read, and a
 truncated, bit-flipped, foreign or newer-version file raises a ``FileFormatError``, so
-loading a file never runs code from it. Writing is atomic: the archive goes to a temporary
+loading a file never runs code from it. Nor can a file make glassnet spend memory it does not
+need (a zip bomb): before any entry is read, the sizes the archive declares are checked, in
+all at most what the largest network takes (``network.MAX_PARAMETERS`` float64 values), and
+an entry of over 16 MiB (2 million float64 values) may not inflate more than ``MAX_RATIO``
+times; an entry that inflates
+beyond the size it declares is cut there by the zip reader and fails its CRC check. Writing is atomic: the archive goes to a temporary
 file in the same folder, is flushed to disk, then replaces the old file in one step, so a
 crash while saving leaves the old file as it was.
 """
@@ -34,11 +39,20 @@ from typing import Any
 import numpy as np
 
 from .errors import ConfigError, FileFormatError, GlassnetTypeError
+from .network import MAX_PARAMETERS
 
 FORMAT = "glassnet"
 FORMAT_VERSION = 1
 _META_ENTRY = "glassnet.json"
 _MAX_META_BYTES = 64 * 2 ** 20  # a larger metadata entry is not one glassnet wrote
+#: the most an archive's entries may declare in all: the largest network's parameters in
+#: float64, and room for the .npy headers and an estimator's small arrays
+MAX_BYTES = 8 * MAX_PARAMETERS + 2 ** 20
+#: the most an entry of over ``_RATIO_FROM`` bytes may inflate (file size / compressed
+#: size): float64 parameters compress to about 1/1.1 of their size, a network that is
+#: 99.5 % zeros to about 1/120, all zeros to 1/1000 (small zero networks stay loadable)
+MAX_RATIO = 200
+_RATIO_FROM = 16 * 2 ** 20
 _STALE_SECONDS = 10 * 60  # a save's temporary file older than this was left by a killed save
 _ARRAY_NAME = re.compile(r"[A-Za-z0-9_.\-]+")
 _ARRAY_KINDS = "biufcUS"  # booleans, numbers, text: dtypes that need no pickle
@@ -203,7 +217,27 @@ def _sync_folder(folder):
         os.close(fd)
 
 
+def _check_sizes(archive, path):
+    """Refuse, before inflating anything, an archive whose entries declare more bytes than
+    a glassnet file can hold, or an entry compressed far better than numbers compress."""
+    infos = archive.infolist()
+    total = sum(info.file_size for info in infos)
+    if total > MAX_BYTES:
+        largest = max(infos, key=lambda info: info.file_size)
+        raise FileFormatError(
+            f"{path}: its entries would inflate to {total:,} bytes ({largest.filename!r} "
+            f"alone to {largest.file_size:,}), more than the {MAX_BYTES:,} of the largest "
+            f"network glassnet builds ({MAX_PARAMETERS:,} parameters); refusing to read it")
+    for info in infos:
+        if info.file_size > _RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise FileFormatError(
+                f"{path}: entry {info.filename!r} would inflate from {info.compress_size:,} "
+                f"to {info.file_size:,} bytes, over {MAX_RATIO} times, which glassnet's "
+                "arrays never do (a zip bomb?); refusing to read it")
+
+
 def _read_header(archive, path):
+    _check_sizes(archive, path)
     names = archive.namelist()
     if any(info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
            for info in archive.infolist()):

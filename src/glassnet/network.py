@@ -26,8 +26,8 @@ Two kinds of pass, with the same arithmetic:
   caches (``net.A[l]``, ``net.dW[l]``, …) of the last pass alone;
 * the unchecked ones, for code that checks its data once and then runs many passes (the
   epoch runner's steps, the gradient check, the divergence watch, the playground):
-  ``forward_unchecked(X)``, ``backward_unchecked(Y)`` and ``cost_of_output(A, Y)`` take
-  arrays already checked, run under the caller's ``np.errstate``, check nothing and copy
+  ``forward_unchecked(X)``, ``backward_unchecked(Y)``, ``cost_of_output(A, Y)`` (and
+  ``predict_unchecked(X)``, which leaves the caches alone) take arrays already checked, run under the caller's ``np.errstate``, check nothing and copy
   nothing (A[L] is the cache's buffer), and fill the caches as ``forward``/``backward`` do.
 """
 
@@ -64,6 +64,8 @@ from .validation import (
 #: cap rather than a guess at the free memory: the values and their gradients take
 #: 2 × 8 bytes each in float64, so 10⁸ parameters are 1.6 GB before any forward pass.
 MAX_PARAMETERS = 10**8
+#: ``predict`` works on this many bytes of Z[l] (the widest layer's) at a time
+_PREDICT_CHUNK_BYTES = 2 ** 23
 
 # The output activation that goes with each loss when the user names only the loss,
 # and the loss that goes with each output activation when the user names neither.
@@ -571,21 +573,33 @@ class Network:
 
     def predict(self, X: ArrayLike) -> np.ndarray:
         """A[L] for X (n_x, m), as a new array, leaving the caches alone: ``net.A[l]``,
-        ``net.Z[l]`` and the gradients of the last forward/backward pass stay as they were."""
+        ``net.Z[l]`` and the gradients of the last forward/backward pass stay as they were.
+
+        The pass runs on a chunk of examples at a time, so that on a large X it needs no
+        more memory than A[L] and one chunk's Z[l], A[l]."""
         X = check_X(X, self.n_x, self.dtype)
-        A = X
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            return self.predict_unchecked(X, check=True)
+
+    def predict_unchecked(self, X: np.ndarray, check: bool = False) -> np.ndarray:
+        """``predict`` on an X already checked (call under np.errstate): A[L] as a new
+        array, the caches left alone; with ``check``, a Z[l] that is not finite raises a
+        NumericError naming the layer."""
+        out = np.empty((self.sizes[-1], X.shape[1]), self.dtype)
+        width = max(1, _PREDICT_CHUNK_BYTES // (max(self.sizes) * self.dtype.itemsize))
+        for start in range(0, X.shape[1], width):
+            A = X[:, start:start + width]
             for l, layer in enumerate(self.layers, 1):
-                Z = np.empty((layer.units, X.shape[1]), self.dtype)
-                A_prev, A = A, np.empty_like(Z)
+                Z = np.empty((layer.units, A.shape[1]), self.dtype)
+                A_prev, A = A, (np.empty_like(Z) if l < self.L else out[:, start:start + width])
                 layer.forward(A_prev, Z, A)
-                if not np.all(np.isfinite(Z)):
+                if check and not np.all(np.isfinite(Z)):
                     raise NumericError(
                         f"forward propagation overflowed at layer {l}: Z[{l}] holds values "
                         f"that are not finite (largest |A[{l - 1}]| is {_largest(A_prev):.3g}"
                         f", largest |W[{l}]| is {_largest(layer.W):.3g}); scale X or use "
                         "smaller weights")
-        return A
+        return out
 
     def evaluate(self, X: ArrayLike, Y: ArrayLike,
                  metrics: str | Sequence[str] = ()) -> dict[str, float]:

@@ -35,6 +35,11 @@ class Registry(Generic[T]):
             self._aliases[_normalize(alias)] = cls.name
         return cls
 
+    def registered(self, name: str) -> type[T] | None:
+        """The class registered under ``name`` (canonical or alias), None if there is none."""
+        key = self._aliases.get(_normalize(name))
+        return None if key is None else self._classes[key]
+
     def names(self) -> list[str]:
         """The canonical names, in the order they were registered."""
         return list(self._classes)

@@ -71,8 +71,8 @@ def train(net: Network, X: ArrayLike, Y: ArrayLike, *, epochs: int = 100,
     default is batch gradient descent), ``engine`` the class that runs an epoch's steps or
     its name: "numpy" (``NumpyEngine``, the default), "compiled" (the notes' per-example
     loop compiled by Numba, ``glassnet.compiled``; the `fast` extra) or "auto" (the
-    compiled one where it is faster: small layers), ``watch`` the divergence rule
-    (``glassnet.divergence``; None: the full rule).
+    compiled one where it is faster: small steps, ``glassnet.compiled.AUTO_MAX_WORK``),
+    ``watch`` the divergence rule (``glassnet.divergence``; None: the full rule).
     ``metrics`` may hold "accuracy" and "r2"; ``validation_data`` is (X_val, Y_val);
     ``callbacks`` a list of ``glassnet.callbacks`` objects and functions f(epoch, history).
 
@@ -94,7 +94,7 @@ def train(net: Network, X: ArrayLike, Y: ArrayLike, *, epochs: int = 100,
     batches, callbacks = _shortcuts(batches, as_callbacks(callbacks), settings,
                                     validation_data is not None)
     scores = _Scores(net, X, Y, validation_data, metrics)
-    engine = compiled.engine_for(engine, net, optimizer, NumpyEngine)
+    engine = compiled.engine_for(engine, net, optimizer, NumpyEngine, batches.size(X.shape[1]))
 
     runner = EpochRunner(net, X, Y, batches, engine, watch)
     run = Run(net, History(), runner)
@@ -179,11 +179,11 @@ class _Scores:
         out = {"cost": cost}
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
             if self.names:
-                A = self.net.forward_unchecked(self.X)
+                A = self.net.predict_unchecked(self.X)  # a chunk at a time: no cache of all m
                 out.update(self._metrics(A, self.Y))
             if self.validation is not None:
                 X_val, Y_val = self.validation
-                A = self.net.forward_unchecked(X_val)
+                A = self.net.predict_unchecked(X_val)
                 out["val_cost"] = self.net.cost_of_output(A, Y_val)
                 out.update({f"val_{k}": v for k, v in self._metrics(A, Y_val).items()})
         return out
@@ -299,22 +299,20 @@ class _CountEpochs(Callback):
         return False
 
 
-def fit(net, X, Y, *, epochs=100, learning_rate=None, optimizer="sgd", batch_size=None,
-        shuffle=True, seed=None, schedule="constant", validation_data=None,
-        validation_split=None, metrics=(), callbacks=(), progress=None, fresh_start=False,
+def fit(net, X, Y, *, epochs, learning_rate, optimizer, batch_size, shuffle, seed, schedule,
+        validation_data, validation_split, metrics, callbacks, progress, fresh_start,
         **settings):
-    """``Network.fit``: see its docstring."""
+    """``Network.fit``: see its docstring (which has the defaults)."""
     if validation_split is not None:
         split = split_validation(X, Y, validation_split)
         if validation_data is None:  # as in Keras, validation_data overrides the split
             (X, Y), validation_data = split
     state = None if fresh_start else getattr(net, "fit_state", None)
     if state is None:
-        generator(seed)  # a bad seed is refused before anything changes
-        state = net.fit_state = FitState(seed)
+        state = net.fit_state = FitState(seed)  # a bad seed is refused before it is kept
+    batches = state.batches(batch_size, shuffle, seed)  # before the optimizer is replaced
     return train(net, X, Y, epochs=epochs, learning_rate=learning_rate,
-                 optimizer=state.optimizer_for(optimizer), schedule=schedule,
-                 batches=state.batches(batch_size, shuffle, seed),
+                 optimizer=state.optimizer_for(optimizer), schedule=schedule, batches=batches,
                  validation_data=validation_data, metrics=metrics,
                  callbacks=[*as_callbacks(callbacks), _CountEpochs(state)], progress=progress,
                  first_epoch=state.epochs, **settings)

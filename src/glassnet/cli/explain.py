@@ -11,7 +11,7 @@ LaTeX document, one self-contained HTML page (the maths in MathML, offline) or J
 import sys
 
 from .. import io
-from .options import output_path
+from .options import output_path, require
 
 
 def add_parser(subparsers):
@@ -45,6 +45,8 @@ def run(args):
     if args.problem is None:
         print("glassnet explain: error: give a PROBLEM file (or --list)", file=sys.stderr)
         return 2
+    if args.format == "html":
+        require("latex2mathml", "explain", "--format html")
     trace = load_problem(find(args.problem)).trace()
     if args.format == "json":
         text = trace.to_json()

@@ -2,16 +2,17 @@
 
 Each command module imports what it needs from here, never from another command: a
 number's range (``positive_int``, ``ratio`` …), a registry's names (``named``), a file
-to read (``existing_file``) or write (``output_path``), a saved model (``read_model``)
-and a CSV file (``read_csv``). An argument type raises ``argparse.ArgumentTypeError``,
+to read (``existing_file``) or write (``output_path``), a saved model (``read_model``),
+a CSV file (``read_csv``) and the check that an extra is installed (``require``). An argument type raises ``argparse.ArgumentTypeError``,
 which argparse turns into a one-line usage error (exit code 2).
 """
 
 import argparse
+import importlib.util
 from pathlib import Path
 
 from .. import csvfiles, io
-from ..errors import DataError, FileFormatError, GlassnetError
+from ..errors import ConfigError, DataError, FileFormatError, GlassnetError
 
 #: the name that stands for standard input (DATA) or standard output (--output)
 STDIO = "-"
@@ -159,3 +160,11 @@ def read_csv(path, label_column, delimiter=",", drop_missing=False):
         return csvfiles.read(path, label_column, delimiter=delimiter, drop_missing=drop_missing)
     except OSError as exc:
         raise DataError(f"cannot read {path}: {io.os_reason(exc)}") from None
+
+
+def require(module, extra, what):
+    """Refuse, before any work, an option whose extra is not installed (a ConfigError
+    with the install command)."""
+    if importlib.util.find_spec(module) is None:
+        raise ConfigError(f"{what} needs {module}, which is not installed: "
+                          f"pip install 'glassnet[{extra}]'")

@@ -10,14 +10,13 @@ the minibatch order, each drawn from its own stream spawned from the seed.
 """
 
 import argparse
-import importlib.util
 import json
 import sys
 from pathlib import Path
 
 import numpy as np
 
-from .. import activations, datasets, initializers, io, losses, metrics, optimizers
+from .. import activations, datasets, initializers, io, losses, optimizers
 from ..errors import ConfigError, DataError
 from ..network import Network
 from ..training import train
@@ -108,8 +107,8 @@ def add_parser(subparsers):
                      "training set (default: 100)")
     fit.add_argument("--engine", choices=["numpy", "auto", "compiled"], default="numpy",
                      help="what runs each epoch's steps: NumPy (the default), the compiled "
-                     "per-example loop (Numba, the `fast` extra), or auto (compiled on small "
-                     "layers); see docs/speed.md")
+                     "per-example loop (Numba, the `fast` extra), or auto (compiled when the "
+                     "step is small: weights × batch ≤ 10,000); see docs/speed.md")
     fit.add_argument("--seed", type=options.whole_number, default=0,
                      help="fixes the data, the split, the initial weights and the batches "
                      "(default: 0)")
@@ -216,6 +215,8 @@ def _targets(data, y, g):
 
 # ---------------------------------------------------------------------- the run
 def run(args):
+    if args.plot:
+        options.require("matplotlib", "plot", "--plot")
     seeds = [np.random.default_rng(s) for s in np.random.SeedSequence(args.seed).spawn(4)]
     data = load_data(args, seeds)
     X_train = data.inputs(data.X_train)
@@ -225,12 +226,16 @@ def run(args):
     Y_test = _targets(data, data.y_test, net.output_activation)
     # with --standardize the network trains on (x − μ)/σ, then takes raw x after the fold
     mu, sigma = _standardization(X_train) if args.standardize else (0.0, 1.0)
+
+    def scaled(X):  # no copy of X when it is not standardized
+        return (X - mu) / sigma if args.standardize else X
+
     metric = "r2" if data.task == "regression" else "accuracy"
-    history = train(net, (X_train - mu) / sigma, Y_train, epochs=args.epochs,
+    history = train(net, scaled(X_train), Y_train, epochs=args.epochs,
                     learning_rate=args.learning_rate, optimizer=args.optimizer,
                     batch_size=args.batch_size or None, seed=seeds[3], metrics=[metric],
                     engine=args.engine,
-                    validation_data=None if X_test is None else ((X_test - mu) / sigma, Y_test))
+                    validation_data=None if X_test is None else (scaled(X_test), Y_test))
     if args.standardize:
         _fold_standardization(net, mu, sigma)
     scores = _scores(net, [("training", X_train, Y_train), ("test", X_test, Y_test)], metric)
@@ -278,14 +283,11 @@ def _fold_standardization(net, mu, sigma):
 
 def _scores(net, sets, metric):
     """{set name: {"cost": J, metric: value}} for each set that has examples."""
-    threshold = metrics.threshold_for(net.output_activation)
     found = {}
     for label, X, Y in sets:
-        if X is None:
-            continue
-        A = net.forward(X)
-        score = metrics.accuracy(A, Y, threshold) if metric == "accuracy" else metrics.r2(A, Y)
-        found[label] = {"cost": float(net.cost(X, Y)), metric: float(score)}
+        if X is not None:  # evaluate: a chunk of examples at a time, no cache of all m
+            scores = net.evaluate(X, Y, [metric])
+            found[label] = {"cost": scores["cost"], metric: scores[metric]}
     return found
 
 
@@ -340,8 +342,6 @@ class _OnRawInputs:
 
 
 def _plot(path, history, net, data):
-    if importlib.util.find_spec("matplotlib") is None:
-        raise ConfigError("--plot needs matplotlib: pip install 'glassnet[plot]'")
     from .. import plotting
 
     plotting.cost_curve(history, path=path)

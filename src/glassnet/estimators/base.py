@@ -55,7 +55,8 @@ class _NetworkEstimator(BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True  # every estimator takes CSR/CSC X, never densified
+        # every estimator takes CSR/CSC X, never densified, but the compiled engine does not
+        tags.input_tags.sparse = getattr(self, "engine", "numpy") != "compiled"
         return tags
 
     def __init_subclass__(cls, family=None, **kwargs):
@@ -409,9 +410,11 @@ class _Classification(ClassifierMixin):
         output unit (one column for two classes)."""
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
-        _sklearn_check(check_classification_targets, y, hint=(
-            "; a classifier needs class labels (use a regressor for real-valued targets)"))
-        multilabel = type_of_target(y).startswith("multilabel")
+        hint = "; a classifier needs class labels (use a regressor for real-valued targets)"
+        kind = _sklearn_check(type_of_target, y, input_name="y", hint=hint)
+        if kind not in _CLASS_TARGETS:  # scikit-learn's check, for its own error
+            _sklearn_check(check_classification_targets, y, hint=hint)
+        multilabel = kind.startswith("multilabel")
         if reset:
             encoder = LabelBinarizer()
             _sklearn_check(encoder.fit, y if classes is None or multilabel else classes)
@@ -426,7 +429,7 @@ class _Classification(ClassifierMixin):
                 raise DataError(f"classes={classes!r} differs from classes_ = {self.classes_!r} "
                                 "given on the first call")
             _check_labels_known(y, self.classes_, multilabel, "classes_")
-        return _sklearn_check(encoder.transform, y), encoder
+        return _binarized(encoder, y, multilabel), encoder
 
     def _set_encoder(self, encoder):
         self._label_binarizer = encoder
@@ -653,6 +656,24 @@ def _sklearn_check(check, *args, hint="", **kwargs):
         raise GlassnetTypeError(f"{exc}{hint}") from None
     except ValueError as exc:
         raise DataError(f"{exc}{hint}") from None
+
+
+#: the kinds of y (scikit-learn's ``type_of_target``) its ``check_classification_targets``
+#: accepts
+_CLASS_TARGETS = ("binary", "multiclass", "multiclass-multioutput", "multilabel-indicator",
+                  "multilabel-sequences")
+
+
+def _binarized(encoder, y, multilabel):
+    """The label binarizer's 0/1 matrix of y (m rows): for labels y (known to be in
+    classes_), one column per class, or one, y == classes_[1], for two; otherwise
+    ``encoder.transform``, which checks y once more (some milliseconds a fit)."""
+    if multilabel or y.ndim != 1:
+        return _sklearn_check(encoder.transform, y)
+    classes = encoder.classes_
+    if len(classes) == 2:
+        return (y == classes[1]).astype(np.int64).reshape(-1, 1)
+    return (y.reshape(-1, 1) == classes).astype(np.int64)
 
 
 def _check_labels_known(y, classes, multilabel, where):

@@ -10,7 +10,7 @@ parameter is one row of ``DEFAULTS`` (and a check).
 import inspect
 import numbers
 
-from .. import schedules
+from .. import compiled, schedules
 from ..errors import ConfigError
 from ..validation import (
     check_dtype,
@@ -57,6 +57,7 @@ DEFAULTS = {
     "max_fun": (15000, 15000),
     "initializer": (None, "zeros"),
     "dtype": (None, None),
+    "engine": ("numpy", "numpy"),  # who runs the minibatch steps (glassnet.compiled)
 }
 
 #: the parameters that may be given by position, in scikit-learn's order; the rest are
@@ -144,6 +145,7 @@ CHECKS = {
     "batch_size": _batch_size,
     "learning_rate": _learning_rate,
     "dtype": _dtype,
+    "engine": lambda v, n: compiled.check_engine_name(v),
     "shuffle": _boolean,
     "warm_start": _boolean,
     "early_stopping": _boolean,

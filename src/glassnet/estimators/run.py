@@ -28,8 +28,9 @@ import numpy as np
 import scipy.optimize
 import scipy.sparse
 
-from .. import optimizers, regularization
-from ..errors import DivergenceError
+from .. import compiled, optimizers, regularization
+from ..epochs import NumpyEngine
+from ..errors import ConfigError, DivergenceError
 
 
 @optimizers.optimizers.register
@@ -60,8 +61,8 @@ def times(W, A):
 def forward(net, X):
     """Z[l] and A[l] for l = 0 … L (Z[0] unused) of X, shape (n_x, m), in new arrays."""
     Z, A = [None], [X]
-    for layer in net.layers:
-        Z.append(times(layer.W, A[-1]) + layer.b)
+    for layer in net.layers:  # only X may be sparse: A[1] … A[L] are dense
+        Z.append((times(layer.W, X) if len(A) == 1 else layer.W @ A[-1]) + layer.b)
         A.append(layer.activation.forward(Z[-1]))
     return Z, A
 
@@ -69,7 +70,8 @@ def forward(net, X):
 def loss(net, A, Y, s, outputs_averaged):
     """scikit-learn's loss without its L2 term: the (weighted) mean over examples of
     L(a, y) (divided by n[L] for the squared error, which it averages over the outputs)."""
-    per_example = np.average(net.loss.loss(A, Y)[0], weights=s)
+    losses = net.loss.loss(A, Y)[0]
+    per_example = losses.mean() if s is None else np.average(losses, weights=s)
     return per_example / A.shape[0] if outputs_averaged else per_example
 
 
@@ -87,9 +89,11 @@ def loss_and_gradient(net, X, Y, s, outputs_averaged):
         dZ *= s
     for l in range(L, 0, -1):
         layer = net.layers[l - 1]
-        layer.dW[...] = (A[l - 1] @ dZ.T).T if scipy.sparse.issparse(A[l - 1]) else (
-            dZ @ A[l - 1].T)
-        layer.db[...] = dZ.sum(axis=1, keepdims=True)
+        if l == 1 and scipy.sparse.issparse(X):
+            layer.dW[...] = (X @ dZ.T).T
+        else:
+            np.dot(dZ, A[l - 1].T, out=layer.dW)
+        np.sum(dZ, axis=1, keepdims=True, out=layer.db)
         if l > 1:
             dZ = net.layers[l - 2].activation.backward(layer.W.T @ dZ, Z[l - 1], A[l - 1])
     regularization.add_gradient(net.gradients[:net.n_weights], weights, 1.0, net.l1, net.l2)
@@ -116,6 +120,52 @@ def minibatch_epoch(net, X, Y, s, optimizer, learning_rate, batch_size, order,
     return accumulated / m
 
 
+def engine_epoch(engine, net, Y, s, optimizer, learning_rate, batch_size, order,
+                 outputs_averaged):
+    """``minibatch_epoch`` run by one of the core's engines (``NumpyEngine``, or
+    ``CompiledEngine`` which takes sample weights too): the same steps, and the same epoch
+    loss, taken at the end from each example's A[L] at its own step."""
+    if batch_size == order.shape[0]:  # batch descent: the engines take X as it is stored
+        order = np.arange(batch_size)
+    weights = () if s is None else (s,)
+    regularization = engine.steps(order, optimizer, learning_rate, *weights)
+    J = mean_minibatch_loss(net, engine.outputs, Y[:, order],
+                            None if s is None else s[order], batch_size, outputs_averaged)
+    return J + regularization / order.shape[0]
+
+
+def mean_minibatch_loss(net, A, Y, s, batch_size, outputs_averaged):
+    """scikit-learn's epoch loss without its L2 term, from the epoch's A and Y (columns in
+    the epoch's order): the mean of the minibatches' (weighted) mean losses, each counted
+    by its size. Unweighted, that is the mean over all m examples."""
+    if s is None:
+        return loss(net, A, Y, None, outputs_averaged)
+    m = A.shape[1]
+    starts = np.arange(0, m, batch_size)
+    means = np.add.reduceat(s * net.loss.loss(A, Y)[0], starts) / np.add.reduceat(s, starts)
+    per_example = np.dot(np.diff(np.append(starts, m)), means) / m
+    return per_example / A.shape[0] if outputs_averaged else per_example
+
+
+def engine_for(spec, net, optimizer, X, Y, s, batch_size):
+    """The core's engine for this fit's steps, or None for this module's ``minibatch_epoch``.
+
+    The compiled engine when ``spec`` ("numpy", "auto", "compiled") picks it
+    (``glassnet.compiled.engine_for``); else NumPy's engine, which reuses its buffers and
+    takes the loss once an epoch, unless there are sample weights (it has none) or X is
+    scipy.sparse (neither engine reads it), which this module's own steps take.
+    """
+    if scipy.sparse.issparse(X):
+        if spec == "compiled":
+            raise ConfigError("the compiled engine needs a dense X; a scipy.sparse X is "
+                              "trained by engine='numpy' (or 'auto')")
+        return None
+    chosen = compiled.engine_for(spec, net, optimizer, NumpyEngine, batch_size)
+    if chosen is NumpyEngine and s is not None:
+        return None
+    return chosen(net, X, Y, batch_size)
+
+
 def stochastic(est, net, data, validation, settings, incremental, optimizer, rate, rng):
     """scikit-learn's ``_fit_stochastic``: epochs until the stopping rule or max_iter.
 
@@ -130,14 +180,19 @@ def stochastic(est, net, data, validation, settings, incremental, optimizer, rat
     batch_size = m if settings["batch_size"] is None else (
         min(200, m) if settings["batch_size"] == "auto" else min(settings["batch_size"], m))
     order = np.arange(m)
+    engine = engine_for(settings["engine"], net, optimizer, X, Y, s, batch_size)
     est.n_iter_ = 0
     for _ in range(settings["max_iter"]):
         if settings["shuffle"]:
             order = rng.permutation(order)  # as sklearn.utils.shuffle draws
         start = net.parameters.copy()
         with np.errstate(all="ignore"):
-            epoch_loss = minibatch_epoch(net, X, Y, s, optimizer, rate(),
-                                         batch_size, order, est.outputs_averaged)
+            if engine is None:
+                epoch_loss = minibatch_epoch(net, X, Y, s, optimizer, rate(),
+                                             batch_size, order, est.outputs_averaged)
+            else:
+                epoch_loss = engine_epoch(engine, net, Y, s, optimizer, rate(),
+                                          batch_size, order, est.outputs_averaged)
         est.n_iter_ += 1
         est.t_ += m
         if not np.isfinite(epoch_loss) or not np.all(np.isfinite(net.parameters)):

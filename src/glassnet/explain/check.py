@@ -37,6 +37,7 @@ from typing import Any
 
 from ..errors import ConfigError, DataError, GlassnetError
 from . import names as names_module
+from . import shapes
 from .formulas import Context, Values, entry_formula, stage
 from .precision import DEFAULT, agrees, decimals_of, imprecise, written_number
 from .problems import Problem, load_problem, read_file
@@ -137,7 +138,7 @@ def _entries(answers, exact_trace, precision=DEFAULT):
         whole = lookup(exact_trace, name.whole)
         positions = _positions(answer, whole.shape)
         for (r, c), text in positions:
-            step, key, (kr, kc) = _target(name, r, c)
+            step, key, (kr, kc) = target(name, r, c)
             label = answer.label if name.index is not None else _entry_label(name, r, c,
                                                                                 whole.shape)
             value, unit = written_number(text, label)
@@ -173,11 +174,14 @@ def _positions(answer, shape):
                             f"{len(value)} number{'s' * (len(value) != 1)}")
         return [((k // m, k % m), v) for k, v in enumerate(value)]
     if len(value) != n or any(not isinstance(row, list) or len(row) != m for row in value):
-        raise DataError(f"{answer.label}: expected {n} rows of {m} numbers (shape {n}×{m})")
+        transposed = (n != m and len(value) == m
+                      and all(isinstance(row, list) and len(row) == n for row in value))
+        raise DataError(f"{answer.label}: expected {n} rows of {m} numbers (shape {n}×{m})"
+                        + (f", got {m} rows of {n}: written transposed" if transposed else ""))
     return [((r, c), value[r][c]) for r in range(n) for c in range(m)]
 
 
-def _target(name, r, c):
+def target(name, r, c):
     """(step, key, (r, c)) of the trace value that entry (r, c) of ``name`` belongs to."""
     step, after = name.step, name.after
     symbol = name.symbol
@@ -206,13 +210,15 @@ def _entry_label(name, r, c, shape):
 
 
 # --------------------------------------------------------------------------------- judging
-def check(problem: str | os.PathLike | Problem, answers: Any) -> "CheckResult":
+def check(problem: str | os.PathLike | Problem,
+          answers: Any) -> "CheckResult | shapes.ShapesResult":
     """Judge ``answers`` (a path, a mapping or ``Answer`` list) against ``problem`` (a path
-    or ``Problem``); see the module docstring for the rule. Returns a ``CheckResult``."""
+    or ``Problem``); see the module docstring for the rule. Returns a ``CheckResult`` (a
+    ``shapes.ShapesResult`` for a problem of shapes only: its shapes and counts judged)."""
     if not isinstance(problem, Problem):
         problem = load_problem(problem)
-    if not problem.given_parameters:
-        raise ConfigError("this problem gives shapes only; there are no numbers to check")
+    if not problem.given_parameters:  # shape of W[1], parameters, …
+        return shapes.check(problem, answers)
     source = None
     if isinstance(answers, (str, Path)):
         source = Path(answers).name

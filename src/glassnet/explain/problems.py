@@ -106,7 +106,9 @@ def read_file(path, keep_number_text=False):
     judging an answer at its written precision. Only a regular file of at most
     ``MAX_FILE_BYTES`` is read, nested at most ``MAX_DEPTH`` deep and holding at most
     ``MAX_VALUES`` values (aliases counted each time they are used): a hostile file is
-    refused in bounded time and memory with a ``FileFormatError`` naming it.
+    refused in bounded time and memory with a ``FileFormatError`` naming it. A name given
+    twice in one mapping (two ``Z[1]:`` lines, two ``W:`` in a layer) is refused too, never
+    silently the last one kept.
     """
     path = Path(path)
     text = _read_text(path)
@@ -145,26 +147,52 @@ def _read_text(path):
 
 def _parse(path, text, keep_number_text):
     if path.suffix.lower() == ".json":
+        numbers = {"parse_float": str, "parse_int": str} if keep_number_text else {}
         try:
-            if keep_number_text:
-                return json.loads(text, parse_float=str, parse_int=str)
-            return json.loads(text)
+            return json.loads(text, object_pairs_hook=lambda pairs: _unique(path, pairs),
+                              **numbers)
         except json.JSONDecodeError as exc:
             raise FileFormatError(f"{path}: line {exc.lineno}: {exc.msg}") from None
+    import yaml  # a core dependency, imported when a problem file is read
+
     try:
-        import yaml
-    except ImportError:  # pragma: no cover - PyYAML is the `explain` extra
-        raise ConfigError(
-            f"reading {path.name} needs PyYAML: pip install 'glassnet[explain]', or write "
-            "the file as JSON"
-        ) from None
-    try:
-        return yaml.load(text, Loader=yaml.BaseLoader if keep_number_text else yaml.SafeLoader)
+        return yaml.load(text, Loader=_loaders(yaml)[keep_number_text])
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         raise FileFormatError(f"{path}: {where}not valid YAML ({getattr(exc, 'problem', exc)})"
                               ) from None
+
+
+def _unique(path, pairs):
+    """A JSON object's mapping, refused when it gives a name twice."""
+    keys = [k for k, _ in pairs]
+    twice = next((k for k in keys if keys.count(k) > 1), None)
+    if twice is not None:
+        raise FileFormatError(f"{path}: {twice!r} is given twice")
+    return dict(pairs)
+
+
+_LOADERS: dict = {}
+
+
+def _loaders(yaml):
+    """{keep_number_text: loader}: PyYAML's safe loaders, refusing a name given twice."""
+    if not _LOADERS:
+        for keep, base in ((False, yaml.SafeLoader), (True, yaml.BaseLoader)):
+            class Unique(base):
+                def construct_mapping(self, node, deep=False):
+                    seen = set()
+                    for k, _ in node.value:
+                        if not isinstance(k, yaml.ScalarNode) or k.tag.endswith(":merge"):
+                            continue  # a << merge, or a key PyYAML refuses itself
+                        if k.value in seen:
+                            raise yaml.constructor.ConstructorError(
+                                None, None, f"{k.value!r} is given twice", k.start_mark)
+                        seen.add(k.value)
+                    return super().construct_mapping(node, deep=deep)
+            _LOADERS[keep] = Unique
+    return _LOADERS
 
 
 def _check_size(data, path):

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import ConfigError
-from . import exercise
+from . import exercise, shapes
 from .html import markdown_to_html
 from .notation import matrix
 from .problems import problem_from_dict
@@ -54,15 +54,17 @@ def numbered_ids(n):
 
 
 def write_class(problem_path, out, seed, ids):
-    """Write the folder of every id in ``out``; returns the ids written."""
+    """Write the folder of every id in ``out``; returns the ids written. Every variant is
+    drawn before any is written: a class that cannot be drawn leaves nothing behind."""
     data, problem, rules = exercise.load(problem_path)
-    out = Path(out)
-    taken = set()
+    taken, drawn = set(), []
     for ident in ids:
         new = exercise.variant(data, problem, rules, seed, ident, taken)
         student = problem_from_dict(new)
         taken.add(exercise.identity(student))
-        write_variant(out / ident, new, student, rules)
+        drawn.append((ident, new, student))
+    for ident, new, student in drawn:
+        write_variant(Path(out) / ident, new, student, rules)
     return ids
 
 
@@ -79,16 +81,33 @@ def write_variant(folder, data, problem, rules):
     (folder / "solution.md").write_text(solution, encoding="utf-8")
     (folder / "solution.html").write_text(markdown_to_html(solution, problem.title),
                                           encoding="utf-8")
-    key = yaml.safe_dump(exercise.key_values(problem, rules), sort_keys=False,
-                         allow_unicode=True, default_flow_style=None, width=100)
-    (folder / "key.yaml").write_text(key.replace("'", ""), encoding="utf-8")
+    key = "".join(f"{label}: {_flow(value)}\n"
+                  for label, value in exercise.key_values(problem, rules).items())
+    (folder / "key.yaml").write_text(key, encoding="utf-8")
+
+
+def _flow(value):
+    """A key's value as YAML: a number (or shape) as written, a matrix as a list of rows."""
+    return f"[{', '.join(map(_flow, value))}]" if isinstance(value, list) else str(value)
 
 
 def worksheet(problem, rules):
-    """The question as a student sees it: the given numbers, then what to calculate."""
+    """The question as a student sees it: the given numbers (or sizes), then what to
+    calculate."""
+    if not problem.given_parameters:
+        lines = [f"# {problem.title}", "", *shapes.worksheet_given(problem)]
+    else:
+        lines = [f"# {problem.title}", "", *_given_numbers(problem)]
+    lines += ["", f"Calculate ({rules.out_of:g} marks):", ""]
+    lines += [f"- {label} ({marks:g} mark{'s' * (marks != 1)})"
+              for label, marks in rules.marks.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _given_numbers(problem):
     trace = problem.trace()
     net = problem.network
-    lines = [f"# {problem.title}", "", "Given (one example per column of X):", "", "$$",
+    lines = ["Given (one example per column of X):", "", "$$",
              r"\begin{aligned}", rf"X &= {matrix(trace.X, 3).latex} \\"]
     if trace.Y is not None:
         lines.append(rf"Y &= {matrix(trace.Y, 3).latex} \\")
@@ -102,17 +121,17 @@ def worksheet(problem, rules):
     lines.append(f"Activations: {acts}; loss: {net.loss.name}"
                  + (f"; learning rate α = {trace.learning_rate:g}." if trace.Y is not None
                     else "."))
-    lines += ["", f"Give each value to {problem.precision.describe()}. Calculate "
-              f"({rules.out_of:g} marks):", ""]
-    lines += [f"- {label} ({marks:g} mark{'s' * (marks != 1)})"
-              for label, marks in rules.marks.items()]
-    return "\n".join(lines) + "\n"
+    return lines + ["", f"Give each value to {problem.precision.describe()}."]
 
 
 def blank_answers(problem, rules):
     """The answer sheet: every quantity asked, its shape in a comment, no value yet."""
     from .trace import lookup
 
+    if not problem.given_parameters:
+        return "\n".join(["# Your answers: write each value after its name.", "",
+                          *(f"{label}:{shapes.blank_hint(problem, name)}"
+                            for label, name in rules.names.items())]) + "\n"
     trace = problem.trace()
     lines = ["# Your answers: write each value after its name, a matrix as rows,",
              "# e.g. Z[1]: [[0.3, 0.7], [0.5, 1.0]]; give each value to "

@@ -121,7 +121,8 @@ def catalog():
         pick = np.random.default_rng(0).choice(X.shape[1], THUMBNAIL_POINTS, replace=False)
         samples[name] = wire.points(X[:, pick], labels[pick], one_d)
     return {"type": "catalog", "datasets": samples, "choices": protocol.CHOICES,
-            "features": protocol.FEATURES, "usesX2": protocol.USES_X2}
+            "features": protocol.FEATURES, "usesX2": protocol.USES_X2,
+            "limits": protocol.LIMITS}
 
 
 def data_name(state):

@@ -24,12 +24,17 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from .. import expressions
 from ..activations import activations as activation_registry
 from ..errors import ConfigError
 from ..optimizers import optimizers as optimizer_registry
 
-MAX_HIDDEN_LAYERS = 6
-MAX_NEURONS = 8
+#: the network's size limits (hidden layers, neurons per layer): TensorFlow Playground's
+#: by default; "extended" (#63 of its tracker) is an opt-in, with hard caps the server
+#: enforces whatever a link says (docs/playground.md gives what they cost in frame size)
+LIMITS = {"tensorflow": (6, 8), "extended": (10, 16)}
+MAX_HIDDEN_LAYERS, MAX_NEURONS = LIMITS["tensorflow"]
+CAP_HIDDEN_LAYERS, CAP_NEURONS = LIMITS["extended"]
 MAX_MESSAGE_CHARS = 16_384
 MAX_HASH_CHARS = 4_096
 MAX_UPLOAD_BYTES = 1_000_000
@@ -68,6 +73,8 @@ USES_X2 = ("y", "ySquared", "xTimesY", "sinY")
 HIDDEN_ACTIVATIONS = tuple(n for n in activation_registry.names() if n != "softmax")
 OPTIMIZERS = tuple(optimizer_registry.names())
 RECIPES = ("glassnet", "tensorflow")
+#: the loss of a classification in glassnet's recipe (TensorFlow's is squared error)
+LOSSES = ("crossEntropy", "squaredError")
 
 #: keys of TensorFlow Playground links that this playground accepts and does not use
 IGNORED_KEYS = ("collectStats", "hideText", "tutorial", "cosX", "cosY")
@@ -163,18 +170,54 @@ def _items(value, name):
 
 
 def _network_shape(value, name):
+    """Hidden layer sizes as whole numbers, at most the hard cap of layers (``check_settings``
+    then holds them to the state's own limits)."""
     items = _items(value, name)
-    if len(items) > MAX_HIDDEN_LAYERS:
-        raise ConfigError(f"{name}: at most {MAX_HIDDEN_LAYERS} hidden layers; got {len(items)}")
-    parse = _integer(1, MAX_NEURONS)
-    return [parse(n, f"{name}: the neurons of hidden layer {i}") for i, n in
+    if len(items) > CAP_HIDDEN_LAYERS:
+        raise ConfigError(f"{name}: at most {MAX_HIDDEN_LAYERS} hidden layers "
+                          f"({CAP_HIDDEN_LAYERS} with limits=extended); got {len(items)}")
+    return [_neurons(n, f"{name}: the neurons of hidden layer {i}") for i, n in
             enumerate(items, 1)]
+
+
+def _neurons(value, name):
+    try:
+        return _integer(1, CAP_NEURONS)(value, name)
+    except ConfigError:
+        raise ConfigError(f"{name} must be a whole number from 1 to {MAX_NEURONS} "
+                          f"({CAP_NEURONS} with limits=extended); got {value!r}") from None
+
+
+def _check_limits(state):
+    """Refuse a network beyond the state's limits, saying how to go further."""
+    layers, neurons = LIMITS[state["limits"]]
+    shape = state["networkShape"]
+    beyond = ("" if state["limits"] == "extended" else
+              f" (limits=extended allows up to {CAP_HIDDEN_LAYERS} and {CAP_NEURONS})")
+    for name in ("networkShape", "activations"):
+        if len(state[name]) > layers:
+            raise ConfigError(f"{name}: at most {layers} hidden layers{beyond}; "
+                              f"got {len(state[name])}")
+    for i, n in enumerate(shape, 1):
+        if n > neurons:
+            raise ConfigError(f"networkShape: the neurons of hidden layer {i} must be a whole "
+                              f"number from 1 to {neurons}{beyond}; got {n}")
+
+
+def _expression(value, name):
+    """A custom input feature: "" (none), or a formula ``expressions.parse`` accepts."""
+    if not isinstance(value, str):
+        raise ConfigError(f"{name} must be a formula of x1 and x2 as text; got {value!r}")
+    if value.strip():
+        expressions.parse(value.strip())
+    return value.strip()
 
 
 def _activation_list(value, name):
     items = _items(value, name)
-    if len(items) > MAX_HIDDEN_LAYERS:
-        raise ConfigError(f"{name}: at most {MAX_HIDDEN_LAYERS} hidden layers; got {len(items)}")
+    if len(items) > CAP_HIDDEN_LAYERS:
+        raise ConfigError(f"{name}: at most {MAX_HIDDEN_LAYERS} hidden layers "
+                          f"({CAP_HIDDEN_LAYERS} with limits=extended); got {len(items)}")
     parse = _choice(HIDDEN_ACTIVATIONS)
     return [parse(g, f"{name}: hidden layer {i}") for i, g in enumerate(items, 1)]
 
@@ -197,11 +240,15 @@ SETTINGS = {s.name: s for s in [
     Setting("noise", 0, _integer(0, 50), "data"),
     Setting("percTrainData", 50, _integer(10, 90), "data"),
     Setting("seed", 0, _seed, "data"),
+    Setting("limits", "tensorflow", _choice(tuple(LIMITS)), "view"),
     Setting("networkShape", [4, 2], _network_shape, "network"),
     Setting("recipe", "glassnet", _choice(RECIPES), "network"),
+    Setting("loss", "crossEntropy", _choice(LOSSES), "network"),
     Setting("initZero", False, _boolean, "network"),
     Setting("initSeed", 0, _integer(0, MAX_SEED), "network"),
     *[Setting(key, key in ("x", "y"), _boolean, "network") for key in FEATURES],
+    # one more input feature: a formula of x1 and x2 ("" = none), glassnet.expressions
+    Setting("customFeature", "", _expression, "network"),
     Setting("activation", "tanh", _choice(HIDDEN_ACTIVATIONS), "live"),
     Setting("activations", ["tanh", "tanh"], _activation_list, "live"),
     # TensorFlow Playground's wire/link name of the library's learning_rate, α
@@ -225,7 +272,7 @@ SETTINGS = {s.name: s for s in [
 HIDEABLE = (*SETTINGS, "playButton", "stepButton", "resetButton", "newWeightsButton",
             "regenerate", "numHiddenLayers", "features", "upload", "export", "explain",
             # TensorFlow's own keys for the +/− buttons of hidden layer l
-            *(f"numNodes{l}" for l in range(1, MAX_HIDDEN_LAYERS + 1)),
+            *(f"numNodes{l}" for l in range(1, CAP_HIDDEN_LAYERS + 1)),
             "lossChart")
 
 
@@ -238,6 +285,8 @@ CHOICES = {
     "problem": ("classification", "regression"),
     "optimizer": OPTIMIZERS,
     "recipe": RECIPES,
+    "loss": LOSSES,
+    "limits": tuple(LIMITS),
     "speed": SPEEDS,
     "dataset": CLASSIFICATION_SETS,
     "regDataset": REGRESSION_SETS,
@@ -270,6 +319,7 @@ def check_settings(changes, state):
         new[name] = SETTINGS[name].parse(value, name)
     if "activation" in changes and "activations" not in changes:
         new["activations"] = [new["activation"]] * len(new["networkShape"])
+    _check_limits(new)
     return _fit_activations(new)
 
 
@@ -301,8 +351,9 @@ def parse_hash(text):
         return state, [f"the link's settings are {len(text)} characters long; the limit is "
                        f"{MAX_HASH_CHARS}, so the defaults are used"]
     pairs = parse_qsl(text, keep_blank_values=True)
-    # per-layer activations win over the common one, whatever the order in the link
-    pairs.sort(key=lambda pair: pair[0] == "activations")
+    # the limits come first and per-layer activations win over the common one, whatever
+    # the order in the link
+    pairs.sort(key=lambda pair: (pair[0] != "limits", pair[0] == "activations"))
     for key, value in pairs:
         if key.endswith("_hide"):
             control = key[:-len("_hide")]
@@ -383,7 +434,7 @@ def _parse_set(m):
 
 def _parse_edit(m):
     kind = _field(m, "kind", _choice(("W", "b")))
-    layer = _field(m, "layer", _integer(1, MAX_HIDDEN_LAYERS + 1))
+    layer = _field(m, "layer", _integer(1, CAP_HIDDEN_LAYERS + 1))
     row = _field(m, "row", _index)
     col = _field(m, "col", _index) if kind == "W" else 0
     value = _field(m, "value", _weight, f"the new value of {kind}[{layer}]")
@@ -391,7 +442,7 @@ def _parse_edit(m):
 
 
 def _parse_explain(m):
-    return {"layer": _field(m, "layer", _integer(1, MAX_HIDDEN_LAYERS + 1)),
+    return {"layer": _field(m, "layer", _integer(1, CAP_HIDDEN_LAYERS + 1)),
             "unit": _field(m, "unit", _index),
             "x1": _field(m, "x1", _coordinate), "x2": _field(m, "x2", _coordinate)}
 

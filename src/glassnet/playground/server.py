@@ -126,6 +126,7 @@ class Tab:
     async def _on_init(self, message):
         state, problems = protocol.parse_hash(message["hash"])
         self.session = await asyncio.to_thread(Session, state)  # a second init starts over
+        problems += self.session.problems
         await self.send({"type": "hello", "id": self.id})
         await self.send(catalog())
         await self._send_all()

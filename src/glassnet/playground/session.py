@@ -10,8 +10,9 @@ activations at once, which are sent as one byte per pixel.
 Two ways to train (the ``recipe`` setting):
 
 * ``glassnet`` (default): a sigmoid output with cross-entropy for two classes, softmax for
-  three or more, a linear output with ½ squared error for regression; the core's default
-  initializers (Xavier for tanh/sigmoid, He for the ReLU family), zero biases.
+  three or more (or, with ``loss=squaredError``, the same outputs with ½ squared error),
+  a linear output with ½ squared error for regression; the core's default initializers
+  (Xavier for tanh/sigmoid, He for the ReLU family), zero biases.
 * ``tensorflow``: TensorFlow Playground's own choices, so that its loss figures can be
   compared one for one: a tanh output, targets ±1, ½ squared error, weights U(−0.5, 0.5),
   biases 0.1.
@@ -22,6 +23,10 @@ epoch), as in ``glassnet.training``. TensorFlow's regularization rate r adds α�
 step; the notes' penalty (λ/2m)‖W‖² adds α·(λ/m)·w, so the session sets λ = r·B on its
 network, B the batch size, whenever r, the kind of penalty or B changes (the last, smaller
 batch of an epoch then gets λ/m_b a little above r).
+
+The inputs are the chosen features of ``glassnet.datasets.FEATURES`` and, if the state has
+one, a custom feature: a formula of x1 and x2 read by ``glassnet.expressions`` (never run
+as Python), which must be a finite number on every example and over the whole view.
 
 Data sets are in ``playground.data``, the encoding of what is sent in ``playground.wire``.
 """
@@ -36,7 +41,8 @@ import time
 
 import numpy as np
 
-from .. import datasets, explain, metrics, optimizers
+from .. import datasets, explain, expressions, metrics, optimizers
+from .. import io as model_io
 from ..epochs import Batches, EpochRunner
 from ..errors import ConfigError, DivergenceError
 from ..layers import Dense
@@ -53,10 +59,13 @@ PENALTY_SETTINGS = ("regularization", "regularizationRate", "batchSize")
 def build_network(state, n_x, n_classes, parameters=None):
     """The Network a state asks for: hidden layers, output and loss, initializers."""
     tensorflow = state["recipe"] == "tensorflow"
+    squared = state["loss"] == "squaredError"
     if n_classes >= 3:
-        n_out, output, loss = n_classes, "softmax", "categorical_cross_entropy"
+        n_out, output = n_classes, "softmax"
+        loss = "half_squared_error" if squared else "categorical_cross_entropy"
     elif n_classes == 2 and not tensorflow:
-        n_out, output, loss = 1, "sigmoid", "binary_cross_entropy"
+        n_out, output = 1, "sigmoid"
+        loss = "half_squared_error" if squared else "binary_cross_entropy"
     else:
         n_out, output, loss = 1, ("tanh" if n_classes == 2 else "linear"), "half_squared_error"
     weights = {"name": "uniform", "low": -0.5, "high": 0.5} if tensorflow else None
@@ -73,6 +82,13 @@ def build_network(state, n_x, n_classes, parameters=None):
 
 
 
+def _display_map(F):
+    """Feature maps (k, GRID²) as uint8 on [−1, 1]: each scaled by its largest |value|
+    (x1², x2² and x1·x2 reach 36 on the view)."""
+    scale = np.max(np.abs(F), axis=1, keepdims=True)
+    return wire.quantize(F / np.where(scale > 0, scale, 1.0))
+
+
 class Session:
     """One tab's playground: state (the settings), data, network, optimizer, epoch."""
 
@@ -82,8 +98,16 @@ class Session:
         self.stopped = None  # why the last training stopped by a stop condition
         self._features_2d = None  # the features a 1-D data set switched off, to restore
         self.last_step = None  # the last training step's backward pass (see explain)
+        self.problems = []  # what of the asked state could not be used, and why
         self.state = self._fit_features(state or protocol.defaults())
-        self._new_data()
+        try:
+            self._new_data()
+        except ConfigError as exc:  # a link's custom feature not finite on this data
+            if not self.state["customFeature"]:
+                raise
+            self.problems.append(f"customFeature: {exc}")
+            self.state = {**self.state, "customFeature": ""}
+            self._new_data()
 
     # ------------------------------------------------------------------ building
     def _new_data(self):
@@ -110,23 +134,52 @@ class Session:
 
     def _feature_keys(self):
         keys = [key for key in protocol.FEATURES if self.state[key]]
-        if not keys:
+        if not keys and not self.state["customFeature"]:
             raise ConfigError("choose at least one input feature (x1, x2, …)")
         if self.data.one_d and any(key in protocol.USES_X2 for key in keys):
             raise ConfigError("this data set has one input, x1: features of x2 are not "
                               "available")
         return keys
 
-    def _new_network(self, parameters=None):
+    def _feature_names(self):
+        """The names of the network's inputs, in order: the chosen built-in features, then
+        the custom feature's formula (if any)."""
+        custom = self.state["customFeature"]
+        return [protocol.FEATURES[key] for key in self._feature_keys()] + (
+            [custom] if custom else [])
+
+    def _custom(self):
+        """The custom feature's Expression, checked on this data (or None)."""
+        text = self.state["customFeature"]
+        if not text:
+            return None
+        custom = expressions.parse(text)
+        if self.data.one_d and custom.uses("x2"):
+            raise ConfigError(f"this data set has one input, x1: the custom feature {text!r} "
+                              "uses x2")
+        return custom
+
+    def _inputs(self, X, custom, where="at"):
+        """The network's input A[0] for raw points X (2, m): the built-in features, then
+        the custom one (refused where it is not a finite number)."""
         names = [protocol.FEATURES[key] for key in self._feature_keys()]
+        rows = [datasets.features(X, names)] if names else []
+        if custom is not None:
+            values = custom.check_finite(X[0], X[1], self.state["customFeature"], where)
+            rows.append(values.reshape(1, -1))
+        return np.vstack(rows)
+
+    def _new_network(self, parameters=None):
+        names = self._feature_names()
+        custom = self._custom()
         d = self.data
         self.net = build_network(self.state, len(names), d.n_classes, parameters)
-        self.A_train = datasets.features(d.X_train, names)
+        self.A_train = self._inputs(d.X_train, custom, "on a training example at")
         self._set_penalty()
         self.optimizer = optimizers.get(self.state["optimizer"])
         self._rng = np.random.default_rng(self.state["initSeed"])
         g, classes = self.net.output_activation, range(d.n_classes) if d.n_classes else None
-        self.A_test = datasets.features(d.X_test, names)
+        self.A_test = self._inputs(d.X_test, custom, "on a test example at")
         self.Y_train = datasets.targets(d.labels_train, g, classes)
         self.Y_test = datasets.targets(d.labels_test, g, classes)
         (x_lo, x_hi), (y_lo, y_hi) = d.view
@@ -136,7 +189,8 @@ class Session:
         if d.one_d:
             x2 = np.zeros_like(x2)
         self._grid = np.vstack([x1.ravel(), x2.ravel()])  # row 0 of the map is the top
-        self._grid_features = datasets.features(self._grid, names)
+        self._grid_features = self._inputs(self._grid, custom, "in the view, at")
+        self._custom_map = None if custom is None else self._grid_features[-1:]
         if parameters is None:
             self.epoch = 0
 
@@ -208,10 +262,11 @@ class Session:
 
     def regenerate(self):
         """New data from a new seed; the network and its training go on (as TensorFlow)."""
-        self.state = {**self.state, "seed": int(np.random.default_rng().integers(
-            protocol.MAX_SEED))}
-        self.data = make_data(self.state, self.upload)
-        self._new_network(parameters=self.net.parameters.copy())
+        with self._all_or_nothing():  # the custom feature may not be finite on the new data
+            self.state = {**self.state, "seed": int(np.random.default_rng().integers(
+                protocol.MAX_SEED))}
+            self.data = make_data(self.state, self.upload)
+            self._new_network(parameters=self.net.parameters.copy())
 
     def new_weights(self):
         """A new weight seed, and the network back at epoch 0 with its draw."""
@@ -336,10 +391,8 @@ class Session:
             return f"stopped: test loss {loss:.4g} <= {state['stopLoss']:g}"
         score, name = scores["testAccuracy"], "test accuracy"
         if score is None:
-            with np.errstate(all="ignore"):
-                score = metrics.r2(self.net.forward_unchecked(self.A_test), self.Y_test)
-            name = "test R²"
-        if state["stopScore"] and score >= state["stopScore"]:
+            score, name = scores["testR2"], "test R²"
+        if state["stopScore"] and score is not None and score >= state["stopScore"]:
             return f"stopped: {name} {score:.4g} >= {state['stopScore']:g}"
         return None
 
@@ -351,7 +404,8 @@ class Session:
 
     # ------------------------------------------------------------------ what the page sees
     def scores(self):
-        """Training and test loss (without the penalty, as TensorFlow shows) and accuracy."""
+        """Training and test loss (without the penalty, as TensorFlow shows), and accuracy
+        for classification or R² for regression (the other is None)."""
         net = self.net
         out = {}
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
@@ -359,11 +413,12 @@ class Session:
                                 ("test", self.A_test, self.Y_test)):
                 A = net.forward_unchecked(A0)
                 out[f"{part}Loss"] = wire.finite_or_none(net.loss.cost(A, Y))
+                out[f"{part}Accuracy"] = out[f"{part}R2"] = None
                 if self.data.n_classes:
                     threshold = metrics.threshold_for(net.output_activation)
                     out[f"{part}Accuracy"] = metrics.accuracy(A, Y, threshold)
                 else:
-                    out[f"{part}Accuracy"] = None
+                    out[f"{part}R2"] = wire.finite_or_none(metrics.r2(A, Y))
         return out
 
     def maps(self):
@@ -388,10 +443,7 @@ class Session:
     def feature_maps(self):
         """The seven input features' maps over the view (those of x2 are 0 for 1-D data)."""
         with np.errstate(over="ignore", invalid="ignore"):
-            F = datasets.features(self._grid, list(protocol.FEATURES.values()))
-            # x1², x2² and x1·x2 reach 36 on the view: scale them to [−1, 1] for display
-            scale = np.max(np.abs(F), axis=1, keepdims=True)
-            return wire.quantize(F / np.where(scale > 0, scale, 1.0))
+            return _display_map(datasets.features(self._grid, list(protocol.FEATURES.values())))
 
     def frame(self):
         """The binary frame: a JSON header, then every neuron's map (uint8, GRID²)."""
@@ -415,7 +467,9 @@ class Session:
             "state": self.state,
             "hash": protocol.to_hash(self.state),
             "sizes": net.sizes,
-            "features": self._feature_keys(),
+            # the keys of the features fed in ("custom" for the custom feature)
+            "features": self._feature_keys() + (["custom"] if self._custom_map is not None
+                                                else []),
             "activations": [layer.activation.name for layer in net.layers],
             "loss": net.loss.name,
             "nClasses": d.n_classes,
@@ -425,7 +479,11 @@ class Session:
             "grid": GRID,
             "uploaded": self.upload is not None,
             "playing": self.playing,
-            "limits": {"layers": protocol.MAX_HIDDEN_LAYERS, "neurons": protocol.MAX_NEURONS},
+            "limits": dict(zip(("layers", "neurons"), protocol.LIMITS[self.state["limits"]],
+                               strict=True)),
+            # the custom feature's map, scaled to [−1, 1] as the others (base64 uint8)
+            "customMap": None if self._custom_map is None else base64.b64encode(
+                _display_map(self._custom_map).tobytes()).decode(),
         }
 
     def points(self):
@@ -444,9 +502,9 @@ class Session:
         net = self.net
         if not 1 <= layer <= net.L or not unit < net.sizes[layer]:
             raise ConfigError(f"there is no neuron {unit + 1} in layer {layer}")
-        names = [protocol.FEATURES[key] for key in self._feature_keys()]
+        names = self._feature_names()
         point = np.array([[x1], [0.0 if self.data.one_d else x2]])
-        A0 = datasets.features(point, names)
+        A0 = self._inputs(point, self._custom())
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
             net.forward_unchecked(A0)
             A_prev = net.A[layer - 1][:, 0]
@@ -485,12 +543,13 @@ class Session:
 
     # ------------------------------------------------------------------ exports
     def model_bytes(self):
-        """The network as a glassnet file (``glassnet.load`` opens it)."""
-        from .. import io as model_io
-
+        """The network as a glassnet file (``glassnet.load`` opens it); its metadata also
+        lists the input features by name, a custom one as its formula (``features``)."""
         with tempfile.TemporaryDirectory() as folder:
             path = os.path.join(folder, "playground-model.npz")
-            model_io.save(self.net, path)
+            model_io.write_archive(path, "network", {**self.net.config(),
+                                                     "features": self._feature_names()},
+                                   {"parameters": self.net.parameters})
             with open(path, "rb") as file:
                 return file.read()
 

@@ -7,6 +7,7 @@ playground's settings. It rebuilds the configuration, not the exact run: the pag
 are interleaved with the user's clicks, and ``train`` shuffles with its own generator.
 """
 
+from .. import expressions
 from . import protocol
 from .data import RECIPES, data_name
 
@@ -24,6 +25,31 @@ def _data_lines(state, data):
               if data.n_classes else []),
         ]
     return RECIPES[name].source(noise, seed)
+
+
+def _feature_lines(state, names):
+    """The inputs A[0]: the built-in features, then the custom one computed in NumPy (the
+    same operations as the playground's, so the same values)."""
+    custom = state["customFeature"]
+    if not custom:
+        return [f"features = {names!r}",
+                "A_train = gn.datasets.features(X_train, features)",
+                "A_test = gn.datasets.features(X_test, features)"]
+    built_in = "gn.datasets.features(X, features), " if names else ""
+    return [
+        f"features = {names!r}",
+        "",
+        "",
+        "def inputs(X):",
+        f'    """A[0] of raw points X (2, m): {"the features, then " if names else ""}'
+        f'the custom feature {custom}."""',
+        "    x1, x2 = X",
+        f"    custom = np.broadcast_to({expressions.parse(custom).numpy_source()}, x1.shape)",
+        f"    return np.vstack([{built_in}custom[np.newaxis]])",
+        "",
+        "",
+        "A_train, A_test = inputs(X_train), inputs(X_test)",
+    ]
 
 
 def _target_lines(net, n_classes):
@@ -71,9 +97,7 @@ def snippet(session):
         *_data_lines(state, data),
         f"X_train, y_train, X_test, y_test = gn.datasets.split(X, y, "
         f"train_ratio={state['percTrainData'] / 100:g}, seed={state['seed']})",
-        f"features = {names!r}",
-        "A_train = gn.datasets.features(X_train, features)",
-        "A_test = gn.datasets.features(X_test, features)",
+        *_feature_lines(state, names),
         *_target_lines(net, data.n_classes),
         "",
         "layers = [",

@@ -17,6 +17,7 @@ import {Heatmap, drawLegend} from "./heatmap.js";
 import {LossChart} from "./linechart.js";
 import {currentLink, onLinkTyped, showLink} from "./link.js";
 import {NetworkDiagram} from "./network.js";
+import {bindOptions, fillLimits, showOptions, showScores} from "./options.js";
 import {epochText, featureLabel, fmt} from "./text.js";
 
 const $ = (id) => document.getElementById(id);
@@ -24,7 +25,7 @@ const $ = (id) => document.getElementById(id);
 /* What the server last said: the catalog (thumbnails, choices, the input features), the
  * data, the state message and the last frame; the neuron hovered and the one explained. */
 const store = {id: null, catalog: null, desc: null, points: null, featureMaps: null,
-  frame: null, hover: null, explain: null, layoutKey: ""};
+  frame: null, hover: null, explain: null, layoutKey: "", customMap: null};
 let connection = null, finalError = null, retry = 0;
 const sent = [];   // the "set" messages not yet acknowledged: [seq, keys]
 let seq = 0;
@@ -42,6 +43,7 @@ function mapOf(layer, unit) {   // the uint8 map of neuron `unit` of layer `laye
   return store.frame.maps.subarray((k + unit) * G2, (k + unit + 1) * G2);
 }
 function featureMap(key) {
+  if (key === "custom") return store.customMap;
   const G2 = store.desc.grid * store.desc.grid, i = Object.keys(store.catalog.features).indexOf(key);
   return store.featureMaps.subarray(i * G2, (i + 1) * G2);
 }
@@ -70,7 +72,7 @@ function onMessage(m) {
       $("export-snippet").href = `/api/${m.id}/snippet.py`;
       break;
     case "catalog":
-      store.catalog = m; fillChoices(m.choices);
+      store.catalog = m; fillChoices(m.choices); fillLimits(m.limits);
       break;
     case "data":
       store.points = m;
@@ -100,16 +102,20 @@ function onState(m) {
   while (sent.length && sent[0][0] <= (m.ack || 0)) sent.shift();
   showLink(m.hash);
   showSettings(m, new Set(sent.flatMap(([, keys]) => keys)));
+  showOptions(m);
   const classification = st.problem === "classification";
   showThumbnails($("datasets"), classification ? c.choices.dataset : c.choices.regDataset,
     classification ? st.dataset : st.regDataset, c.datasets,
     (name) => set({[classification ? "dataset" : "regDataset"]: name}));
   const key = JSON.stringify([m.sizes, m.features, m.activations, m.nClasses, m.oneD,
-    st.networkShape, Object.keys(c.features).map((f) => st[f])]);
+    st.networkShape, Object.keys(c.features).map((f) => st[f]), m.customMap, m.loss]);
   if (key !== store.layoutKey && store.featureMaps) {
     store.layoutKey = key;
-    diagram.build({desc: m, features: Object.keys(c.features), featureNames: c.features,
-      usesX2: c.usesX2, activations: c.choices.activation, featureMap});
+    const custom = m.customMap !== null;
+    store.customMap = custom ? Uint8Array.from(atob(m.customMap), (ch) => ch.charCodeAt(0)) : null;
+    diagram.build({desc: m, features: [...Object.keys(c.features), ...(custom ? ["custom"] : [])],
+      featureNames: {...c.features, custom: st.customFeature}, usesX2: c.usesX2,
+      activations: c.choices.activation, featureMap});
     showHidden(st.hidden);   // the diagram's new elements hide as the link asks
   }
   if (store.frame) drawFrame();
@@ -132,6 +138,7 @@ function drawFrame() {
   for (const el of document.querySelectorAll(".accuracy")) el.hidden = !classes;
   $("accuracy-test").textContent = classes ? `${(100 * h.testAccuracy).toFixed(1)}%` : "";
   $("accuracy-train").textContent = classes ? `${(100 * h.trainAccuracy).toFixed(1)}%` : "";
+  showScores(h, d);
   diagram.update(h, mapOf, d.state.discretize);
   drawHeatmap();
   chart.draw();
@@ -145,7 +152,8 @@ function drawHeatmap() {   // the output, or the map of the neuron or feature ho
   let caption;
   if (hover && hover.feature) {
     paint(offscreen, featureMap(hover.feature));
-    caption = `Input feature ${featureLabel(store.catalog.features[hover.feature])} ` +
+    const name = hover.feature === "custom" ? st.customFeature : store.catalog.features[hover.feature];
+    caption = `Input feature ${featureLabel(name)} ` +
       "(scaled to [-1, 1])";
   } else if (hover && hover.layer) {
     paint(offscreen, mapOf(hover.layer, hover.unit), st.discretize);
@@ -194,6 +202,7 @@ async function uploadFile() {
 
 function bindControls() {
   bindSettings(set);
+  bindOptions(set);
   $("play-pause-button").onclick = () =>
     send({type: store.desc && store.desc.playing ? "pause" : "play"});
   $("step-button").onclick = () => send({type: "step"});
@@ -245,4 +254,5 @@ function onClose(event) {
 
 bindControls();
 open();
-window.playground = {store, mapOf};   // for the browser tests and the curious
+window.playground = {store, mapOf,   // for the browser tests and the curious
+  get connection() { return connection; }};

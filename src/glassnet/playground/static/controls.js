@@ -7,7 +7,7 @@ import {CHOICE_NAMES, DATASET_TITLES} from "./text.js";
 
 const $ = (id) => document.getElementById(id);
 const SELECTS = ["learningRate", "regularizationRate", "activation", "regularization",
-  "problem", "optimizer", "recipe", "speed"];
+  "problem", "optimizer", "recipe", "speed", "loss"];
 
 export function fillChoices(choices) {
   for (const key of SELECTS) {
@@ -76,12 +76,15 @@ export function showThumbnails(box, names, current, catalog, pick) {
   const key = names.join() + current;
   if (box.dataset.key === key) return;
   box.dataset.key = key;
+  const refocus = box.contains(document.activeElement) ? document.activeElement.dataset.name : null;
   box.innerHTML = "";
   for (const name of names) {
-    const item = document.createElement("div");
+    const item = document.createElement("button");   // a button: Tab, Enter and Space
+    item.type = "button";
     item.className = "dataset" + (name === current ? " selected" : "");
     item.title = DATASET_TITLES[name] || name;
     item.dataset.name = name;
+    item.setAttribute("aria-pressed", String(name === current));
     const canvas = document.createElement("canvas");
     canvas.width = canvas.height = 56;
     drawSample(canvas, catalog[name]);
@@ -91,6 +94,7 @@ export function showThumbnails(box, names, current, catalog, pick) {
     item.appendChild(caption);
     item.onclick = () => pick(name);
     box.appendChild(item);
+    if (refocus === name) item.focus();   // the new thumbnails keep the keyboard's place
   }
   if (current === "upload") {
     const item = document.createElement("div");

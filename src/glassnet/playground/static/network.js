@@ -17,6 +17,23 @@ function svgEl(name, attrs) {
   return el;
 }
 
+/* A part of the diagram the keyboard reaches: a Tab stop named `name` for screen readers,
+ * that Enter or Space `activate`s as a click does. `key` finds it again after a rebuild. */
+function keyboard(el, key, name, activate, role = "button") {
+  el.setAttribute("tabindex", "0");
+  el.setAttribute("role", role);
+  el.setAttribute("aria-label", name);
+  el.dataset.key = key;
+  el.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" || event.key === " ") { event.preventDefault(); activate(event); }
+  });
+}
+
+function pagePoint(el) {   // the page coordinates of an element's centre
+  const r = el.getBoundingClientRect();
+  return {pageX: r.left + r.width / 2 + window.scrollX, pageY: r.top + r.height / 2 + window.scrollY};
+}
+
 export class NetworkDiagram {
   /* actions: {set(settings), explain(layer, unit), hover(info or null), edit(info, value),
    * error(text)} */
@@ -30,12 +47,14 @@ export class NetworkDiagram {
    * the seven inputs, in order), usesX2, activations (the choices)} */
   build(layout) {
     const {desc: m, features, usesX2} = layout, st = m.state, box = this.box;
+    const focused = box.contains(document.activeElement) ? document.activeElement.dataset.key : null;
     for (const el of box.querySelectorAll(".node, .layer-head, .feature-label")) el.remove();
     this.svg.innerHTML = "";
     this.nodes = []; this.links = []; this.biases = [];
     const shape = st.networkShape, L = shape.length + 1;
-    const width = box.clientWidth || 600;
-    const x0 = 70, gap = (width - x0 - NODE - 20) / L;
+    const x0 = 70, COLUMN = 72;   // a narrow screen scrolls the diagram, not the page
+    const width = Math.max(box.clientWidth || 600, x0 + NODE + 20 + L * COLUMN);
+    const gap = (width - x0 - NODE - 20) / L;
     const columnX = (c) => x0 + c * gap;     // c = 0 features, 1…L layers
     const tallest = Math.max(features.length, ...shape, m.sizes[m.sizes.length - 1]);
     box.style.height = `${TOP + tallest * ROW + 10}px`;
@@ -51,11 +70,18 @@ export class NetworkDiagram {
         (active ? " active" : "") + (disabled ? " disabled" : ""), {feature: key, label});
       paint(node.canvas, layout.featureMap(key));
       node.el.classList.add("ui-features", "ui-" + key);   // hideable, as its label
-      node.el.title = disabled ? "this data set has one input, x₁" :
+      node.el.title = disabled ? "this data set has one input, x₁" : key === "custom" ?
+        `${label}: your own feature; click to edit its formula` :
         `${label}: click to ${active ? "stop feeding it in" : "feed it in"}`;
-      node.el.onclick = () => { if (!disabled) this.actions.set({[key]: !st[key]}); };
+      node.el.onclick = () => {
+        if (key === "custom") document.getElementById("customFeature").focus();
+        else if (!disabled) this.actions.set({[key]: !st[key]});
+      };
+      keyboard(node.el, `feature:${key}`, `feature ${label}`, node.el.onclick, "checkbox");
+      node.el.setAttribute("aria-checked", String(active));
+      if (disabled) node.el.setAttribute("aria-disabled", "true");
       const text = document.createElement("div");
-      text.className = "feature-label ui-features";
+      text.className = "feature-label ui-features" + (key === "custom" ? " custom" : "");
       text.textContent = label;
       text.style.left = `${columnX(0) - 62}px`; text.style.top = `${TOP + i * ROW + 10}px`;
       box.appendChild(text);
@@ -76,9 +102,14 @@ export class NetworkDiagram {
         previous.forEach((src, j) => this.addLink(src, {x, y: y + NODE / 2}, l, i, j));
         this.addBias(x - 10, y + NODE - 8, l, i);
         node.el.onclick = () => this.actions.explain(l, i);
+        keyboard(node.el, `neuron:${l}:${i}`, `neuron ${i + 1} of ${output ? "the output layer" :
+          "hidden layer " + l}: show its maths`, node.el.onclick);
       }
       previous = here;
     }
+    box.appendChild(this.svg);   // Tab order: features and neurons first, then the weights
+    const again = focused && box.querySelector(`[data-key="${focused}"]`);
+    if (again) again.focus();   // the keyboard's place survives the rebuild
   }
 
   /* A frame: each neuron's map (mapOf(layer, unit) -> bytes), the weights and biases. */
@@ -102,8 +133,8 @@ export class NetworkDiagram {
     const canvas = gridCanvas(grid);
     el.appendChild(canvas);
     this.box.appendChild(el);
-    el.addEventListener("mouseenter", () => this.actions.hover(info));
-    el.addEventListener("mouseleave", () => this.actions.hover(null));
+    for (const on of ["mouseenter", "focus"]) el.addEventListener(on, () => this.actions.hover(info));
+    for (const off of ["mouseleave", "blur"]) el.addEventListener(off, () => this.actions.hover(null));
     const node = {el, canvas, ...info};
     this.nodes.push(node);
     return node;
@@ -119,6 +150,7 @@ export class NetworkDiagram {
       `&minus;</button></div>` +
       `<div class="count">${st.networkShape[i]} neuron${st.networkShape[i] > 1 ? "s" : ""}</div>`;
     const [plus, minus] = head.querySelectorAll("button");
+    plus.dataset.key = `plus:${l}`; minus.dataset.key = `minus:${l}`;
     plus.disabled = st.networkShape[i] >= limits.neurons;
     minus.disabled = st.networkShape[i] <= 1;
     const change = (d) => {
@@ -129,6 +161,8 @@ export class NetworkDiagram {
     const select = document.createElement("select");
     select.className = "layer-activation ui-activation";
     select.title = `activation g[${l}] of hidden layer ${l}`;
+    select.setAttribute("aria-label", select.title);
+    select.dataset.key = `activation:${l}`;
     for (const g of activations) {
       const option = document.createElement("option");
       option.value = g; option.textContent = CHOICE_NAMES[g] || g;
@@ -175,9 +209,13 @@ export class NetworkDiagram {
   }
 
   bindParameter(el, info) {
+    info.el = el;
     el.addEventListener("mousemove", (e) => this.showTip(e, this.text(info)));
-    el.addEventListener("mouseleave", () => { this.tip.hidden = true; });
+    el.addEventListener("focus", () => this.showTip(pagePoint(el), this.text(info)));
+    for (const off of ["mouseleave", "blur"]) el.addEventListener(off, () => { this.tip.hidden = true; });
     el.addEventListener("click", (e) => this.openEditor(e, info));
+    keyboard(el, `${info.kind}:${info.layer}:${info.row}:${info.col}`,
+      this.name(info) + ": edit", () => this.openEditor(pagePoint(el), info));
   }
 
   value(info) {
@@ -185,10 +223,13 @@ export class NetworkDiagram {
     return info.kind === "W" ? h.W[info.layer - 1][info.row][info.col] : h.b[info.layer - 1][info.row];
   }
 
-  text(info) {
-    const name = info.kind === "W" ? `W[${info.layer}] row ${info.row + 1}, column ${info.col + 1}`
+  name(info) {
+    return info.kind === "W" ? `W[${info.layer}] row ${info.row + 1}, column ${info.col + 1}`
       : `b[${info.layer}] row ${info.row + 1}`;
-    return `${name} = ${this.header ? this.value(info).toFixed(4) : "?"}`;
+  }
+
+  text(info) {
+    return `${this.name(info)} = ${this.header ? this.value(info).toFixed(4) : "?"}`;
   }
 
   showTip(event, text) {
@@ -212,7 +253,11 @@ export class NetworkDiagram {
 
   bindEditor() {
     const box = this.editor, input = box.querySelector("input");
-    const close = () => { box.hidden = true; this.editing = null; };
+    const close = () => {   // back to the weight or bias it edited, for the keyboard
+      const from = this.editing && this.editing.el;
+      box.hidden = true; this.editing = null;
+      if (from && from.isConnected) from.focus();
+    };
     input.addEventListener("keydown", (e) => {
       if (e.key === "Enter" && this.editing) {
         const value = Number(input.value);
@@ -223,6 +268,8 @@ export class NetworkDiagram {
         close();
       } else if (e.key === "Escape") close();
     });
-    input.addEventListener("blur", () => setTimeout(() => { box.hidden = true; }, 150));
+    input.addEventListener("blur", () => setTimeout(() => {   // unless it opened again since
+      if (document.activeElement !== input) { box.hidden = true; this.editing = null; }
+    }, 150));
   }
 }

@@ -12,7 +12,8 @@ export const CHOICE_NAMES = {none: "None", L1: "L1", L2: "L2",
   momentum: "Momentum", classic_momentum: "Classic momentum", rmsprop: "RMSProp",
   adam: "Adam", relu: "ReLU", tanh: "Tanh", sigmoid: "Sigmoid", linear: "Linear",
   leaky_relu: "Leaky ReLU", elu: "ELU", selu: "SELU", swish: "Swish", mish: "Mish",
-  softmax: "Softmax"};
+  softmax: "Softmax", crossEntropy: "Cross-entropy", squaredError: "½ squared error"};
+export const LIMIT_NAMES = {tensorflow: "TensorFlow's", extended: "Extended"};
 
 export function fmt(v, digits = 3) {
   return v === null || v === undefined ? "–" : v.toFixed(digits);
