@@ -142,6 +142,61 @@ def test_no_private_name_is_imported_from_another_module():
     assert private_imports(ROOT / "tests", only_glassnet=True) == []
 
 
+def _private(name):
+    return name.startswith("_") and not name.startswith("__")
+
+
+def private_names_defined(tree):
+    """The private names a module defines: its functions, classes and module-level names,
+    and the attributes it sets on ``self`` or ``cls``."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)
+              and isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
+            names.add(node.attr)
+    return {name for name in names if _private(name)}
+
+
+#: modules allowed to use another module's private attributes, and which, with the reason:
+#: the estimators' training run and file form were split out of estimators/base.py and
+#: carry scikit-learn's private run state (its own names: _no_improvement_count, the
+#: best parameters, _optimizer) and the label encoder between fits and files
+ALLOWED_PRIVATE_ATTRIBUTES = {
+    "glassnet.estimators.run": {"_no_improvement_count", "_best_parameters"},
+    "glassnet.estimators.persistence": {"_best_parameters", "_optimizer", "_multilabel",
+                                        "_set_encoder"},
+}
+
+
+def private_attribute_uses(path, module):
+    """``file:line: obj._name`` for each private attribute used on an object other than
+    ``self``/``cls`` that the module does not define itself."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    own = private_names_defined(tree) | ALLOWED_PRIVATE_ATTRIBUTES.get(module, set())
+    return [f"{module}:{node.lineno}: {ast.unparse(node)}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and _private(node.attr)
+            and node.attr not in own
+            and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))]
+
+
+def test_the_private_attribute_reader_sees_a_reach_in(tmp_path):
+    path = tmp_path / "probe.py"
+    path.write_text("class A:\n    def f(self):\n        self._mine = 1\n"
+                    "def g(a, net):\n    return a._mine + net._forward(1)\n")
+    assert private_attribute_uses(path, "probe") == ["probe:5: net._forward"]
+
+
+def test_no_private_attribute_of_another_module_is_used():
+    found = [use for module, path in MODULES.items()
+             for use in private_attribute_uses(path, module)]
+    assert found == []
+
+
 def test_train_and_the_playground_session_run_the_same_epoch_runner(monkeypatch):
     runs = []
     original = epochs.EpochRunner.run_epoch

@@ -172,7 +172,7 @@ class CompiledEngine:
         # the leaky ReLU slope, ELU's (and SELU's) α and scale λ; 0 and 1 elsewhere
         self.g_alpha = np.array([getattr(a, "slope", getattr(a, "alpha", 0.0)) for a in acts])
         self.g_scale = np.array([getattr(a, "scale", 1.0) for a in acts])
-        self.loss = SHORTCUT if net._shortcut else LOSSES[net.loss.name]
+        self.loss = SHORTCUT if net.uses_shortcut else LOSSES[net.loss.name]
         self.eps = float(np.finfo(net.dtype).eps)  # the clipping ε of the cross-entropies
         # z, a, dz, da of every layer, for a block of examples: unit j of the layer that
         # starts at unit `at` holds example i at (at + j)·BLOCK + i (zeros: no stray NaN)

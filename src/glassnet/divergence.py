@@ -55,7 +55,7 @@ def loss_of(net, X, Y):
     width = max(1, _CHUNK_BYTES // (n_x * X.itemsize))
     total = 0.0
     for i in range(0, m, width):
-        A = net._forward(X[:, i:i + width])
+        A = net.forward_unchecked(X[:, i:i + width])
         total += net.loss.cost(A, Y[:, i:i + width]) * A.shape[1]
     return total / m
 

@@ -176,12 +176,12 @@ class NumpyEngine:
         net = self.net
         penalty = 0.0
         for Xb, Yb, slot in self.minibatches.epoch(order):
-            np.copyto(slot, net._forward(Xb))
+            np.copyto(slot, net.forward_unchecked(Xb))
             if net.l1 or net.l2:
                 m_b = Xb.shape[1]
                 penalty += m_b * regularization.penalty(net.parameters[:net.n_weights], m_b,
                                                         net.l1, net.l2)
-            net._backward(Yb)
+            net.backward_unchecked(Yb)
             optimizer.step(net.parameters, net.gradients, learning_rate)
         return penalty
 

@@ -60,9 +60,9 @@ def numerical_gradient(net: Network, X: np.ndarray, Y: np.ndarray,
         for i in range(theta.size):
             kept = theta[i]
             theta[i] = kept + epsilon
-            J_plus = net._cost(net._forward(X), Y)
+            J_plus = net.cost_of_output(net.forward_unchecked(X), Y)
             theta[i] = kept - epsilon
-            J_minus = net._cost(net._forward(X), Y)
+            J_minus = net.cost_of_output(net.forward_unchecked(X), Y)
             theta[i] = kept
             g_num[i] = (J_plus - J_minus) / (2 * epsilon)
     return g_num
@@ -77,8 +77,8 @@ def check_gradients(net: Network, X: Any, Y: Any, epsilon: float = 1e-7) -> Grad
     X = check_X(X, net.n_x, net.dtype)
     Y = check_Y(Y, net.sizes[-1], X.shape[1], net.dtype, net.loss)
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-        net._forward(X)
-        net._backward(Y)
+        net.forward_unchecked(X)
+        net.backward_unchecked(Y)
     g = net.gradients.copy()
     g_num = numerical_gradient(net, X, Y, epsilon)
     per_parameter = {}

@@ -17,6 +17,18 @@ layer's weight matrix, ``net.A[0]`` is the X of the last forward pass, ``net.dW[
 gradient of the last backward pass. All parameters live in one flat vector
 ``net.parameters`` (W[1] … W[L], then b[1] … b[L]), every gradient in ``net.gradients``,
 so that an optimizer updates the whole network at once.
+
+Two kinds of pass, with the same arithmetic:
+
+* the checked ones, for users: ``forward(X)``, ``backward(Y)``, ``cost(X, Y)``,
+  ``gradient(X, Y)`` check their arguments, refuse an overflow with a NumericError naming
+  the layer and return copies; ``predict(X)`` and ``evaluate(X, Y)`` moreover leave the
+  caches (``net.A[l]``, ``net.dW[l]``, …) of the last pass alone;
+* the unchecked ones, for code that checks its data once and then runs many passes (the
+  epoch runner's steps, the gradient check, the divergence watch, the playground):
+  ``forward_unchecked(X)``, ``backward_unchecked(Y)``, ``cost_of_output(A, Y)`` (and
+  ``predict_unchecked(X)``, which leaves the caches alone) take arrays already checked, run under the caller's ``np.errstate``, check nothing and copy
+  nothing (A[L] is the cache's buffer), and fill the caches as ``forward``/``backward`` do.
 """
 
 from __future__ import annotations
@@ -375,6 +387,12 @@ class Network:
     def output_activation(self) -> Activation:
         return self.layers[-1].activation
 
+    @property
+    def uses_shortcut(self) -> bool:
+        """Whether backpropagation starts from the notes' dZ[L] = A[L] − Y (the loss and
+        output activation that pair so: sigmoid + binary CE, softmax + categorical CE)."""
+        return self._shortcut
+
     def bias_column(self, l: int) -> np.ndarray:
         """W̃[l] = [b[l] | W[l]], shape (n[l], n[l-1] + 1): the exercises' form.
 
@@ -408,8 +426,13 @@ class Network:
             cache = self._caches[m] = _Cache(self.sizes, m, self.dtype, self._shortcut)
         return cache
 
-    def _forward(self, X):
-        """Forward propagation on a checked X; returns A[L] (the cache's buffer)."""
+    # The unchecked passes: the same arithmetic as forward/backward/cost, for callers that
+    # check their data once and then run many passes (see the module docstring).
+    def forward_unchecked(self, X: np.ndarray) -> np.ndarray:
+        """Forward propagation on an X already checked (``validation.check_X``: dtype and
+        shape (n_x, m)); returns A[L] as the cache's own buffer, which the next pass over
+        m examples overwrites. Z[l] and A[l] stay reachable as ``net.Z[l]``, ``net.A[l]``.
+        Nothing is checked: run it under ``np.errstate`` and judge the result yourself."""
         cache = self._cache(X.shape[1])
         cache.A[0] = X
         for l, layer in enumerate(self.layers, 1):
@@ -418,8 +441,11 @@ class Network:
         self._backward_done = False
         return cache.A[-1]
 
-    def _backward(self, Y):
-        """Backpropagation after ``_forward``; fills ``gradients`` (and dZ[l], dA[l])."""
+    def backward_unchecked(self, Y: np.ndarray) -> None:
+        """Backpropagation for a Y already checked (``validation.check_Y``) after
+        ``forward_unchecked`` (or ``forward``) of the same m examples; fills
+        ``net.gradients`` (dW[l], db[l]) and dZ[l], dA[l]. Nothing is checked: run it under
+        ``np.errstate``; the gradients may hold values that are not finite."""
         c, layers = self._last, self.layers
         L = self.L
         if self._shortcut:
@@ -441,8 +467,10 @@ class Network:
                                         self.l1, self.l2)
         self._backward_done = True
 
-    def _cost(self, A, Y):
-        """J = (1/m) Σ L(a, y) + the regularization term, for a checked Y."""
+    def cost_of_output(self, A: np.ndarray, Y: np.ndarray) -> float:
+        """J = (1/m) Σ L(a, y) + the regularization term, for outputs A = A[L] of m
+        examples already computed and a checked Y; unlike ``cost(X, Y)`` it runs no pass
+        and checks nothing (call it under ``np.errstate``; J may not be finite)."""
         return self.loss.cost(A, Y) + regularization.penalty(
             self.parameters[:self.n_weights], A.shape[1], self.l1, self.l2)
 
@@ -453,7 +481,7 @@ class Network:
         """
         X = check_X(X, self.n_x, self.dtype)
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-            A = self._forward(X)
+            A = self.forward_unchecked(X)
         self._check_forward_finite()
         return A.copy()
 
@@ -468,7 +496,7 @@ class Network:
             raise NotFittedError("backward needs a forward pass first: call net.forward(X)")
         Y = check_Y(Y, self.sizes[-1], self._last.m, self.dtype, self.loss)
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-            self._backward(Y)
+            self.backward_unchecked(Y)
         self._check_gradients_finite()
         return self
 
@@ -477,7 +505,7 @@ class Network:
         X = check_X(X, self.n_x, self.dtype)
         Y = check_Y(Y, self.sizes[-1], X.shape[1], self.dtype, self.loss)
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-            J = self._cost(self._forward(X), Y)
+            J = self.cost_of_output(self.forward_unchecked(X), Y)
         self._check_forward_finite()
         return _finite_cost(J)
 
@@ -486,9 +514,9 @@ class Network:
         X = check_X(X, self.n_x, self.dtype)
         Y = check_Y(Y, self.sizes[-1], X.shape[1], self.dtype, self.loss)
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-            J = self._cost(self._forward(X), Y)
+            J = self.cost_of_output(self.forward_unchecked(X), Y)
             self._check_forward_finite()
-            self._backward(Y)
+            self.backward_unchecked(Y)
         self._check_gradients_finite()
         return _finite_cost(J), self.gradients.copy()
 
@@ -553,11 +581,12 @@ class Network:
         more memory than A[L] and one chunk's Z[l], A[l]."""
         X = check_X(X, self.n_x, self.dtype)
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-            return self._outputs(X, check=True)
+            return self.predict_unchecked(X, check=True)
 
-    def _outputs(self, X, check=False):
-        """``predict`` on a checked X (call under np.errstate); with ``check``, a Z[l] that
-        is not finite raises a NumericError naming the layer."""
+    def predict_unchecked(self, X: np.ndarray, check: bool = False) -> np.ndarray:
+        """``predict`` on an X already checked (call under np.errstate): A[L] as a new
+        array, the caches left alone; with ``check``, a Z[l] that is not finite raises a
+        NumericError naming the layer."""
         out = np.empty((self.sizes[-1], X.shape[1]), self.dtype)
         width = max(1, _PREDICT_CHUNK_BYTES // (max(self.sizes) * self.dtype.itemsize))
         for start in range(0, X.shape[1], width):
@@ -585,7 +614,7 @@ class Network:
         A = self.predict(X)
         Y = check_Y(Y, self.sizes[-1], A.shape[1], self.dtype, self.loss)
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-            J = _finite_cost(self._cost(A, Y))
+            J = _finite_cost(self.cost_of_output(A, Y))
         threshold = metrics_module.threshold_for(self.output_activation)
         return {"cost": J, "loss": J,
                 **{name: metric_value(name, A, Y, threshold) for name in names}}

@@ -179,12 +179,12 @@ class _Scores:
         out = {"cost": cost}
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
             if self.names:
-                A = self.net._outputs(self.X)  # a chunk at a time: no cache of all m
+                A = self.net.predict_unchecked(self.X)  # a chunk at a time: no cache of all m
                 out.update(self._metrics(A, self.Y))
             if self.validation is not None:
                 X_val, Y_val = self.validation
-                A = self.net._outputs(X_val)
-                out["val_cost"] = self.net._cost(A, Y_val)
+                A = self.net.predict_unchecked(X_val)
+                out["val_cost"] = self.net.cost_of_output(A, Y_val)
                 out.update({f"val_{k}": v for k, v in self._metrics(A, Y_val).items()})
         return out
 

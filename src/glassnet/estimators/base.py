@@ -102,7 +102,8 @@ class _NetworkEstimator(BaseEstimator):
             # learning_rate), starting at learning_rate_init (α₀)
             self._learning_rate = settings["learning_rate_init"]
         data, validation = self._split(X, Y, s, settings["early_stopping"], settings)
-        run.stochastic(self, net, data, validation, settings, incremental)
+        run.stochastic(self, net, data, validation, settings, incremental,
+                       self._optimizer, self._rate, self._random_state)
         return self
 
     def _solver(self, settings, incremental):

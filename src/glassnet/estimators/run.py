@@ -166,30 +166,32 @@ def engine_for(spec, net, optimizer, X, Y, s, batch_size):
     return chosen(net, X, Y, batch_size)
 
 
-def stochastic(est, net, data, validation, settings, incremental):
+def stochastic(est, net, data, validation, settings, incremental, optimizer, rate, rng):
     """scikit-learn's ``_fit_stochastic``: epochs until the stopping rule or max_iter.
 
     ``est`` carries what scikit-learn carries over warm starts and partial_fit calls
     (``loss_curve_``, ``best_loss_``, ``_no_improvement_count``, …); ``data`` is
-    (X, Y, s) in columns; ``validation`` is None or (X, y, s) for the score.
+    (X, Y, s) in columns; ``validation`` is None or (X, y, s) for the score. The
+    estimator hands in its ``optimizer``, ``rate()`` (α of the coming epoch) and the
+    generator ``rng`` that shuffles.
     """
     X, Y, s = data
     m = X.shape[1]
     batch_size = m if settings["batch_size"] is None else (
         min(200, m) if settings["batch_size"] == "auto" else min(settings["batch_size"], m))
     order = np.arange(m)
-    engine = engine_for(settings["engine"], net, est._optimizer, X, Y, s, batch_size)
+    engine = engine_for(settings["engine"], net, optimizer, X, Y, s, batch_size)
     est.n_iter_ = 0
     for _ in range(settings["max_iter"]):
         if settings["shuffle"]:
-            order = est._random_state.permutation(order)  # as sklearn.utils.shuffle draws
+            order = rng.permutation(order)  # as sklearn.utils.shuffle draws
         start = net.parameters.copy()
         with np.errstate(all="ignore"):
             if engine is None:
-                epoch_loss = minibatch_epoch(net, X, Y, s, est._optimizer, est._rate(),
+                epoch_loss = minibatch_epoch(net, X, Y, s, optimizer, rate(),
                                              batch_size, order, est.outputs_averaged)
             else:
-                epoch_loss = engine_epoch(engine, net, Y, s, est._optimizer, est._rate(),
+                epoch_loss = engine_epoch(engine, net, Y, s, optimizer, rate(),
                                           batch_size, order, est.outputs_averaged)
         est.n_iter_ += 1
         est.t_ += m

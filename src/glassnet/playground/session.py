@@ -375,7 +375,7 @@ class Session:
         back and outputs a constant, so training can no longer change the output."""
         net = self.net
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-            net._forward(self.A_train)
+            net.forward_unchecked(self.A_train)
             for l in range(1, net.L):
                 g = net.layers[l - 1].activation
                 if not np.any(g.derivative(net.Z[l], net.A[l])):
@@ -420,7 +420,7 @@ class Session:
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
             for part, A0, Y in (("train", self.A_train, self.Y_train),
                                 ("test", self.A_test, self.Y_test)):
-                A = net._forward(A0)
+                A = net.forward_unchecked(A0)
                 out[f"{part}Loss"] = wire.finite_or_none(net.loss.cost(A, Y))
                 out[f"{part}Accuracy"] = out[f"{part}R2"] = None
                 if self.data.n_classes:
@@ -439,7 +439,7 @@ class Session:
         """
         net = self.net
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-            net._forward(self._grid_features)
+            net.forward_unchecked(self._grid_features)
             A = [net.A[l] for l in range(1, net.L + 1)]
             out = A[-1]
             name = net.output_activation.name
@@ -547,7 +547,7 @@ class Session:
         point = np.array([[x1], [0.0 if self.data.one_d else x2]])
         A0 = self._inputs(point, self._custom())
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-            net._forward(A0)
+            net.forward_unchecked(A0)
             A_prev = net.A[layer - 1][:, 0]
             Z = net.Z[layer][:, 0]
             A = net.A[layer][:, 0]
