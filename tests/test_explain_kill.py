@@ -2,8 +2,11 @@
 problems) that survived `mutmut run`: each checks a value worked by hand or the exact
 message a student reads."""
 
+import math
+
 import pytest
 
+from glassnet import explain
 from glassnet.errors import ConfigError
 from glassnet.explain import names
 
@@ -48,3 +51,139 @@ def test_a_name_that_cannot_be_read_says_why(text, message):
     with pytest.raises(ConfigError) as err:
         names.parse(text)
     assert str(err.value) == message
+
+
+# ------------------------------------------------------------------------------ check
+SEED003 = explain.example_path("seed003_math_problem")
+
+
+def test_the_result_as_data_names_every_field_of_a_carried_value():
+    # Z[1][1,4] = 0.2·1 + 0.4·1 + 0.3 = 0.9, written 1.0; σ(1.0) = 0.7311 follows from it
+    data = explain.check(SEED003, {"Z[1][1,4]": "1.0", "A[1][1,4]": "0.731"}).to_dict()
+    assert data == {"ok": False, "values": [
+        {"name": "Z[1][1,4]", "written": "1.0", "verdict": "wrong",
+         "exact": pytest.approx(0.9, rel=1e-15), "from_your_values": pytest.approx(0.9, rel=1e-15),
+         "carried_from": [], "asked_decimals": 3, "written_decimals": 1,
+         "computed_in": "the forward pass, layer 1"},
+        {"name": "A[1][1,4]", "written": "0.731", "verdict": "carried",
+         "exact": pytest.approx(1 / (1 + math.exp(-0.9)), rel=1e-15),
+         "from_your_values": pytest.approx(1 / (1 + math.exp(-1.0)), rel=1e-15),
+         "carried_from": ["Z[1][1,4]"], "asked_decimals": 3, "written_decimals": 3,
+         "computed_in": "the forward pass, layer 1"}]}
+
+
+def test_the_report_of_values_carried_forward_shows_both_workings():
+    # Z[2][1,4] = 0.4·0.731 + 0.6·0.786 + 0.5 = 1.2640 from their A[1][1,4] (W[2] given);
+    # exactly 0.4·0.71095 + 0.6·0.78583 + 0.5 = 1.25588
+    result = explain.check(SEED003, {"Z[1][1,4]": "1.0", "A[1][1,4]": "0.731",
+                                     "Z[2][1,4]": "1.264"})
+    lines = result.report().splitlines()
+    assert lines[3:6] == [
+        "✗ Z[1][1,4] = 1.0: wrong, should be 0.900 (0.9), computed in the forward pass, "
+        "layer 1: Z[1][1,4] = (0.2·1) + (0.4·1) + 0.3 = 0.9",
+        "✗ A[1][1,4] = 0.731: wrong, should be 0.711 (0.71095), computed in the forward "
+        "pass, layer 1: A[1][1,4] = σ(0.9) = 1/(1 + e^−0.9) = 0.711; but it is right given "
+        "your Z[1][1,4] (error carried forward): A[1][1,4] = σ(1) = 1/(1 + e^−1) = 0.731",
+        "✗ Z[2][1,4] = 1.264: wrong, should be 1.256 (1.25588), computed in the forward "
+        "pass, layer 2: Z[2][1,4] = (0.4·0.711) + (0.6·0.786) + 0.5 = 1.256; but it is "
+        "right given your A[1][1,4] (error carried forward): Z[2][1,4] = (0.4·0.731) + "
+        "(0.6·0.786) + 0.5 = 1.264"]
+
+
+def test_the_notes_seed004_report_in_full():
+    # worked to 2 decimals: Z[1][2] = 0.04 + 0.15 − 0.09 + 0.1 = 0.20, σ(0.55) = 0.634,
+    # Z[2] = 0.62·0.2 + 0.63·0.6 + 0.77·0.2 + 0.1 = 0.756, σ(0.756) = 0.6805
+    report = explain.check(explain.example_path("seed004_forward_pass"),
+                           explain.example_path("seed004_notes_answers")).report()
+    assert report == (
+        "Checking 8 answers (8 values) against Seed 004: a forward pass through a 3-3-1 "
+        "sigmoid network.\n"
+        "A value is right when it agrees with the exact value to 2 decimals (rounded or "
+        "truncated), or with the value your own right (rounded) earlier values give.\n\n"
+        "✓ Z[1][1] = 0.52: right\n"
+        "✓ A[1][1] = 0.62: right\n"
+        "✗ Z[1][2] = 0.55: wrong, should be 0.20 (0.2), computed in the forward pass, layer "
+        "1: Z[1][2] = (0.2·0.2) + (0.5·0.3) + (−0.9·0.1) + 0.1 = 0.2\n"
+        "✗ A[1][2] = 0.63: wrong, should be 0.55 (0.549834), computed in the forward pass, "
+        "layer 1: A[1][2] = σ(0.2) = 1/(1 + e^−0.2) = 0.55; but it is right given your "
+        "Z[1][2] (error carried forward): A[1][2] = σ(0.55) = 1/(1 + e^−0.55) = 0.63\n"
+        "✓ Z[1][3] = 1.22: right\n"
+        "✓ A[1][3] = 0.77: right\n"
+        "✗ Z[2] = 0.756: wrong, should be 0.710 (0.709743), computed in the forward pass, "
+        "layer 2: Z[2] = (0.627·0.2) + (0.550·0.6) + (0.772·0.2) + 0.1 = 0.710; but it is "
+        "right given your A[1][2] (error carried forward): Z[2] = (0.62·0.2) + (0.63·0.6) + "
+        "(0.77·0.2) + 0.1 = 0.756\n"
+        "✗ A[2] = 0.68: wrong, should be 0.67 (0.670344), computed in the forward pass, "
+        "layer 2: A[2] = σ(0.710) = 1/(1 + e^−0.710) = 0.67; but it is right given your "
+        "Z[2] (error carried forward): A[2] = σ(0.756) = 1/(1 + e^−0.756) = 0.68\n\n"
+        "Result: 4 of 8 values right; 4 wrong, 3 of them only because of earlier mistakes.\n")
+
+
+@pytest.mark.parametrize(("written", "line"), [
+    ("0.71", "✗ A[1][1,4] = 0.71: given to 2 decimals, 3 asked, should be 0.711"),
+    ("0.7", "✗ A[1][1,4] = 0.7: given to 1 decimal, 3 asked, should be 0.711"),
+])
+def test_an_imprecise_value_says_how_many_decimals_it_has(written, line):
+    assert line in explain.check(SEED003, {"A[1][1,4]": written}).report()
+
+
+def test_a_wrong_small_value_is_worked_with_its_own_digits():
+    # dW[2][1,1] = (1/4)Σ dZ[2]·A[1] = −0.000175: its working keeps 5 significant figures
+    assert ("✗ dW[2][1,1] = -0.0018: wrong, should be −0.00018 (−0.000175251), computed in "
+            "the backward pass, layer 2: dW[2][1,1] = (1/4)[(0.14046·0.57444) + "
+            "(−0.040861·0.66819) + (−0.043202·0.62246) + (−0.038249·0.71095)] = −0.00018"
+            ) in explain.check(SEED003, {"dW[2][1,1]": "-0.0018"}).report()
+
+
+def test_a_wrong_value_of_a_later_step_is_worked_from_that_step():
+    # all weights 0 (seed000 exercise 5): in step 1 Z[2] = 0; after it b[2] = 0.125 and
+    # W[2] = [0.0625, 0.0625], so in step 2 Z[2] = 2·0.0625·0.5 + 0.125 = 0.1875
+    report = explain.check(explain.example_path("seed000_5_symmetry"),
+                           {"Z[2][1,1]": "0.3", "A[2][1,1] in step 2": "0.3"}).report()
+    assert ("✗ Z[2][1,1] = 0.3: wrong, should be 0.000 (0), computed in the forward pass, "
+            "layer 2: Z[2][1,1] = (0·0.5) + (0·0.5) + 0 = 0\n") in report
+    assert ("✗ A[2][1,1] in step 2 = 0.3: wrong, should be 0.547 (0.546738), computed in the "
+            "forward pass, layer 2: A[2][1,1] in step 2 = σ(0.188) = 1/(1 + e^−0.188) = 0.547"
+            ) in report
+
+
+def test_a_wrong_softmax_output_shows_its_value():
+    # Z[1] = [1, −1]: softmax gives e/(e + 1/e) = 1/(1 + e^−2) = 0.880797, no term-by-term form
+    problem = explain.problem_from_dict({"X": [[1.0]], "layers": [
+        {"W": [[1.0], [-1.0]], "b": [0, 0], "activation": "softmax"}]})
+    report = explain.check(problem, {"A[1][1]": "0.5", "A[1][2]": "0.119"}).report()
+    assert ("✗ A[1][1] = 0.5: wrong, should be 0.881 (0.880797), computed in the forward pass, "
+            "layer 1: A[1][1] = 0.881\n✓ A[1][2] = 0.119: right\n") in report
+
+
+SYMMETRY = explain.example_path("seed000_5_symmetry")
+
+
+def test_whole_answers_of_step_2_are_labelled_in_step_2():
+    # in step 2 A[2] = σ(0.1875) = 0.546738: L(1) = −ln(1 − 0.546738) = 0.791285 (y = 0),
+    # L(2..4) = −ln 0.546738 = 0.603785; A[1] is still σ(0) = 0.5 (W[1] stays 0 in step 1)
+    result = explain.check(SYMMETRY, {"L in step 2": ["0.791", "0.604", "0.604", "0.604"],
+                                      "A[1] in step 2": [["0.5"] * 4] * 2})
+    assert result.ok
+    assert [e.label for e in result.entries] == (
+        [f"L({k}) in step 2" for k in range(1, 5)]
+        + [f"A[1][{r},{c}] in step 2" for r in (1, 2) for c in range(1, 5)])
+
+
+def test_a_value_carried_forward_in_step_1_of_three_names_only_its_cause():
+    # step 1 of seed000 exercise 5: W[2] = 0, so Z[2] = b[2] = 0 whatever A[1] is: the wrong
+    # Z[1][1,1] changes nothing downstream, the wrong Z[2][1,1] = 0.3 gives σ(0.3) = 0.574443
+    result = explain.check(SYMMETRY, {"Z[1][1,1]": "0.3", "Z[2][1,1]": "0.3",
+                                      "A[2][1,1]": "0.574"})
+    assert [(e.label, e.verdict, e.culprits) for e in result.entries] == [
+        ("Z[1][1,1]", "wrong", []), ("Z[2][1,1]", "wrong", []),
+        ("A[2][1,1]", "carried", ["Z[2][1,1]"])]
+    assert result.entries[2].carried == pytest.approx(1 / (1 + math.exp(-0.3)), rel=1e-15)
+
+
+def test_a_bad_answers_file_is_named_in_the_error(tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text("Q[1]: 1\n")
+    with pytest.raises(ConfigError) as err:
+        explain.check(SEED003, path)
+    assert str(err.value) == f"mine.yaml: 'Q[1]' is not a name glassnet knows; {names.GRAMMAR}"
