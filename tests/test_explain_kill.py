@@ -7,7 +7,7 @@ import math
 import pytest
 
 from glassnet import explain
-from glassnet.errors import ConfigError
+from glassnet.errors import ConfigError, DataError
 from glassnet.explain import names
 
 
@@ -187,3 +187,30 @@ def test_a_bad_answers_file_is_named_in_the_error(tmp_path):
     with pytest.raises(ConfigError) as err:
         explain.check(SEED003, path)
     assert str(err.value) == f"mine.yaml: 'Q[1]' is not a name glassnet knows; {names.GRAMMAR}"
+
+
+@pytest.mark.parametrize(("answers", "message"), [
+    ({"db[1]": ["1", "2", "3"]}, "db[1]: expected 2 numbers (shape 2×1), got 3 numbers"),
+    ({"dW[1]": ["1", "2", "3", "4"]}, "dW[1]: expected 2×2 numbers (shape 2×2), got 4 numbers"),
+    ({"cost": ["1", "2"]}, "cost: expected 1 number (shape 1×1), got 2 numbers"),
+])
+def test_a_flat_list_of_the_wrong_length_says_what_was_expected(answers, message):
+    with pytest.raises(DataError) as err:
+        explain.check(SEED003, answers)
+    assert str(err.value) == message
+
+
+def test_the_bias_column_and_the_parameters_of_a_later_step_find_their_values():
+    # W̃[2] after step 1 = [b[2] | W[2]]: b[2] = 0.5 − 0.5·0.004537 = 0.497731,
+    # W[2] = [0.4, 0.6] − 0.5·[−0.000175, −0.000577] = [0.400088, 0.600288]
+    result = explain.check(SEED003, {"W̃[2] after step 1": ["0.4977", "0.4001", "0.6003"]})
+    assert [(e.verdict, e.step, e.key, e.position) for e in result.entries] == [
+        ("right", 1, "b[2] after", (0, 0)), ("right", 1, "W[2] after", (0, 0)),
+        ("right", 1, "W[2] after", (0, 1))]
+    # b[2] and W[2] in step 2 are those after step 1: b[2] = 0 + 0.5·0.25 = 0.125 and
+    # W[2] = 0 − 0.5·(−0.125) = 0.0625 each (seed000 exercise 5, all weights 0)
+    result = explain.check(SYMMETRY, {"b[2] in step 2": "0.125",
+                                      "W[2] in step 2": ["0.0625", "0.0625"]})
+    assert result.ok
+    assert [(e.step, e.key) for e in result.entries] == [(1, "b[2] after")] + [
+        (1, "W[2] after")] * 2
