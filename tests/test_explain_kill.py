@@ -193,6 +193,14 @@ def test_a_bad_answers_file_is_named_in_the_error(tmp_path):
     ({"db[1]": ["1", "2", "3"]}, "db[1]: expected 2 numbers (shape 2×1), got 3 numbers"),
     ({"dW[1]": ["1", "2", "3", "4"]}, "dW[1]: expected 2×2 numbers (shape 2×2), got 4 numbers"),
     ({"cost": ["1", "2"]}, "cost: expected 1 number (shape 1×1), got 2 numbers"),
+    ({"A[2]": "0.75"}, "A[2]: expected 4 numbers (shape 1×4), got 1 number"),
+    # A[1] is 2×4: 4 rows of 2 is A[1]ᵀ; 2 rows of 2, or 4 rows of 3, are not
+    ({"A[1]": [["1", "2"]] * 4},
+     "A[1]: expected 2 rows of 4 numbers (shape 2×4), got 4 rows of 2: written transposed"),
+    ({"A[1]": [["1", "2"]] * 2}, "A[1]: expected 2 rows of 4 numbers (shape 2×4)"),
+    ({"A[1]": [["1", "2", "3"]] * 4}, "A[1]: expected 2 rows of 4 numbers (shape 2×4)"),
+    ({"A[1]": [["1", "2"], ["3", "4"], "5", ["6", "7"]]},
+     "A[1]: expected 2 rows of 4 numbers (shape 2×4)"),
 ])
 def test_a_flat_list_of_the_wrong_length_says_what_was_expected(answers, message):
     with pytest.raises(DataError) as err:
