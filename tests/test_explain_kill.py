@@ -201,6 +201,7 @@ def test_a_bad_answers_file_is_named_in_the_error(tmp_path):
     ({"A[1]": [["1", "2", "3"]] * 4}, "A[1]: expected 2 rows of 4 numbers (shape 2×4)"),
     ({"A[1]": [["1", "2"], ["3", "4"], "5", ["6", "7"]]},
      "A[1]: expected 2 rows of 4 numbers (shape 2×4)"),
+    ({"A[1]": [["0.5", "x", "1", "1"], ["1"] * 4]}, "A[1][1,2]: 'x' is not a number"),
 ])
 def test_a_flat_list_of_the_wrong_length_says_what_was_expected(answers, message):
     with pytest.raises(DataError) as err:
@@ -222,3 +223,8 @@ def test_the_bias_column_and_the_parameters_of_a_later_step_find_their_values():
     assert result.ok
     assert [(e.step, e.key) for e in result.entries] == [(1, "b[2] after")] + [
         (1, "W[2] after")] * 2
+
+
+def test_a_single_entry_keeps_its_label_as_written():
+    result = explain.check(SEED003, {"a[1][1,4]": "0.711"})
+    assert [(e.label, e.verdict) for e in result.entries] == [("a[1][1,4]", "right")]
