@@ -2,6 +2,7 @@
 problems) that survived `mutmut run`: each checks a value worked by hand or the exact
 message a student reads."""
 
+import json
 import math
 
 import pytest
@@ -228,3 +229,69 @@ def test_the_bias_column_and_the_parameters_of_a_later_step_find_their_values():
 def test_a_single_entry_keeps_its_label_as_written():
     result = explain.check(SEED003, {"a[1][1,4]": "0.711"})
     assert [(e.label, e.verdict) for e in result.entries] == [("a[1][1,4]", "right")]
+
+
+@pytest.mark.parametrize(("answers", "message"), [
+    ({}, "an answers file must map names to values, e.g. 'Z[1]: [[0.3, 0.7]]'"),
+    ({"b[1]": ["1", "2"]},
+     "'b[1]': b[1] is given; write 'b[1] after step 1' for its updated value"),
+    ({"W̃[1]": [["1", "2", "3"]] * 2},
+     "'W̃[1]': W̃[1] is given; write 'W̃[1] after step 1' for its updated value"),
+])
+def test_answers_that_cannot_be_judged_say_why(answers, message):
+    with pytest.raises(ConfigError) as err:
+        explain.check(SEED003, answers)
+    assert str(err.value) == message
+
+
+def test_a_wrong_shape_in_an_answers_file_names_the_file(tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text("A[2]: [0.75, 0.77]\n")
+    with pytest.raises(DataError) as err:
+        explain.check(SEED003, path)
+    assert str(err.value) == "mine.yaml: A[2]: expected 4 numbers (shape 1×4), got 2 numbers"
+
+
+def test_the_report_names_an_untitled_problem_by_its_file_or_not_at_all(tmp_path):
+    data = explain.problems.read_file(SEED003)
+    del data["title"]
+    path = tmp_path / "untitled.json"
+    path.write_text(json.dumps(data))
+    first = explain.check(path, {"cost": "0.090"}).report().splitlines()[0]
+    assert first == "Checking 1 answers (1 values) against untitled.json."
+    first = explain.check(explain.problem_from_dict(data), {"cost": "0.090"}).report()
+    assert first.splitlines()[0] == "Checking 1 answers (1 values) against the problem."
+
+
+def test_a_whole_answer_all_right_is_one_line():
+    A = [["0.574", "0.668", "0.622", "0.711"], ["0.622", "0.731", "0.690", "0.786"]]
+    assert "\n✓ A[1]: all 8 values right\n" in explain.check(SEED003, {"A[1]": A}).report()
+
+
+def test_a_value_carried_from_two_mistakes_names_both():
+    # Z[2][1,4] = 0.4·0.731 + 0.6·0.800 + 0.5 = 1.2724 from their two wrong A[1] entries
+    report = explain.check(SEED003, {"A[1][1,4]": "0.731", "A[1][2,4]": "0.800",
+                                     "Z[2][1,4]": "1.272"}).report()
+    assert ("but it is right given your A[1][1,4], A[1][2,4] (error carried forward): "
+            "Z[2][1,4] = (0.4·0.731) + (0.6·0.8) + 0.5 = 1.272") in report
+
+
+def test_a_carried_gradient_is_worked_from_the_students_own_values_and_x():
+    # their dZ[1] row 1 = [0.0031, −0.0039, −0.0041, −0.0038] and x1 = [0, 0, 1, 1]:
+    # dW[1][1,1] = (1/4)(−0.0041 − 0.0038) = −0.001975 (exactly −0.00180129)
+    dZ = [["0.0031", "-0.0039", "-0.0041", "-0.0038"],
+          ["0.0198", "-0.0035", "-0.0035", "-0.0039"]]
+    report = explain.check(SEED003, {"dZ[1]": dZ, "dW[1][1,1]": "-0.0020"}).report()
+    assert ("✗ dW[1][1,1] = -0.0020: wrong, should be −0.0018 (−0.00180129), computed in the "
+            "backward pass, layer 1: dW[1][1,1] = (1/4)[(0.01373·0) + (−0.003624·0) + "
+            "(−0.004061·1) + (−0.003144·1)] = −0.0018; but it is right given your dZ[1] "
+            "(error carried forward): dW[1][1,1] = (1/4)[(0.0031·0) + (−0.0039·0) + "
+            "(−0.0041·1) + (−0.0038·1)] = −0.0020\n") in report
+
+
+def test_a_value_carried_in_step_1_of_three_is_worked_from_step_1():
+    report = explain.check(SYMMETRY, {"Z[2][1,1]": "0.3", "A[2][1,1]": "0.574"}).report()
+    assert ("✗ A[2][1,1] = 0.574: wrong, should be 0.500 (0.5), computed in the forward pass, "
+            "layer 2: A[2][1,1] = σ(0) = 1/(1 + e^0) = 0.5; but it is right given your "
+            "Z[2][1,1] (error carried forward): A[2][1,1] = σ(0.3) = 1/(1 + e^−0.3) = 0.574\n"
+            ) in report
