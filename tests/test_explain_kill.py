@@ -295,3 +295,30 @@ def test_a_value_carried_in_step_1_of_three_is_worked_from_step_1():
             "layer 2: A[2][1,1] = σ(0) = 1/(1 + e^0) = 0.5; but it is right given your "
             "Z[2][1,1] (error carried forward): A[2][1,1] = σ(0.3) = 1/(1 + e^−0.3) = 0.574\n"
             ) in report
+
+
+# ------------------------------------------------------------------------------ problems
+@pytest.mark.parametrize(("data", "message"), [
+    ({"n_x": 2, "X": [[1], [2]], "layers": [{"units": 2, "activation": "sigmoid"}]},
+     "X is given but the layers have no weights; give each layer W and b (or W̃) to work a "
+     "step"),
+    ({"layers": [{"units": 2, "activation": "sigmoid"}]},
+     "n_x: missing; a problem of shapes only needs the number of inputs, or 'n_x: open' for "
+     "a count in n_x"),
+    ({"n_x": 1, "layers": [{"units": 500_001, "activation": "sigmoid"}]},
+     "layer 1: units: a network of 1,000,002 parameters (1 → 500001); a problem of shapes "
+     "only has at most 1,000,000"),
+])
+def test_a_problem_of_shapes_only_that_cannot_be_worked_says_why(data, message):
+    with pytest.raises(ConfigError) as err:
+        explain.problem_from_dict(data)
+    assert str(err.value) == message
+
+
+@pytest.mark.parametrize("n_x", [1, "open"])
+def test_a_problem_of_shapes_only_may_have_exactly_the_most_parameters(n_x):
+    # 500 000 units after one input (or n_x open, built with 1 in its place):
+    # 500 000·(1 + 1) = 1 000 000 parameters, the limit itself
+    problem = explain.problem_from_dict({"n_x": n_x, "layers": [
+        {"units": 500_000, "activation": "sigmoid"}]})
+    assert problem.network.sizes == [1, 500_000] and problem.n_x_open == (n_x == "open")
