@@ -118,6 +118,19 @@ def test_no_module_imports_one_that_imports_it_back():
     assert cycles(graph(at_import_time=True)) == []
 
 
+def test_network_fit_is_the_only_import_that_points_back_up():
+    edges = graph(at_import_time=False)
+    assert cycles(edges) != []  # fit: network → training → callbacks → io → network
+    edges["glassnet.network"] = edges["glassnet.network"] - {"glassnet.training"}
+    assert cycles(edges) == []
+    tree = ast.parse(MODULES["glassnet.network"].read_text(encoding="utf-8"))
+    importers = [function.name for function in ast.walk(tree)
+                 if isinstance(function, ast.FunctionDef)
+                 for node in ast.walk(function)
+                 if isinstance(node, ast.ImportFrom) and node.module == "training"]
+    assert importers == ["fit"]
+
+
 def test_the_divergence_rule_stays_below_the_runner():
     edges = graph(at_import_time=False)
     assert "glassnet.divergence" in edges["glassnet.epochs"]
