@@ -17,7 +17,7 @@ import pytest
 
 import glassnet as gn
 from glassnet import io
-from glassnet.estimators import MLPClassifier, MLPRegressor
+from glassnet.estimators import EstimatorNotFittedError, MLPClassifier, MLPRegressor
 
 DATA = Path(__file__).parent / "data"
 CLASSIFIER = DATA / "mlp_classifier_glassnet_0_1.npz"
@@ -78,3 +78,15 @@ def test_an_estimator_saved_before_trains_on_from_its_optimizer_state(path):
     est.partial_fit(X, y, **extra)
     assert est.save_state()["optimizer"].t == t + 1  # one minibatch: batch_size="auto" ≥ m
     assert est.n_iter_ == 1 and np.isfinite(est.loss_)
+
+
+def test_the_saved_state_rebuilds_the_estimator_in_memory():
+    X, _, _ = data()
+    clf = gn.load(CLASSIFIER)
+    state = clf.save_state()
+    copy = MLPClassifier.from_saved_state(clf.get_params(), state)
+    assert copy.predict_proba(X).tobytes() == clf.predict_proba(X).tobytes()
+    assert copy.save_state()["attributes"] == state["attributes"]
+    assert copy.save_state()["optimizer"] is state["optimizer"]  # kept, not copied
+    with pytest.raises(EstimatorNotFittedError, match="not fitted yet"):
+        MLPClassifier().save_state()

@@ -384,7 +384,8 @@ class _NetworkEstimator(BaseEstimator):
         (``network_``), "attributes" (those of ``SAVED_ATTRIBUTES`` the estimator has, by
         name), "n_features_in_", "feature_names_in_" (or None), "best_parameters" (θ of
         the best validation score, or of the start), "optimizer" (a stochastic fit's, with
-        its running averages, or None), "classes" (``classes_``, or None) and "multilabel"."""
+        its running averages, or None), "classes" (``classes_``, or None) and "multilabel".
+        The values are the estimator's own objects, not copies."""
         return {"network": self._fitted_network(),
                 "attributes": {key: getattr(self, key) for key in SAVED_ATTRIBUTES
                                if hasattr(self, key)},
@@ -398,12 +399,13 @@ class _NetworkEstimator(BaseEstimator):
     @classmethod
     def from_saved_state(cls, params, state):
         """The estimator of constructor arguments ``params``, fitted as ``state`` says
-        (a dict as ``save_state`` gives): it predicts, and trains on, exactly as before."""
+        (a dict as ``save_state`` gives): it predicts, and trains on, exactly as before.
+        It takes the state's objects (the network, the optimizer) as they are, uncopied."""
         est = cls(**params)
         est._adopt(state["network"])
         for key, value in state["attributes"].items():
             if key not in SAVED_ATTRIBUTES:
-                raise ValueError(f"unknown attribute {key!r}")
+                raise ValueError(f"unknown attribute {key!r} in the saved state")
             setattr(est, key, value)
         est.n_features_in_ = state["n_features_in_"]
         if state["feature_names_in_"] is not None:
