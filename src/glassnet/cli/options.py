@@ -4,10 +4,13 @@ Each command module imports what it needs from here, never from another command:
 number's range (``positive_int``, ``ratio`` …), a registry's names (``named``), a file
 to read (``existing_file``) or write (``output_path``), a saved model (``read_model``),
 a CSV file (``read_csv``) and the check that an extra is installed (``require``). An argument type raises ``argparse.ArgumentTypeError``,
-which argparse turns into a one-line usage error (exit code 2).
+which argparse turns into a one-line usage error (exit code 2); a range that only the
+library knows (a data set's noise) is checked there and reported as a ``UsageError``,
+with the same exit code.
 """
 
 import argparse
+import contextlib
 import importlib.util
 from pathlib import Path
 
@@ -16,6 +19,20 @@ from ..errors import ConfigError, DataError, FileFormatError, GlassnetError
 
 #: the name that stands for standard input (DATA) or standard output (--output)
 STDIO = "-"
+
+
+class UsageError(ConfigError):
+    """An argument of the command line the library refused: a usage error (exit code 2)."""
+
+
+@contextlib.contextmanager
+def arguments_checked_by_the_library():
+    """Turn the ConfigError a library call raises about the command's own arguments
+    (``--noise 0.9`` for a playground data set) into a UsageError."""
+    try:
+        yield
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _argument_type(name, convert, check, requirement):
