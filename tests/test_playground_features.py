@@ -9,10 +9,13 @@ import numpy as np
 import pytest
 
 import glassnet as gn
+import test_playground_server as server_tests
 from glassnet import datasets, expressions
 from glassnet.errors import ConfigError
 from glassnet.playground import protocol
 from glassnet.playground.session import Session
+
+client, receive_until = server_tests.client, server_tests.receive_until  # a fixture, a helper
 
 
 def session_with(**changes):
@@ -74,6 +77,60 @@ def test_no_condition_never_stops():
     s = session_with()
     s.train(5)
     assert s.epoch == 5 and s.stopped is None
+
+
+@pytest.mark.parametrize(("changes", "stop", "named"), [
+    ({}, {"stopEpoch": 3}, "stopEpoch=3"),
+    ({"seed": 1}, {"stopScore": 0.8}, "test accuracy "),
+    ({}, {"stopLoss": 0.3}, "test loss "),
+])
+def test_play_with_its_stop_condition_met_says_so_and_does_not_train(changes, stop, named):
+    s = session_with(**changes, **stop)
+    assert s.play()
+    s.train(1000)
+    stopped_at, W = s.epoch, s.net.parameters.copy()
+    for _ in range(2):  # each press of Play: refused, nothing trained
+        assert not s.play() and not s.playing
+        assert named in s.stopped and "Play trains on once the condition is changed" in s.stopped
+        assert s.epoch == stopped_at
+        np.testing.assert_array_equal(s.net.parameters, W)
+    s.apply({key: 0 for key in stop})  # the condition cleared: Play trains on
+    assert s.stopped is None and s.play() and s.stopped is None
+    s.train(2)
+    assert s.epoch == stopped_at + 2
+    s.apply(stop)  # met again (the network trained on); Reset to epoch 0 lets Play train
+    assert not s.play()
+    s.reset()
+    assert s.stopped is None and s.play()
+
+
+def test_play_after_a_stop_trains_again_once_the_condition_moves():
+    s = session_with(stopEpoch=3)
+    s.play()
+    s.train(10)
+    s.apply({"stopEpoch": 5})
+    assert s.play()
+    s.train(10)
+    assert s.epoch == 5 and "stopEpoch=5" in s.stopped and not s.play()
+
+
+def test_play_over_the_socket_with_the_stop_epoch_reached_stays_at_it(client):
+    with client.websocket_connect("/ws") as ws:
+        server_tests.start(ws, "#stopEpoch=2&speed=1")
+        ws.send_json({"type": "play"})
+        first = receive_until(ws, "frame", where=lambda m: not m["playing"])
+        assert first["epoch"] == 2 and first["stopped"].startswith("stopped at epoch 2")
+        for _ in range(2):
+            ws.send_json({"type": "play"})
+            assert not receive_until(ws, "state")["playing"]
+            again = receive_until(ws, "frame")
+            assert again["epoch"] == 2 and not again["playing"]
+            assert "(stopEpoch=2); Play trains on" in again["stopped"]
+        ws.send_json({"type": "set", "settings": {"stopEpoch": 4}})
+        ws.send_json({"type": "play"})
+        moved = receive_until(ws, "frame", limit=100, where=lambda m: not m["playing"]
+                              and m["epoch"] > 2)
+        assert moved["epoch"] == 4 and moved["stopped"].startswith("stopped at epoch 4")
 
 
 def test_stop_settings_are_in_the_link():

@@ -55,6 +55,8 @@ from .wire import GRID
 
 #: the settings λ = r·B is made of (``Session._set_penalty``)
 PENALTY_SETTINGS = ("regularization", "regularizationRate", "batchSize")
+#: the stop conditions (``Session.stop_reason``)
+STOP_SETTINGS = ("stopEpoch", "stopLoss", "stopScore")
 
 
 def build_network(state, n_x, n_classes, parameters=None):
@@ -196,6 +198,7 @@ class Session:
         self._custom_map = None if custom is None else self._grid_features[-1:]
         if parameters is None:
             self.epoch = 0
+            self.stopped = None
 
     def reset(self):
         """Back to epoch 0 and the weight seed's starting weights (same seed, same start)."""
@@ -232,6 +235,8 @@ class Session:
                     if new[key] == protocol.UPLOAD:
                         new[key] = protocol.SETTINGS[key].default
             self.state = new = self._fit_features(new)
+            if any(new[key] != old[key] for key in STOP_SETTINGS):
+                self.stopped = None  # what stopped the training is no longer the condition
             done = protocol.effects(old, new)
             self._rebuild(done, old)
         return done
@@ -337,6 +342,8 @@ class Session:
                 runner.run_epoch(self.optimizer, self.state["learningRate"])
                 self.epoch += 1
                 done += 1
+                if self.state["stopLoss"] or self.state["stopScore"]:
+                    self._keep_last_step()  # before the scores' forward passes
                 self.stopped = self.stop_reason()
                 if self.stopped:
                     self.playing = False
@@ -348,7 +355,7 @@ class Session:
             self.last_step = None
             raise
         if not (self.state["stopLoss"] or self.state["stopScore"]):
-            self._keep_last_step()  # else stop_reason kept it before its forward passes
+            self._keep_last_step()  # else kept after each epoch, before stop_reason
 
     def _keep_last_step(self):
         """Copy the last step's backward pass, for the maths panel (later forward passes
@@ -386,14 +393,27 @@ class Session:
                             "weights), and choose a smaller learning rate.")
         return None
 
+    def play(self):
+        """Play, unless a stop condition is met already: then stay paused, with
+        ``stopped`` naming it (training at most stops there again; changing or clearing the
+        condition, or Reset, lets Play train). Returns whether the session plays."""
+        reason = self.stop_reason()
+        if reason:
+            self.stopped = (f"{reason}; Play trains on once the condition is changed or "
+                            "cleared, or after Reset")
+        else:
+            self.stopped = None
+        self.playing = reason is None
+        return self.playing
+
     def stop_reason(self):
-        """Why training stops now (a stop condition of the state is met), or None."""
+        """Why training stops now (a stop condition of the state is met), or None. (Its
+        forward passes overwrite the network's caches of the last step.)"""
         state = self.state
         if state["stopEpoch"] and self.epoch >= state["stopEpoch"]:
             return f"stopped at epoch {self.epoch} (stopEpoch={state['stopEpoch']})"
         if not (state["stopLoss"] or state["stopScore"]):
             return None
-        self._keep_last_step()  # the scores' forward passes overwrite the backward pass
         scores = self.scores()
         loss = scores["testLoss"]
         if state["stopLoss"] and loss is not None and loss <= state["stopLoss"]:
