@@ -11,6 +11,7 @@ import pytest
 import glassnet as gn
 import test_playground_server as server_tests
 from glassnet import datasets, expressions
+from glassnet.cli import main as cli_main
 from glassnet.errors import ConfigError
 from glassnet.playground import protocol
 from glassnet.playground.session import Session
@@ -321,6 +322,51 @@ def test_custom_feature_is_exported_with_the_model_and_in_the_snippet():
     exec(compile(code, "snippet.py", "exec"), space)
     np.testing.assert_array_equal(space["A_train"], s.A_train)
     np.testing.assert_array_equal(space["A_test"], s.A_test)
+
+
+@pytest.mark.parametrize("changes", [
+    {"x": False, "y": False, "xSquared": True, "sinX": True},  # two inputs, as x1, x2 are
+    {"customFeature": "x1^2 - x2", "xTimesY": True, "networkShape": [3]},
+    {"problem": "regression", "regDataset": "curve", "customFeature": "sin(3*x1)"},
+])
+def test_glassnet_predict_computes_a_playground_models_features(changes, tmp_path, capsys):
+    s = session_with(**changes)
+    s.train(3)
+    (tmp_path / "model.npz").write_bytes(s.model_bytes())
+    (tmp_path / "data.csv").write_text(s.data_csv())  # x1[, x2], label: the raw columns
+    assert cli_main(["predict", str(tmp_path / "model.npz"), str(tmp_path / "data.csv")]) == 0
+    got = np.loadtxt(io.StringIO(capsys.readouterr().out), ndmin=2, delimiter=",").T
+    expected = s.net.forward(np.hstack([s.A_train, s.A_test]))  # the session's own outputs
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12)  # printed to 10 digits
+    assert cli_main(["info", str(tmp_path / "model.npz")]) == 0
+    assert f"fed to the network as {', '.join(s._feature_names())}" in capsys.readouterr().out
+
+
+def test_glassnet_predict_refuses_where_a_playground_formula_is_not_finite(tmp_path, capsys):
+    s = session_with(customFeature="sqrt(x1 + 7)")  # finite on the view [-6, 6]²
+    (tmp_path / "model.npz").write_bytes(s.model_bytes())
+    (tmp_path / "x.csv").write_text("x1,x2\n1,2\n-20,0.5\n")
+    assert cli_main(["predict", str(tmp_path / "model.npz"), str(tmp_path / "x.csv")]) != 0
+    err = capsys.readouterr().err
+    assert "'sqrt(x1 + 7)' is not a number (NaN)" in err and "x1 = -20, x2 = 0.5" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(("extra", "culprit"), [
+    ({"features": "x1"}, "are not a list of names"),
+    ({"features": ["x1", "x2", "x1^2"]}, "lists 3 features, but the network takes n_x = 2"),
+    ({"features": ["x1", "open(x2)"]}, "a feature it lists is not a formula"),
+    ({"features": ["x1", "x2"], "inputs": 1}, "not 1 (x1) or 2 (x1, x2) for the features"),
+])
+def test_glassnet_predict_refuses_a_playground_model_with_bad_features(extra, culprit,
+                                                                       tmp_path, capsys):
+    net = gn.Network([2, 1], seed=0)
+    gn.io.write_archive(tmp_path / "model.npz", "network", {**net.config(), **extra},
+                        {"parameters": net.parameters})
+    (tmp_path / "x.csv").write_text("1,2\n")
+    assert cli_main(["predict", str(tmp_path / "model.npz"), str(tmp_path / "x.csv")]) != 0
+    err = capsys.readouterr().err
+    assert culprit in err and "Traceback" not in err
 
 
 def _write(raw):

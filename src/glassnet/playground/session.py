@@ -164,27 +164,23 @@ class Session:
                               "uses x2")
         return custom
 
-    def _inputs(self, X, custom, where="at"):
+    def _inputs(self, X, where="at"):
         """The network's input A[0] for raw points X (2, m): the built-in features, then
-        the custom one (refused where it is not a finite number)."""
-        names = [protocol.FEATURES[key] for key in self._feature_keys()]
-        rows = [datasets.features(X, names)] if names else []
-        if custom is not None:
-            values = custom.check_finite(X[0], X[1], self.state["customFeature"], where)
-            rows.append(values.reshape(1, -1))
-        return np.vstack(rows)
+        the custom one (refused where it is not a finite number), computed from their names
+        as ``glassnet predict`` computes them from an exported model's."""
+        return expressions.feature_inputs(X, self._feature_names(), where)
 
     def _new_network(self, parameters=None):
         names = self._feature_names()
         custom = self._custom()
         d = self.data
         self.net = build_network(self.state, len(names), d.n_classes, parameters)
-        self.A_train = self._inputs(d.X_train, custom, "on a training example at")
+        self.A_train = self._inputs(d.X_train, "on a training example at")
         self._set_penalty()
         self.optimizer = optimizers.get(self.state["optimizer"])
         self._rng = np.random.default_rng(self.state["initSeed"])
         g, classes = self.net.output_activation, range(d.n_classes) if d.n_classes else None
-        self.A_test = self._inputs(d.X_test, custom, "on a test example at")
+        self.A_test = self._inputs(d.X_test, "on a test example at")
         self.Y_train = datasets.targets(d.labels_train, g, classes)
         self.Y_test = datasets.targets(d.labels_test, g, classes)
         (x_lo, x_hi), (y_lo, y_hi) = d.view
@@ -194,7 +190,7 @@ class Session:
         if d.one_d:
             x2 = np.zeros_like(x2)
         self._grid = np.vstack([x1.ravel(), x2.ravel()])  # row 0 of the map is the top
-        self._grid_features = self._inputs(self._grid, custom, "in the view, at")
+        self._grid_features = self._inputs(self._grid, "in the view, at")
         self._custom_map = None if custom is None else self._grid_features[-1:]
         if parameters is None:
             self.epoch = 0
@@ -565,7 +561,7 @@ class Session:
             raise ConfigError(f"there is no neuron {unit + 1} in layer {layer}")
         names = self._feature_names()
         point = np.array([[x1], [0.0 if self.data.one_d else x2]])
-        A0 = self._inputs(point, self._custom())
+        A0 = self._inputs(point)
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
             net.forward_unchecked(A0)
             A_prev = net.A[layer - 1][:, 0]
@@ -607,12 +603,14 @@ class Session:
     # ------------------------------------------------------------------ exports
     def model_bytes(self):
         """The network as a glassnet file (``glassnet.load`` opens it); its metadata also
-        lists the input features by name, a custom one as its formula (``features``)."""
+        lists the input features by name, a custom one as its formula (``features``), and
+        the raw columns x1[, x2] they are computed from (``inputs``: 1 or 2), for
+        ``glassnet predict``."""
         with tempfile.TemporaryDirectory() as folder:
             path = os.path.join(folder, "playground-model.npz")
-            model_io.write_archive(path, "network", {**self.net.config(),
-                                                     "features": self._feature_names()},
-                                   {"parameters": self.net.parameters})
+            model_io.write_archive(path, "network", {
+                **self.net.config(), "features": self._feature_names(),
+                "inputs": 1 if self.data.one_d else 2}, {"parameters": self.net.parameters})
             with open(path, "rb") as file:
                 return file.read()
 
