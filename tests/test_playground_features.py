@@ -391,7 +391,8 @@ def test_tensorflow_limits_by_default_extended_on_request():
     assert s.describe()["limits"] == {"layers": 10, "neurons": 16}
     s.train(1)
     header, maps = gn.playground.wire.unpack(s.frame())
-    assert maps.size == (16 * 10 + 1) * 100 * 100
+    wire = gn.playground.wire  # every neuron's small map, and the output's at full size
+    assert maps.size == (16 * 10 + 1) * wire.THUMB ** 2 + wire.GRID ** 2
 
 
 @pytest.mark.parametrize("shape", [[2] * 11, [17], [0]])
