@@ -391,8 +391,8 @@ def test_tensorflow_limits_by_default_extended_on_request():
     assert s.describe()["limits"] == {"layers": 10, "neurons": 16}
     s.train(1)
     header, maps = gn.playground.wire.unpack(s.frame())
-    wire = gn.playground.wire  # every neuron's small map, and the output's at full size
-    assert maps.size == (16 * 10 + 1) * wire.THUMB ** 2 + wire.GRID ** 2
+    # a key frame: every neuron's small map (THUMB²), then the output's at full size (GRID²)
+    assert maps.size == (16 * 10 + 1) * gn.playground.wire.THUMB ** 2 + 100 * 100
 
 
 @pytest.mark.parametrize("shape", [[2] * 11, [17], [0]])
