@@ -26,9 +26,14 @@ INSTALL = ("Chromium is needed for the browser tests: apt-get install -y "
            "`playwright install`)")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium for every browser test; skipped (failed on CI) without it."""
+    """One headless Chromium per browser test module; skipped (failed on CI) without it.
+
+    Module-scoped, not session-scoped: Playwright's sync API keeps an asyncio event loop
+    running in this thread while it is open, and later tests that call ``asyncio.run``
+    (the robust server tests) would fail beside it.
+    """
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

@@ -238,7 +238,6 @@ def test_expected_errors_exit_1_without_traceback(capsys, tmp_path):
     pickled.write_bytes(b"\x80\x04K\x01.")
     cases = [
         (["train", bad_csv], "line 2, column 2: 'oops' is not a number"),
-        (["train", "--noise", 0.7], "noise must lie in [0, 0.5]"),
         (["train", "curve", "--features", "x1"], "--features maps the two inputs"),
         (["train", "--layers", 4, "--activation", "relu", "tanh"], "activations lists 2 names"),
         (["info", pickled], "is not a glassnet file"),

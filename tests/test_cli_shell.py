@@ -81,6 +81,9 @@ def test_info_json_is_the_saved_configuration(model):
     ("info .", "not a regular file"),
     ("predict m.npz x.csv -o " + "n" * 256, "255"),
     ("explain --list -o missing/dir/out.txt", "no folder"),
+    # ranges only the library knows, refused as usage errors all the same (issue 12)
+    ("train gauss --noise 0.9", "noise must lie in [0, 0.5]"),
+    ("train spirals --classes 1", "n_classes must be a whole number"),
 ])
 def test_usage_errors_exit_2_with_one_line_naming_the_culprit(model, argv, culprit):
     code, out, err = shell(f"glassnet {argv}", model)

@@ -1,5 +1,7 @@
 """csvfiles.read on real files written here: text labels, headers, delimiters, culprits."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -93,6 +95,15 @@ def test_a_ragged_line_names_its_line_and_both_column_counts(tmp_path, line, cou
         csvfiles.read(path)
     with pytest.raises(DataError, match=message):  # dropping is for missing values only
         csvfiles.read(path, drop_missing=True)
+
+
+def test_lines_all_longer_than_the_header_are_a_ragged_file(tmp_path):
+    # pandas read them as their first columns (the header's count), with only a warning
+    path = write(tmp_path, "x1,label\n1,5,-1\n2,6,7\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(DataError, match=r"line 2: 3 columns, but the lines before have 2"):
+            csvfiles.read(path)
 
 
 def test_an_empty_or_non_finite_label_names_its_line(tmp_path):

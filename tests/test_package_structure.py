@@ -118,6 +118,19 @@ def test_no_module_imports_one_that_imports_it_back():
     assert cycles(graph(at_import_time=True)) == []
 
 
+def test_network_fit_is_the_only_import_that_points_back_up():
+    edges = graph(at_import_time=False)
+    assert cycles(edges) != []  # fit: network → training → callbacks → io → network
+    edges["glassnet.network"] = edges["glassnet.network"] - {"glassnet.training"}
+    assert cycles(edges) == []
+    tree = ast.parse(MODULES["glassnet.network"].read_text(encoding="utf-8"))
+    importers = [function.name for function in ast.walk(tree)
+                 if isinstance(function, ast.FunctionDef)
+                 for node in ast.walk(function)
+                 if isinstance(node, ast.ImportFrom) and node.module == "training"]
+    assert importers == ["fit"]
+
+
 def test_the_divergence_rule_stays_below_the_runner():
     edges = graph(at_import_time=False)
     assert "glassnet.divergence" in edges["glassnet.epochs"]
@@ -161,22 +174,11 @@ def private_names_defined(tree):
     return {name for name in names if _private(name)}
 
 
-#: modules allowed to use another module's private attributes, and which, with the reason:
-#: the estimators' training run and file form were split out of estimators/base.py and
-#: carry scikit-learn's private run state (its own names: _no_improvement_count, the
-#: best parameters, _optimizer) and the label encoder between fits and files
-ALLOWED_PRIVATE_ATTRIBUTES = {
-    "glassnet.estimators.run": {"_no_improvement_count", "_best_parameters"},
-    "glassnet.estimators.persistence": {"_best_parameters", "_optimizer", "_multilabel",
-                                        "_set_encoder"},
-}
-
-
 def private_attribute_uses(path, module):
     """``file:line: obj._name`` for each private attribute used on an object other than
     ``self``/``cls`` that the module does not define itself."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    own = private_names_defined(tree) | ALLOWED_PRIVATE_ATTRIBUTES.get(module, set())
+    own = private_names_defined(tree)
     return [f"{module}:{node.lineno}: {ast.unparse(node)}"
             for node in ast.walk(tree)
             if isinstance(node, ast.Attribute) and _private(node.attr)

@@ -47,6 +47,10 @@ def test_stop_at_an_epoch_set_on_the_page_stops_there_and_is_kept(page):
     assert epoch(page) == 37 and page.evaluate("playground.store.frame.header.epoch") == 37
     page.wait_for_timeout(300)
     assert epoch(page) == 37  # and stays stopped
+    page.click("#play-pause-button")  # Play again: refused, the status line says why
+    expect(page.locator("#stopped")).to_contain_text("(stopEpoch=37); Play trains on")
+    page.wait_for_timeout(300)
+    assert epoch(page) == 37 and not page.evaluate("playground.store.desc.playing")
     reload_link(page)
     assert page.input_value("#stopEpoch") == "37"
 

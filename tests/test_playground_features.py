@@ -9,10 +9,14 @@ import numpy as np
 import pytest
 
 import glassnet as gn
+import test_playground_server as server_tests
 from glassnet import datasets, expressions
+from glassnet.cli import main as cli_main
 from glassnet.errors import ConfigError
 from glassnet.playground import protocol
 from glassnet.playground.session import Session
+
+client, receive_until = server_tests.client, server_tests.receive_until  # a fixture, a helper
 
 
 def session_with(**changes):
@@ -74,6 +78,60 @@ def test_no_condition_never_stops():
     s = session_with()
     s.train(5)
     assert s.epoch == 5 and s.stopped is None
+
+
+@pytest.mark.parametrize(("changes", "stop", "named"), [
+    ({}, {"stopEpoch": 3}, "stopEpoch=3"),
+    ({"seed": 1}, {"stopScore": 0.8}, "test accuracy "),
+    ({}, {"stopLoss": 0.3}, "test loss "),
+])
+def test_play_with_its_stop_condition_met_says_so_and_does_not_train(changes, stop, named):
+    s = session_with(**changes, **stop)
+    assert s.play()
+    s.train(1000)
+    stopped_at, W = s.epoch, s.net.parameters.copy()
+    for _ in range(2):  # each press of Play: refused, nothing trained
+        assert not s.play() and not s.playing
+        assert named in s.stopped and "Play trains on once the condition is changed" in s.stopped
+        assert s.epoch == stopped_at
+        np.testing.assert_array_equal(s.net.parameters, W)
+    s.apply({key: 0 for key in stop})  # the condition cleared: Play trains on
+    assert s.stopped is None and s.play() and s.stopped is None
+    s.train(2)
+    assert s.epoch == stopped_at + 2
+    s.apply(stop)  # met again (the network trained on); Reset to epoch 0 lets Play train
+    assert not s.play()
+    s.reset()
+    assert s.stopped is None and s.play()
+
+
+def test_play_after_a_stop_trains_again_once_the_condition_moves():
+    s = session_with(stopEpoch=3)
+    s.play()
+    s.train(10)
+    s.apply({"stopEpoch": 5})
+    assert s.play()
+    s.train(10)
+    assert s.epoch == 5 and "stopEpoch=5" in s.stopped and not s.play()
+
+
+def test_play_over_the_socket_with_the_stop_epoch_reached_stays_at_it(client):
+    with client.websocket_connect("/ws") as ws:
+        server_tests.start(ws, "#stopEpoch=2&speed=1")
+        ws.send_json({"type": "play"})
+        first = receive_until(ws, "frame", where=lambda m: not m["playing"])
+        assert first["epoch"] == 2 and first["stopped"].startswith("stopped at epoch 2")
+        for _ in range(2):
+            ws.send_json({"type": "play"})
+            assert not receive_until(ws, "state")["playing"]
+            again = receive_until(ws, "frame")
+            assert again["epoch"] == 2 and not again["playing"]
+            assert "(stopEpoch=2); Play trains on" in again["stopped"]
+        ws.send_json({"type": "set", "settings": {"stopEpoch": 4}})
+        ws.send_json({"type": "play"})
+        moved = receive_until(ws, "frame", limit=100, where=lambda m: not m["playing"]
+                              and m["epoch"] > 2)
+        assert moved["epoch"] == 4 and moved["stopped"].startswith("stopped at epoch 4")
 
 
 def test_stop_settings_are_in_the_link():
@@ -266,6 +324,51 @@ def test_custom_feature_is_exported_with_the_model_and_in_the_snippet():
     np.testing.assert_array_equal(space["A_test"], s.A_test)
 
 
+@pytest.mark.parametrize("changes", [
+    {"x": False, "y": False, "xSquared": True, "sinX": True},  # two inputs, as x1, x2 are
+    {"customFeature": "x1^2 - x2", "xTimesY": True, "networkShape": [3]},
+    {"problem": "regression", "regDataset": "curve", "customFeature": "sin(3*x1)"},
+])
+def test_glassnet_predict_computes_a_playground_models_features(changes, tmp_path, capsys):
+    s = session_with(**changes)
+    s.train(3)
+    (tmp_path / "model.npz").write_bytes(s.model_bytes())
+    (tmp_path / "data.csv").write_text(s.data_csv())  # x1[, x2], label: the raw columns
+    assert cli_main(["predict", str(tmp_path / "model.npz"), str(tmp_path / "data.csv")]) == 0
+    got = np.loadtxt(io.StringIO(capsys.readouterr().out), ndmin=2, delimiter=",").T
+    expected = s.net.forward(np.hstack([s.A_train, s.A_test]))  # the session's own outputs
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12)  # printed to 10 digits
+    assert cli_main(["info", str(tmp_path / "model.npz")]) == 0
+    assert f"fed to the network as {', '.join(s._feature_names())}" in capsys.readouterr().out
+
+
+def test_glassnet_predict_refuses_where_a_playground_formula_is_not_finite(tmp_path, capsys):
+    s = session_with(customFeature="sqrt(x1 + 7)")  # finite on the view [-6, 6]²
+    (tmp_path / "model.npz").write_bytes(s.model_bytes())
+    (tmp_path / "x.csv").write_text("x1,x2\n1,2\n-20,0.5\n")
+    assert cli_main(["predict", str(tmp_path / "model.npz"), str(tmp_path / "x.csv")]) != 0
+    err = capsys.readouterr().err
+    assert "'sqrt(x1 + 7)' is not a number (NaN)" in err and "x1 = -20, x2 = 0.5" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(("extra", "culprit"), [
+    ({"features": "x1"}, "are not a list of names"),
+    ({"features": ["x1", "x2", "x1^2"]}, "lists 3 features, but the network takes n_x = 2"),
+    ({"features": ["x1", "open(x2)"]}, "a feature it lists is not a formula"),
+    ({"features": ["x1", "x2"], "inputs": 1}, "not 1 (x1) or 2 (x1, x2) for the features"),
+])
+def test_glassnet_predict_refuses_a_playground_model_with_bad_features(extra, culprit,
+                                                                       tmp_path, capsys):
+    net = gn.Network([2, 1], seed=0)
+    gn.io.write_archive(tmp_path / "model.npz", "network", {**net.config(), **extra},
+                        {"parameters": net.parameters})
+    (tmp_path / "x.csv").write_text("1,2\n")
+    assert cli_main(["predict", str(tmp_path / "model.npz"), str(tmp_path / "x.csv")]) != 0
+    err = capsys.readouterr().err
+    assert culprit in err and "Traceback" not in err
+
+
 def _write(raw):
     import tempfile
 
@@ -288,7 +391,8 @@ def test_tensorflow_limits_by_default_extended_on_request():
     assert s.describe()["limits"] == {"layers": 10, "neurons": 16}
     s.train(1)
     header, maps = gn.playground.wire.unpack(s.frame())
-    assert maps.size == (16 * 10 + 1) * 100 * 100
+    # a key frame: every neuron's small map (THUMB²), then the output's at full size (GRID²)
+    assert maps.size == (16 * 10 + 1) * gn.playground.wire.THUMB ** 2 + 100 * 100
 
 
 @pytest.mark.parametrize("shape", [[2] * 11, [17], [0]])

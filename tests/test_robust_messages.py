@@ -20,6 +20,8 @@ import asyncio
 import json
 import os
 import pickle
+import queue
+import threading
 import warnings
 from urllib.parse import urlencode
 
@@ -391,21 +393,64 @@ def client():
         yield c
 
 
-def receive(ws):
-    message = ws.receive()
+#: how long a test waits for the server's next message before it fails (a loaded machine
+#: answers in well under a second)
+WAIT_SECONDS = 30.0
+
+
+def receive(ws, seconds=WAIT_SECONDS):
+    """The server's next message, decoded, or None when none comes within ``seconds`` (the
+    test client's own receive would wait forever). A thread reads it; one that is still
+    waiting when the time is up is kept on ``ws``, and the next call takes its message."""
+    got = getattr(ws, "waiting_reader", None)
+    if got is None:
+        got = queue.SimpleQueue()
+
+        def read():
+            try:
+                got.put(ws.receive())
+            except BaseException as exc:  # the connection closed: the waiting test is told
+                got.put(exc)
+
+        threading.Thread(target=read, daemon=True).start()
+    try:
+        message = got.get(timeout=seconds)
+    except queue.Empty:
+        ws.waiting_reader = got
+        return None
+    ws.waiting_reader = None
+    if isinstance(message, BaseException):
+        raise message
     if message.get("bytes") is not None:
         return unpack(message["bytes"])[0]
     return strict_json(message["text"])
 
 
-def receive_until(ws, kind, limit=50):
+def receive_until(ws, kind, limit=50, seconds=WAIT_SECONDS):
+    """The first message of type ``kind`` among the next ``limit``; fails, naming what came,
+    when the server falls silent for ``seconds`` or sends ``limit`` others."""
     seen = []
     for _ in range(limit):
-        message = receive(ws)
+        message = receive(ws, seconds)
+        if message is None:
+            raise AssertionError(f"no {kind!r} message: {seen} came, then none for "
+                                 f"{seconds:g} s")
         seen.append(message["type"])
         if message["type"] == kind:
             return message
     raise AssertionError(f"no {kind!r} message among {seen}")
+
+
+def test_an_expected_message_that_never_comes_fails_the_test_naming_what_came(client):
+    with client.websocket_connect("/ws") as ws:
+        ws.send_json({"type": "init", "hash": ""})
+        receive_until(ws, "frame")
+        ws.send_json({"type": "pause"})  # answered with a state message, never an error
+        with pytest.raises(AssertionError, match=r"no 'error' message: \['state'\] came, "
+                                                 r"then none for 0.5 s"):
+            receive_until(ws, "error", seconds=0.5)
+        ws.send_json({"type": "step"})
+        assert receive_until(ws, "frame")["epoch"] == 1  # the connection still works
 
 
 def test_hand_picked_hostile_messages_over_one_websocket(client):

@@ -29,6 +29,7 @@ import os
 import re
 import signal
 import socket
+import statistics
 import struct
 import subprocess
 import sys
@@ -119,10 +120,11 @@ def server(tmp_path_factory):
 
 # ====================================================================== clients
 class Record:
-    """What one client saw: frames (with their epochs and arrival times) and messages."""
+    """What one client saw: frames (with their epochs, arrival times and sizes in bytes)
+    and messages."""
 
     def __init__(self):
-        self.epochs, self.times, self.errors, self.others = [], [], [], []
+        self.epochs, self.times, self.sizes, self.errors, self.others = [], [], [], [], []
 
     @property
     def frames(self):
@@ -161,6 +163,7 @@ async def run_session(server, seconds, link="#speed=2", stall=None):
             if isinstance(message, bytes):
                 record.epochs.append(frame_header(message)["epoch"])
                 record.times.append(loop.time())
+                record.sizes.append(len(message))
             else:
                 message = json.loads(message)
                 (record.errors if message["type"] in ("error", "diverged")
@@ -324,9 +327,10 @@ def test_clients_cut_off_mid_frame_cost_nothing(server):
 
 
 def test_a_client_that_stops_reading_costs_nothing_and_slows_no_one(server):
-    # The slow client has the largest network (49 maps: 490 kB frames) at full speed. Its
-    # memory while it reads is the baseline; if the server queued the frames it cannot
-    # send, the memory would climb by megabytes a second during the 5 s it does not read.
+    # The slow client has the largest network (49 maps, sent at their drawn sizes as
+    # changes: tens of kB a frame, the figure gives the sizes) at full speed. Its memory
+    # while it reads is the baseline; if the server queued the frames it cannot send, the
+    # memory would climb by megabytes a second during the 5 s it does not read.
     big = "#speed=0&networkShape=8,8,8,8,8,8"
 
     async def main():
@@ -352,7 +356,8 @@ def test_a_client_that_stops_reading_costs_nothing_and_slows_no_one(server):
                   peak(samples, start + 6.8, start + 7.8)[1])
     stalled = peak(samples, start + 4.0, start + 6.5)[1]
     FIGURES["slow"] = (
-        f"a client that stopped reading for 5 s (490 kB frames at full speed): server "
+        f"a client that stopped reading for 5 s (frames of {max(slow.sizes) / 1e3:.0f} kB at "
+        f"most, {statistics.median(slow.sizes) / 1e3:.0f} kB typical, at full speed): server "
         f"memory {reading - before[1]:+.1f} MB while it read, {stalled - before[1]:+.1f} MB "
         f"at the end of its stall, {after[1] - before[1]:+.1f} MB after it left; the 3 "
         f"others got {min(r.frames for r in others)}+ frames each, longest wait "

@@ -37,7 +37,7 @@ def _public_callables():
     yield "glassnet.io.save", io.save
     yield "glassnet.io.load", io.load
     yield "glassnet.diagnostics.diagnose", diagnostics.diagnose
-    for name in ("train", "split_validation", "check_metrics", "metric_value"):
+    for name in ("train", "split_validation"):
         yield f"glassnet.training.{name}", getattr(training, name)
     for name in ("trace", "check", "load_answers", "load_problem", "problem_from_dict",
                  "examples", "example_path", "find"):

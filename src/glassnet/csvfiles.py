@@ -26,6 +26,7 @@ import csv
 import io
 import math
 import os
+import warnings
 
 import numpy as np
 
@@ -106,11 +107,17 @@ def _table(file, delimiter, skip, bad, n_columns, features, label):
 
     file.seek(0)
     try:
-        table = pandas.read_csv(
-            file, sep=delimiter, header=None, names=range(n_columns), index_col=False,
-            skiprows=[*range(skip), *(line_no - 1 for line_no in sorted(bad))],
-            dtype=dict.fromkeys(features, np.float64), na_filter=False, engine="c",
-            quotechar='"', skip_blank_lines=True)
+        with warnings.catch_warnings():
+            # lines all longer than the first (the header): pandas warns and keeps their
+            # first columns; here it is a ValueError, and the caller names a ragged line
+            warnings.simplefilter("error", pandas.errors.ParserWarning)
+            table = pandas.read_csv(
+                file, sep=delimiter, header=None, names=range(n_columns), index_col=False,
+                skiprows=[*range(skip), *(line_no - 1 for line_no in sorted(bad))],
+                dtype=dict.fromkeys(features, np.float64), na_filter=False, engine="c",
+                quotechar='"', skip_blank_lines=True)
+    except pandas.errors.ParserWarning as exc:
+        raise ValueError(str(exc)) from None
     except pandas.errors.EmptyDataError:  # nothing after the header
         return np.empty((len(features), 0)), None
     except UnicodeDecodeError:

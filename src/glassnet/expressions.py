@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import datasets
 from .errors import ConfigError
 
 MAX_CHARS = 120
@@ -135,6 +136,16 @@ def _advice(op):
             "^": "a negative number has no fractional power, and large powers overflow",
             "exp": "exp overflows above about 709"}.get(
                 op, "a value beyond ±1.8e308 overflows")
+
+
+def feature_inputs(X, names, where="at"):
+    """A[0] of a network whose inputs are the features ``names``, for raw points X (2, m):
+    each name is a feature of ``glassnet.datasets.FEATURES`` (x1, x1^2, sin(x1), …) or else
+    a formula, read by ``parse`` and refused where it is not finite (``check_finite``)."""
+    return np.vstack([
+        datasets.features(X, [name]) if name in datasets.FEATURES
+        else parse(name).check_finite(X[0], X[1], name, where).reshape(1, -1)
+        for name in names])
 
 
 def parse(text):

@@ -6,12 +6,17 @@
   the largest activation (argmax down each column).
 * ``r2``: the coefficient of determination 1 − SS_res / SS_tot, averaged over output units
   (scikit-learn's ``r2_score`` with uniform averaging).
+
+``check_metrics`` turns the ``metrics=`` of ``train``, ``fit`` and ``evaluate`` into a list
+of these names (a clear error for any other); ``metric_value`` scores outputs A by one.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+
+from .errors import ConfigError
 
 
 def threshold_for(activation: Any) -> float:
@@ -45,3 +50,27 @@ def r2(A: np.ndarray, Y: np.ndarray) -> float:
 
 #: the metrics by name (accuracy also takes the threshold of one output unit)
 METRICS: dict[str, Callable[..., float]] = {"accuracy": accuracy, "r2": r2}
+
+
+def metric_value(name: str, A: np.ndarray, Y: np.ndarray, threshold: float) -> float:
+    """The metric ``name`` of outputs A against targets Y."""
+    fn = METRICS[name]
+    return fn(A, Y, threshold) if name == "accuracy" else fn(A, Y)
+
+
+def check_metrics(metrics: str | Sequence[str] | None) -> list[str]:
+    """The list of metric names ``metrics`` gives (a name or a list of names)."""
+    if metrics is None:
+        return []
+    if isinstance(metrics, str):
+        metrics = [metrics]
+    try:
+        names = list(metrics)
+    except TypeError:
+        raise ConfigError(f"metrics must be a list of names ({', '.join(METRICS)})"
+                          f", got {metrics!r}") from None
+    for name in names:
+        if not isinstance(name, str) or name not in METRICS:
+            raise ConfigError(f"unknown metric {name!r}; valid names are: "
+                              f"{', '.join(METRICS)}")
+    return names

@@ -49,6 +49,7 @@ from .errors import (
     ShapeError,
 )
 from .layers import Dense
+from .metrics import check_metrics, metric_value, threshold_for
 from .validation import (
     as_float_array,
     check_dtype,
@@ -607,15 +608,12 @@ class Network:
                  metrics: str | Sequence[str] = ()) -> dict[str, float]:
         """{"cost": J, "loss": J (Keras' name), and each metric ("accuracy", "r2")} on
         (X, Y), regularization included in J; like ``predict``, it leaves the caches alone."""
-        from . import metrics as metrics_module
-        from .training import check_metrics, metric_value
-
         names = check_metrics(metrics)
         A = self.predict(X)
         Y = check_Y(Y, self.sizes[-1], A.shape[1], self.dtype, self.loss)
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
             J = _finite_cost(self.cost_of_output(A, Y))
-        threshold = metrics_module.threshold_for(self.output_activation)
+        threshold = threshold_for(self.output_activation)
         return {"cost": J, "loss": J,
                 **{name: metric_value(name, A, Y, threshold) for name in names}}
 

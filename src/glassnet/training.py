@@ -24,11 +24,11 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import compiled, optimizers, schedules
-from . import metrics as metrics_module
 from .callbacks import Callback, EarlyStopping, as_callbacks
 from .epochs import Batches, EpochRunner, NumpyEngine, generator
 from .errors import ConfigError, DivergenceError, ShapeError
 from .history import History
+from .metrics import check_metrics, metric_value, threshold_for
 from .validation import (
     check_learning_rate,
     check_non_negative,
@@ -173,7 +173,7 @@ class _Scores:
         self.names = check_metrics(metrics)
         self.validation = None if validation_data is None else _validation(net,
                                                                             validation_data)
-        self.threshold = metrics_module.threshold_for(net.output_activation)
+        self.threshold = threshold_for(net.output_activation)
 
     def after_epoch(self, cost):
         out = {"cost": cost}
@@ -190,30 +190,6 @@ class _Scores:
 
     def _metrics(self, A, Y):
         return {name: metric_value(name, A, Y, self.threshold) for name in self.names}
-
-
-def metric_value(name: str, A: np.ndarray, Y: np.ndarray, threshold: float) -> float:
-    """The metric ``name`` of outputs A against targets Y."""
-    fn = metrics_module.METRICS[name]
-    return fn(A, Y, threshold) if name == "accuracy" else fn(A, Y)
-
-
-def check_metrics(metrics: str | Sequence[str] | None) -> list[str]:
-    """The list of metric names ``metrics`` gives (a name or a list of names)."""
-    if metrics is None:
-        return []
-    if isinstance(metrics, str):
-        metrics = [metrics]
-    try:
-        names = list(metrics)
-    except TypeError:
-        raise ConfigError(f"metrics must be a list of names ({', '.join(metrics_module.METRICS)})"
-                          f", got {metrics!r}") from None
-    for name in names:
-        if not isinstance(name, str) or name not in metrics_module.METRICS:
-            raise ConfigError(f"unknown metric {name!r}; valid names are: "
-                              f"{', '.join(metrics_module.METRICS)}")
-    return names
 
 
 def _validation(net, validation_data):

@@ -12,6 +12,7 @@ import os
 import sys
 
 from ..errors import GlassnetError
+from .options import UsageError
 
 #: command name → module that implements it (imported only when that command runs)
 COMMANDS = {
@@ -54,6 +55,9 @@ def main(argv=None):
         return 2
     try:
         return int(args.run(args) or 0)
+    except UsageError as exc:  # as argparse reports a usage error
+        print(f"glassnet {args.command}: error: {exc}", file=sys.stderr)
+        return 2
     except GlassnetError as exc:
         print(f"glassnet: error: {exc}", file=sys.stderr)
         return 1

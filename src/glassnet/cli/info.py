@@ -46,6 +46,8 @@ def _describe(task):
     inputs = f"{task['inputs']} inputs"
     if task.get("features"):
         inputs += f", fed to the network as {', '.join(task['features'])}"
+    if task["type"] is None:
+        return f"exported by the playground: {inputs}"
     if task["type"] == "regression":
         return f"trained by glassnet train for regression on {inputs}"
     classes = ", ".join(f"{c:g}" if isinstance(c, float) else str(c) for c in task["classes"])

@@ -4,18 +4,35 @@ Each command module imports what it needs from here, never from another command:
 number's range (``positive_int``, ``ratio`` …), a registry's names (``named``), a file
 to read (``existing_file``) or write (``output_path``), a saved model (``read_model``),
 a CSV file (``read_csv``) and the check that an extra is installed (``require``). An argument type raises ``argparse.ArgumentTypeError``,
-which argparse turns into a one-line usage error (exit code 2).
+which argparse turns into a one-line usage error (exit code 2); a range that only the
+library knows (a data set's noise) is checked there and reported as a ``UsageError``,
+with the same exit code.
 """
 
 import argparse
+import contextlib
 import importlib.util
 from pathlib import Path
 
-from .. import csvfiles, io
+from .. import csvfiles, expressions, io
 from ..errors import ConfigError, DataError, FileFormatError, GlassnetError
 
 #: the name that stands for standard input (DATA) or standard output (--output)
 STDIO = "-"
+
+
+class UsageError(ConfigError):
+    """An argument of the command line the library refused: a usage error (exit code 2)."""
+
+
+@contextlib.contextmanager
+def arguments_checked_by_the_library():
+    """Turn the ConfigError a library call raises about the command's own arguments
+    (``--noise 0.9`` for a playground data set) into a UsageError."""
+    try:
+        yield
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _argument_type(name, convert, check, requirement):
@@ -96,13 +113,16 @@ def output_path(text):
 
 def read_model(path):
     """(model, task): the saved Network or estimator and, for a network saved by
-    ``glassnet train``, its task (type, inputs, features, classes) or None."""
+    ``glassnet train`` or exported by the playground, its task (type, inputs, features,
+    classes; ``_playground_task``) or None."""
     try:
         kind, meta, arrays = io.read_archive(path)
     except OSError as exc:
         raise FileFormatError(f"cannot read {path}: {io.os_reason(exc)}") from None
     model = io.rebuild(kind, meta, arrays, source=path)
     task = meta.get("task") if kind == "network" else None
+    if kind == "network" and task is None and "features" in meta:
+        return model, _playground_task(meta, model, path)
     if task is not None:
         _check_task(task, path)
         n_out = model.layers[-1].units
@@ -113,6 +133,28 @@ def read_model(path):
             raise FileFormatError(f"{path}: its task lists {len(task['classes'])} classes, but the "
                                   f"network's {n_out} output unit(s) tell {max(n_out, 2)} apart")
     return model, task
+
+
+def _playground_task(meta, net, path):
+    """The task of a network exported by the playground: its inputs are the features its
+    metadata names (built-in ones and a formula, ``expressions.feature_inputs``) of the raw
+    columns x1[, x2] (``inputs``; without it, 2 when a feature uses x2); type None, as its
+    outputs are A[L] itself."""
+    features = meta["features"]
+    if not (isinstance(features, list) and features and all(isinstance(f, str) for f in features)):
+        raise FileFormatError(f"{path}: its features {_short(features)} are not a list of names")
+    if len(features) != net.n_x:
+        raise FileFormatError(f"{path}: it lists {len(features)} features, but the network "
+                              f"takes n_x = {net.n_x} inputs")
+    try:
+        uses_x2 = any(expressions.parse(f).uses("x2") for f in features)
+    except ConfigError as exc:
+        raise FileFormatError(f"{path}: a feature it lists is not a formula: {exc}") from None
+    inputs = meta.get("inputs", 2 if uses_x2 else 1)
+    if inputs not in (1, 2) or isinstance(inputs, bool) or (inputs == 1 and uses_x2):
+        raise FileFormatError(f"{path}: it has inputs {_short(inputs)}, not 1 (x1) or 2 (x1, x2)"
+                              f" for the features {', '.join(features)}")
+    return {"type": None, "inputs": inputs, "features": features, "classes": None}
 
 
 _TASK_TYPES = ("regression", "classification")

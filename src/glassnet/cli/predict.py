@@ -3,8 +3,9 @@
 One prediction per line, in the order of the file's lines: the class label for a
 classifier, the value for a regression. A network saved by ``glassnet train`` knows its
 classes and its input feature maps; a network saved with ``glassnet.save`` prints its
-output A[L] (the units of one example separated by commas); a saved estimator prints its
-``predict``.
+output A[L] (the units of one example separated by commas), and so does one exported by
+the playground, whose input features (x1², sin x1, a formula, …) are computed from the
+file's raw columns x1[, x2]; a saved estimator prints its ``predict``.
 """
 
 
@@ -13,7 +14,7 @@ import sys
 
 import numpy as np
 
-from .. import csvfiles, datasets, io, metrics
+from .. import csvfiles, expressions, io, metrics
 from ..errors import DataError
 from ..network import Network
 from .options import STDIO, existing_file, existing_file_or_stdin, output_path, read_csv, read_model
@@ -45,7 +46,7 @@ def run(args):
     model, task = read_model(args.model)
     X = _examples(args, model, task)
     if isinstance(model, Network):
-        lines = _network_predictions(model, task, X)
+        lines = _network_predictions(model, task, X, args.data)
     else:
         lines = [_format(value) for value in model.predict(X.T)]  # estimators take rows
     text = (json.dumps([_json_value(line) for line in lines]) + "\n" if args.json
@@ -100,11 +101,13 @@ def _checked(args, X, n_inputs):
     return X
 
 
-def _network_predictions(net, task, X):
-    if task is not None and task.get("features"):
-        X = datasets.features(X, task["features"])
+def _network_predictions(net, task, X, source):
+    if task is not None and task.get("features"):  # the raw columns x1[, x2] → A[0]
+        if X.shape[0] == 1:  # one input, x1: x2 = 0 (as the playground's 1-D data sets)
+            X = np.vstack([X, np.zeros_like(X)])
+        X = expressions.feature_inputs(X, task["features"], where=f"in {source} at")
     A = net.forward(X)
-    if task is None:
+    if task is None or task["type"] is None:  # A[L] itself
         return [", ".join(_format(a) for a in column) for column in A.T]
     if task["type"] == "regression":
         return [_format(a) for a in A[0]]

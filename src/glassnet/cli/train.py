@@ -158,7 +158,8 @@ def load_data(args, seeds):
     name = args.data
     if name in datasets.CLASSIFICATION or name in datasets.REGRESSION:
         task = "classification" if name in datasets.CLASSIFICATION else "regression"
-        X, y = datasets.playground(name, args.samples, args.noise or 0.0, seed=seeds[0])
+        with options.arguments_checked_by_the_library():
+            X, y = datasets.playground(name, args.samples, args.noise or 0.0, seed=seeds[0])
         where = f"{name} (TensorFlow Playground, noise {args.noise or 0:g})"
     elif name.endswith("-gate"):
         X, Y = datasets.truth_table(name[:-len("-gate")])
@@ -167,7 +168,8 @@ def load_data(args, seeds):
                                    "classification", X, Y[0]), args.features)
     elif name in OTHER_DATA:
         task = OTHER_DATA[name]
-        X, y = _other_data(name, args, seeds[0])
+        with options.arguments_checked_by_the_library():
+            X, y = _other_data(name, args, seeds[0])
         where = name
     else:
         X, y = options.read_csv(name, args.label_column, args.delimiter, args.drop_missing)

@@ -129,11 +129,7 @@ class _NetworkEstimator(BaseEstimator):
             self._sklearn_initialization(net)
         elif self.initializer != "zeros":
             net.initialize(self._random_state.randint(np.iinfo(np.int32).max))
-        self.network_ = net
-        self.n_outputs_ = n_out
-        self.n_layers_ = net.L + 1  # scikit-learn counts the input layer; the notes' L does not
-        self.out_activation_ = _SKLEARN_ACTIVATION_NAMES.get(
-            net.output_activation.name, net.output_activation.name)
+        self._adopt(net)
         self.n_iter_ = self.t_ = 0
         self._best_parameters = net.parameters.copy()
         if solver == "stochastic":
@@ -145,6 +141,14 @@ class _NetworkEstimator(BaseEstimator):
             else:
                 self.best_loss_, self.validation_scores_ = np.inf, None
                 self.best_validation_score_ = None
+
+    def _adopt(self, net):
+        """``net`` as ``network_``, with the fitted attributes that follow from it."""
+        self.network_ = net
+        self.n_outputs_ = net.sizes[-1]
+        self.n_layers_ = net.L + 1  # scikit-learn counts the input layer; the notes' L does not
+        self.out_activation_ = _SKLEARN_ACTIVATION_NAMES.get(
+            net.output_activation.name, net.output_activation.name)
 
     def _sklearn_initialization(self, net):
         """scikit-learn's draws: W[l]ᵀ, then b[l], uniform in ±√(6 / (n[l-1] + n[l]))
@@ -230,6 +234,44 @@ class _NetworkEstimator(BaseEstimator):
 
     def check_growth(self, settings):
         """scikit-learn's MLPs train on where a cost grows; the one-layer models do not."""
+
+    def update_no_improvement_count(self, validation, settings):
+        """scikit-learn's rule: count the epochs that did not improve by more than ``tol``
+        (the validation score with early stopping, else the epoch's loss); keep the
+        parameters of the best validation score."""
+        tol = settings["tol"]
+        if validation is not None:
+            score = self.validation_score(validation)
+            self.validation_scores_.append(score)
+            if self.verbose:
+                print(f"Validation score: {score:f}")
+            self._no_improvement_count = (self._no_improvement_count + 1
+                                          if score < self.best_validation_score_ + tol else 0)
+            if score > self.best_validation_score_:
+                self.best_validation_score_ = score
+                self._best_parameters = self.network_.parameters.copy()
+        else:
+            last = self.loss_curve_[-1]
+            if self.best_loss_ is None:  # after an early-stopping fit (scikit-learn fails here)
+                self.best_loss_ = np.inf
+            self._no_improvement_count = (self._no_improvement_count + 1
+                                          if last > self.best_loss_ - tol else 0)
+            self.best_loss_ = min(self.best_loss_, last)
+
+    def stops(self, settings):
+        """After ``update_no_improvement_count``: True when more than n_iter_no_change
+        epochs have not improved and ``lower_rate`` does not go on with a smaller α (when it
+        does, the count starts again)."""
+        if self._no_improvement_count <= settings["n_iter_no_change"]:
+            return False
+        if not self.lower_rate(settings):
+            return True
+        self._no_improvement_count = 0
+        return False
+
+    def keep_best_parameters(self):
+        """At the end of an early-stopping run: back to the best validation score's θ."""
+        self.network_.parameters[...] = self._best_parameters
 
     def validation_score(self, validation):
         """The score on the held-out set (accuracy or R²), NaN if the output is not finite."""
@@ -336,6 +378,56 @@ class _NetworkEstimator(BaseEstimator):
     def from_glassnet_state(cls, meta, arrays):
         """The estimator ``glassnet_state`` described, fitted exactly as it was."""
         return persistence.estimator_from(cls, meta, arrays)
+
+    def save_state(self):
+        """What a fit left, as ``persistence`` writes it to a file: a dict of "network"
+        (``network_``), "attributes" (those of ``SAVED_ATTRIBUTES`` the estimator has, by
+        name), "n_features_in_", "feature_names_in_" (or None), "best_parameters" (θ of
+        the best validation score, or of the start), "optimizer" (a stochastic fit's, with
+        its running averages, or None), "classes" (``classes_``, or None) and "multilabel".
+        The values are the estimator's own objects, not copies."""
+        return {"network": self._fitted_network(),
+                "attributes": {key: getattr(self, key) for key in SAVED_ATTRIBUTES
+                               if hasattr(self, key)},
+                "n_features_in_": self.n_features_in_,
+                "feature_names_in_": getattr(self, "feature_names_in_", None),
+                "best_parameters": self._best_parameters,
+                "optimizer": getattr(self, "_optimizer", None),
+                "classes": getattr(self, "classes_", None),
+                "multilabel": bool(getattr(self, "_multilabel", False))}
+
+    @classmethod
+    def from_saved_state(cls, params, state):
+        """The estimator of constructor arguments ``params``, fitted as ``state`` says
+        (a dict as ``save_state`` gives): it predicts, and trains on, exactly as before.
+        It takes the state's objects (the network, the optimizer) as they are, uncopied."""
+        est = cls(**params)
+        est._adopt(state["network"])
+        for key, value in state["attributes"].items():
+            if key not in SAVED_ATTRIBUTES:
+                raise ValueError(f"unknown attribute {key!r} in the saved state")
+            setattr(est, key, value)
+        est.n_features_in_ = state["n_features_in_"]
+        if state["feature_names_in_"] is not None:
+            est.feature_names_in_ = state["feature_names_in_"]
+        est._best_parameters = state["best_parameters"]
+        if state["optimizer"] is not None:
+            est._optimizer = state["optimizer"]
+        if state["classes"] is not None:
+            encoder = LabelBinarizer()
+            classes = state["classes"]
+            # the binarizer's state follows from the classes: fitting on them rebuilds it
+            encoder.fit(np.eye(len(classes), dtype=int) if state["multilabel"] else classes)
+            est._set_encoder(encoder)
+        return est
+
+
+#: the fitted attributes a file keeps beside the network, under their names here (those the
+#: estimator has): scikit-learn's, and the run state it carries from one fit or
+#: partial_fit to the next (its private names: α of the coming epoch is _learning_rate)
+SAVED_ATTRIBUTES = ("n_iter_", "t_", "loss_", "loss_curve_", "validation_scores_",
+                    "best_loss_", "best_validation_score_", "_no_improvement_count",
+                    "_learning_rate")
 
 
 #: the output activations by scikit-learn's names (``out_activation_``)

@@ -2,7 +2,9 @@
 
 The public protocol ``glassnet.save`` / ``glassnet.load`` use: ``est.glassnet_state()``
 gives (meta, arrays); ``Class.from_glassnet_state(meta, arrays)`` rebuilds the estimator,
-fitted exactly as it was. Nothing is pickled. A file is refused (``FileFormatError``)
+fitted exactly as it was. Nothing is pickled. What a fit left is the estimator's to say
+(``est.save_state()``, ``Class.from_saved_state(params, state)``: objects in memory); this
+module writes it as plain JSON and arrays and reads it back. A file is refused (``FileFormatError``)
 when its parts do not fit together: the network's inputs against ``n_features_in_``, its
 output units and output activation against the classes (1 unit for 2 classes, one per
 class otherwise).
@@ -11,16 +13,11 @@ class otherwise).
 import numbers
 
 import numpy as np
-from sklearn.preprocessing import LabelBinarizer
 
 from .. import optimizers
 from ..errors import FileFormatError, GlassnetError, GlassnetTypeError
 from ..network import Network
 from ..registry import Named
-
-#: fitted attributes beside the network, written to files (those the estimator has)
-ATTRIBUTES = ["n_iter_", "t_", "loss_", "loss_curve_", "validation_scores_", "best_loss_",
-              "best_validation_score_", "_no_improvement_count", "_learning_rate"]
 
 
 def state_of(est):
@@ -29,20 +26,21 @@ def state_of(est):
             "fitted": hasattr(est, "network_")}
     arrays = {}
     if meta["fitted"]:
-        net = est.network_
-        meta.update(network=net.config(), n_features_in_=int(est.n_features_in_),
-                    attributes={key: _to_json(getattr(est, key), key)
-                                for key in ATTRIBUTES if hasattr(est, key)})
-        if hasattr(est, "feature_names_in_"):
-            meta["feature_names_in_"] = [str(name) for name in est.feature_names_in_]
+        state = est.save_state()
+        net = state["network"]
+        meta.update(network=net.config(), n_features_in_=int(state["n_features_in_"]),
+                    attributes={key: _to_json(value, key)
+                                for key, value in state["attributes"].items()})
+        if state["feature_names_in_"] is not None:
+            meta["feature_names_in_"] = [str(name) for name in state["feature_names_in_"]]
         arrays["parameters"] = net.parameters
-        arrays["best_parameters"] = est._best_parameters
-        if hasattr(est, "_optimizer"):
-            opt = est._optimizer
+        arrays["best_parameters"] = state["best_parameters"]
+        opt = state["optimizer"]
+        if opt is not None:
             meta["optimizer"] = {"config": opt.config(), "t": opt.t, "state": sorted(opt.state)}
             arrays.update({f"optimizer.{key}": value for key, value in opt.state.items()})
-        if hasattr(est, "classes_"):
-            classes = est.classes_
+        classes = state["classes"]
+        if classes is not None:
             if classes.dtype == object:
                 if not all(isinstance(c, str) for c in classes):
                     raise GlassnetTypeError(
@@ -50,53 +48,42 @@ def state_of(est):
                         f"classes_ holds {sorted({type(c).__name__ for c in classes})}")
                 classes = classes.astype(str)  # an open format holds no Python objects
             arrays["classes"] = classes
-            meta["multilabel"] = bool(est._multilabel)
+            meta["multilabel"] = state["multilabel"]
     return meta, arrays
 
 
 def estimator_from(cls, meta, arrays):
     """The estimator of class ``cls`` that ``state_of`` described."""
     try:
-        est = cls(**{key: _from_json(value) for key, value in meta["params"].items()})
+        params = {key: _from_json(value) for key, value in meta["params"].items()}
         if not meta["fitted"]:
-            return est
+            return cls(**params)
         net = Network.from_config(meta["network"], arrays["parameters"])
         _check_fits(net, meta, arrays)
-        est.network_ = net
-        for key, value in meta["attributes"].items():
-            if key not in ATTRIBUTES:
-                raise ValueError(f"unknown attribute {key!r}")
-            setattr(est, key, value)
-        est._best_parameters = np.array(arrays["best_parameters"], dtype=net.dtype)
-        if "optimizer" in meta or "loss_curve_" in meta["attributes"]:  # a stochastic fit
-            opt = optimizers.get(meta["optimizer"]["config"])
-            opt.t = int(meta["optimizer"]["t"])
-            opt.state = {key: np.array(arrays[f"optimizer.{key}"])
-                         for key in meta["optimizer"]["state"]}
-            est._optimizer = opt
-        est.n_features_in_ = int(meta["n_features_in_"])
-        if "feature_names_in_" in meta:
-            est.feature_names_in_ = np.array(meta["feature_names_in_"], dtype=object)
-        est.n_outputs_ = net.sizes[-1]
-        est.n_layers_ = net.L + 1
-        est.out_activation_ = _OUT_NAMES.get(net.output_activation.name,
-                                             net.output_activation.name)
-        if "classes" in arrays:
-            encoder = LabelBinarizer()
-            classes = np.array(arrays["classes"])
-            # the binarizer's state follows from the classes: fitting on them rebuilds it
-            encoder.fit(np.eye(len(classes), dtype=int) if meta["multilabel"] else classes)
-            est._set_encoder(encoder)
+        stochastic = "optimizer" in meta or "loss_curve_" in meta["attributes"]
+        return cls.from_saved_state(params, {
+            "network": net, "attributes": meta["attributes"],
+            "n_features_in_": int(meta["n_features_in_"]),
+            "feature_names_in_": (np.array(meta["feature_names_in_"], dtype=object)
+                                  if "feature_names_in_" in meta else None),
+            "best_parameters": np.array(arrays["best_parameters"], dtype=net.dtype),
+            "optimizer": _optimizer_from(meta["optimizer"], arrays) if stochastic else None,
+            "classes": np.array(arrays["classes"]) if "classes" in arrays else None,
+            "multilabel": bool(meta.get("multilabel"))})
     except GlassnetError:
         raise
     except (LookupError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise FileFormatError(
             f"the saved {cls.__name__} is incomplete or damaged ({type(exc).__name__}: "
             f"{exc}); save the estimator again") from None
-    return est
 
 
-_OUT_NAMES = {"sigmoid": "logistic", "linear": "identity", "softmax": "softmax"}
+def _optimizer_from(saved, arrays):
+    """A stochastic fit's optimizer, with its step count t and running averages."""
+    opt = optimizers.get(saved["config"])
+    opt.t = int(saved["t"])
+    opt.state = {key: np.array(arrays[f"optimizer.{key}"]) for key in saved["state"]}
+    return opt
 
 
 def _check_fits(net, meta, arrays):

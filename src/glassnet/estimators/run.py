@@ -10,10 +10,11 @@ scikit-learn's ``_multilayer_perceptron.py`` where it departs from the core's ru
 * with sample weights, dZ[L] = (A[L] − Y)·s and the gradient is divided by Σ s;
 * the squared error's loss is averaged over the outputs (½·mean (a − y)²) but its gradient
   is not (dZ[L] = A[L] − Y, as scikit-learn does);
-* the stopping rule: an epoch improves when its loss is below the best loss − ``tol``
-  (with early stopping: its validation score above the best score + ``tol``); training
-  stops after more than ``n_iter_no_change`` epochs without improvement, unless
-  ``learning_rate="adaptive"`` divides the rate by 5 instead;
+* the stopping rule (kept by the estimator, as scikit-learn's is: its
+  ``update_no_improvement_count`` and ``stops``): an epoch improves when its loss is below
+  the best loss − ``tol`` (with early stopping: its validation score above the best
+  score + ``tol``); training stops after more than ``n_iter_no_change`` epochs without
+  improvement, unless ``learning_rate="adaptive"`` divides the rate by 5 instead;
 * the rate: "invscaling" sets α = α₀ / (t + 1)^power_t after each epoch, t the examples
   seen; Adam puts its bias correction on the rate, α·√(1 − β₂ᵗ)/(1 − β₁ᵗ), with ε outside
   it (``ScikitAdam``);
@@ -170,7 +171,8 @@ def stochastic(est, net, data, validation, settings, incremental, optimizer, rat
     """scikit-learn's ``_fit_stochastic``: epochs until the stopping rule or max_iter.
 
     ``est`` carries what scikit-learn carries over warm starts and partial_fit calls
-    (``loss_curve_``, ``best_loss_``, ``_no_improvement_count``, …); ``data`` is
+    (``loss_curve_``, ``best_loss_``, …) and keeps scikit-learn's stopping rule, as
+    scikit-learn's estimator does (``update_no_improvement_count``, ``stops``); ``data`` is
     (X, Y, s) in columns; ``validation`` is None or (X, y, s) for the score. The
     estimator hands in its ``optimizer``, ``rate()`` (α of the coming epoch) and the
     generator ``rng`` that shuffles.
@@ -207,41 +209,15 @@ def stochastic(est, net, data, validation, settings, incremental, optimizer, rat
         if est.verbose:
             print(f"Iteration {est.n_iter_}, loss = {est.loss_:.8f}")
         est.check_growth(settings)
-        update_no_improvement_count(est, net, validation, settings)
+        est.update_no_improvement_count(validation, settings)
         est.epoch_ends(settings)
-        if est._no_improvement_count > settings["n_iter_no_change"]:
-            if not est.lower_rate(settings):
-                break
-            est._no_improvement_count = 0
-        if incremental:
+        if est.stops(settings) or incremental:
             break
     else:
         if not incremental:
             est.warn_not_converged(settings)
     if validation is not None:
-        net.parameters[...] = est._best_parameters
-
-
-def update_no_improvement_count(est, net, validation, settings):
-    """scikit-learn's rule: count the epochs that did not improve by more than ``tol``."""
-    tol = settings["tol"]
-    if validation is not None:
-        score = est.validation_score(validation)
-        est.validation_scores_.append(score)
-        if est.verbose:
-            print(f"Validation score: {score:f}")
-        est._no_improvement_count = (est._no_improvement_count + 1
-                                     if score < est.best_validation_score_ + tol else 0)
-        if score > est.best_validation_score_:
-            est.best_validation_score_ = score
-            est._best_parameters = net.parameters.copy()
-    else:
-        last = est.loss_curve_[-1]
-        if est.best_loss_ is None:  # after an early-stopping fit (scikit-learn fails here)
-            est.best_loss_ = np.inf
-        est._no_improvement_count = (est._no_improvement_count + 1
-                                     if last > est.best_loss_ - tol else 0)
-        est.best_loss_ = min(est.best_loss_, last)
+        est.keep_best_parameters()
 
 
 # ---------------------------------------------------------------------- L-BFGS

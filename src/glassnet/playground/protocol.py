@@ -70,7 +70,10 @@ FEATURES = {
 #: the features that need a second input column
 USES_X2 = ("y", "ySquared", "xTimesY", "sinY")
 
-HIDDEN_ACTIVATIONS = tuple(n for n in activation_registry.names() if n != "softmax")
+# softmax and the exponential are output activations (a distribution over classes, a
+# Poisson rate): the page offers neither for hidden layers, where e^(e^z) soon overflows
+HIDDEN_ACTIVATIONS = tuple(n for n in activation_registry.names()
+                           if n not in ("softmax", "exponential"))
 OPTIMIZERS = tuple(optimizer_registry.names())
 RECIPES = ("glassnet", "tensorflow")
 #: the loss of a classification in glassnet's recipe (TensorFlow's is squared error)

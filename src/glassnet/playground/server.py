@@ -143,9 +143,12 @@ class Tab:
         await self._send_all(data="data" in effects, frame=bool(effects - {"view"}))
 
     async def _on_play(self, message):
-        self.session.playing = True
-        self.wake.set()
+        playing = await asyncio.to_thread(self.session.play)
+        if playing:
+            self.wake.set()
         await self.send(self.session.describe())
+        if not playing:  # a stop condition is met: the frame's header names it
+            await self.send(await asyncio.to_thread(self.session.frame))
 
     async def _on_pause(self, message):
         self.session.playing = False

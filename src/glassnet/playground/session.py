@@ -55,6 +55,8 @@ from .wire import GRID
 
 #: the settings λ = r·B is made of (``Session._set_penalty``)
 PENALTY_SETTINGS = ("regularization", "regularizationRate", "batchSize")
+#: the stop conditions (``Session.stop_reason``)
+STOP_SETTINGS = ("stopEpoch", "stopLoss", "stopScore")
 
 
 def build_network(state, n_x, n_classes, parameters=None):
@@ -162,27 +164,23 @@ class Session:
                               "uses x2")
         return custom
 
-    def _inputs(self, X, custom, where="at"):
+    def _inputs(self, X, where="at"):
         """The network's input A[0] for raw points X (2, m): the built-in features, then
-        the custom one (refused where it is not a finite number)."""
-        names = [protocol.FEATURES[key] for key in self._feature_keys()]
-        rows = [datasets.features(X, names)] if names else []
-        if custom is not None:
-            values = custom.check_finite(X[0], X[1], self.state["customFeature"], where)
-            rows.append(values.reshape(1, -1))
-        return np.vstack(rows)
+        the custom one (refused where it is not a finite number), computed from their names
+        as ``glassnet predict`` computes them from an exported model's."""
+        return expressions.feature_inputs(X, self._feature_names(), where)
 
     def _new_network(self, parameters=None):
         names = self._feature_names()
         custom = self._custom()
         d = self.data
         self.net = build_network(self.state, len(names), d.n_classes, parameters)
-        self.A_train = self._inputs(d.X_train, custom, "on a training example at")
+        self.A_train = self._inputs(d.X_train, "on a training example at")
         self._set_penalty()
         self.optimizer = optimizers.get(self.state["optimizer"])
         self._rng = np.random.default_rng(self.state["initSeed"])
         g, classes = self.net.output_activation, range(d.n_classes) if d.n_classes else None
-        self.A_test = self._inputs(d.X_test, custom, "on a test example at")
+        self.A_test = self._inputs(d.X_test, "on a test example at")
         self.Y_train = datasets.targets(d.labels_train, g, classes)
         self.Y_test = datasets.targets(d.labels_test, g, classes)
         (x_lo, x_hi), (y_lo, y_hi) = d.view
@@ -192,10 +190,11 @@ class Session:
         if d.one_d:
             x2 = np.zeros_like(x2)
         self._grid = np.vstack([x1.ravel(), x2.ravel()])  # row 0 of the map is the top
-        self._grid_features = self._inputs(self._grid, custom, "in the view, at")
+        self._grid_features = self._inputs(self._grid, "in the view, at")
         self._custom_map = None if custom is None else self._grid_features[-1:]
         if parameters is None:
             self.epoch = 0
+            self.stopped = None
 
     def reset(self):
         """Back to epoch 0 and the weight seed's starting weights (same seed, same start)."""
@@ -232,6 +231,8 @@ class Session:
                     if new[key] == protocol.UPLOAD:
                         new[key] = protocol.SETTINGS[key].default
             self.state = new = self._fit_features(new)
+            if any(new[key] != old[key] for key in STOP_SETTINGS):
+                self.stopped = None  # what stopped the training is no longer the condition
             done = protocol.effects(old, new)
             self._rebuild(done, old)
         return done
@@ -337,6 +338,8 @@ class Session:
                 runner.run_epoch(self.optimizer, self.state["learningRate"])
                 self.epoch += 1
                 done += 1
+                if self.state["stopLoss"] or self.state["stopScore"]:
+                    self._keep_last_step()  # before the scores' forward passes
                 self.stopped = self.stop_reason()
                 if self.stopped:
                     self.playing = False
@@ -348,7 +351,7 @@ class Session:
             self.last_step = None
             raise
         if not (self.state["stopLoss"] or self.state["stopScore"]):
-            self._keep_last_step()  # else stop_reason kept it before its forward passes
+            self._keep_last_step()  # else kept after each epoch, before stop_reason
 
     def _keep_last_step(self):
         """Copy the last step's backward pass, for the maths panel (later forward passes
@@ -386,14 +389,27 @@ class Session:
                             "weights), and choose a smaller learning rate.")
         return None
 
+    def play(self):
+        """Play, unless a stop condition is met already: then stay paused, with
+        ``stopped`` naming it (training at most stops there again; changing or clearing the
+        condition, or Reset, lets Play train). Returns whether the session plays."""
+        reason = self.stop_reason()
+        if reason:
+            self.stopped = (f"{reason}; Play trains on once the condition is changed or "
+                            "cleared, or after Reset")
+        else:
+            self.stopped = None
+        self.playing = reason is None
+        return self.playing
+
     def stop_reason(self):
-        """Why training stops now (a stop condition of the state is met), or None."""
+        """Why training stops now (a stop condition of the state is met), or None. (Its
+        forward passes overwrite the network's caches of the last step.)"""
         state = self.state
         if state["stopEpoch"] and self.epoch >= state["stopEpoch"]:
             return f"stopped at epoch {self.epoch} (stopEpoch={state['stopEpoch']})"
         if not (state["stopLoss"] or state["stopScore"]):
             return None
-        self._keep_last_step()  # the scores' forward passes overwrite the backward pass
         scores = self.scores()
         loss = scores["testLoss"]
         if state["stopLoss"] and loss is not None and loss <= state["stopLoss"]:
@@ -545,7 +561,7 @@ class Session:
             raise ConfigError(f"there is no neuron {unit + 1} in layer {layer}")
         names = self._feature_names()
         point = np.array([[x1], [0.0 if self.data.one_d else x2]])
-        A0 = self._inputs(point, self._custom())
+        A0 = self._inputs(point)
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
             net.forward_unchecked(A0)
             A_prev = net.A[layer - 1][:, 0]
@@ -587,12 +603,14 @@ class Session:
     # ------------------------------------------------------------------ exports
     def model_bytes(self):
         """The network as a glassnet file (``glassnet.load`` opens it); its metadata also
-        lists the input features by name, a custom one as its formula (``features``)."""
+        lists the input features by name, a custom one as its formula (``features``), and
+        the raw columns x1[, x2] they are computed from (``inputs``: 1 or 2), for
+        ``glassnet predict``."""
         with tempfile.TemporaryDirectory() as folder:
             path = os.path.join(folder, "playground-model.npz")
-            model_io.write_archive(path, "network", {**self.net.config(),
-                                                     "features": self._feature_names()},
-                                   {"parameters": self.net.parameters})
+            model_io.write_archive(path, "network", {
+                **self.net.config(), "features": self._feature_names(),
+                "inputs": 1 if self.data.one_d else 2}, {"parameters": self.net.parameters})
             with open(path, "rb") as file:
                 return file.read()
 
