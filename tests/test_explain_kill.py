@@ -4,11 +4,12 @@ message a student reads."""
 
 import json
 import math
+from pathlib import Path
 
 import pytest
 
 from glassnet import explain
-from glassnet.errors import ConfigError, DataError
+from glassnet.errors import ConfigError, DataError, FileFormatError
 from glassnet.explain import names
 
 
@@ -322,3 +323,42 @@ def test_a_problem_of_shapes_only_may_have_exactly_the_most_parameters(n_x):
     problem = explain.problem_from_dict({"n_x": n_x, "layers": [
         {"units": 500_000, "activation": "sigmoid"}]})
     assert problem.network.sizes == [1, 500_000] and problem.n_x_open == (n_x == "open")
+
+
+def test_a_problem_passes_its_texts_and_settings_to_its_trace(tmp_path):
+    given = explain.load_problem(SEED003)
+    shapes_only = explain.load_problem(explain.example_path("seed001_two_layer_shapes"))
+    for problem in (given, shapes_only):
+        t = problem.trace()
+        assert (t.title, t.description, t.notation, t.products) == (
+            problem.title, problem.description, problem.notation, problem.products)
+        assert problem.title and problem.description
+    assert shapes_only.path == Path(explain.example_path("seed001_two_layer_shapes"))
+    assert given.path == Path(SEED003)
+    defaults = explain.problems.Problem(given.network)
+    assert (defaults.products, defaults.n_x_open, defaults.given_parameters) == (
+        "weight-first", False, True)
+
+
+def test_a_problem_of_shapes_only_keeps_each_layers_activation():
+    problem = explain.problem_from_dict({"n_x": 3, "layers": [
+        {"units": 4, "activation": "relu"}, {"units": 3, "activation": "tanh"},
+        {"units": 2, "activation": "softmax"}]})
+    assert [layer["activation"]["name"] for layer in problem.network.config()["layers"]] == [
+        "relu", "tanh", "softmax"]
+
+
+def test_a_name_given_twice_is_refused_and_a_yaml_merge_is_read(tmp_path):
+    merged = tmp_path / "merge.yaml"
+    merged.write_text("a: &x {p: 1}\nb:\n  <<: *x\n  q: 2\n")
+    assert explain.problems.read_file(merged) == {"a": {"p": 1}, "b": {"p": 1, "q": 2}}
+    twice = tmp_path / "twice.yaml"
+    twice.write_text("a: &x {p: 1}\nb:\n  <<: *x\n  q: 2\n  q: 3\n")
+    with pytest.raises(FileFormatError) as err:
+        explain.problems.read_file(twice)
+    assert str(err.value) == f"{twice}: line 5: not valid YAML ('q' is given twice)"
+    twice = tmp_path / "twice.json"
+    twice.write_text('{"Z[1]": 1, "A[1]": 2, "Z[1]": 3}')
+    with pytest.raises(FileFormatError) as err:
+        explain.problems.read_file(twice)
+    assert str(err.value) == f"{twice}: 'Z[1]' is given twice"
