@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from glassnet import explain
-from glassnet.errors import ConfigError, DataError, FileFormatError
+from glassnet.errors import ConfigError, DataError, FileFormatError, ShapeError
 from glassnet.explain import names
+from glassnet.explain.trace import MAX_STEPS
 
 
 # ------------------------------------------------------------------------------ names
@@ -362,3 +363,38 @@ def test_a_name_given_twice_is_refused_and_a_yaml_merge_is_read(tmp_path):
     with pytest.raises(FileFormatError) as err:
         explain.problems.read_file(twice)
     assert str(err.value) == f"{twice}: 'Z[1]' is given twice"
+
+
+def _seed003_with(**fields):
+    data = {**explain.problems.read_file(SEED003), **fields}
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.mark.parametrize(("fields", "error", "message"), [
+    ({"X": [[0, 0, 1, "a"], [0, 1, 0, 1]]}, ConfigError, "X[1,4]: expected a number, got 'a'"),
+    ({"Y": [0, 1, "b", 1]}, ConfigError, "Y[1,3]: expected a number, got 'b'"),
+    ({"X": [[0, 0], [0, 1], [1, 0], [1, 1]]}, ShapeError,
+     "X has 4 rows but W[1] has 2 columns: X must have shape (n_x, m) = (2, m) (examples "
+     "must be columns: transpose X)"),
+    ({"X": [[0, 0, 1, 1]]}, ShapeError,
+     "X has 1 rows but W[1] has 2 columns: X must have shape (n_x, m) = (2, m)"),
+    ({"Y": None, "steps": 2, "learning_rate": None}, ConfigError,
+     "Y: missing; a gradient step (learning_rate, steps) needs the targets Y, shape (n[L], m)"),
+    ({"Y": None}, ConfigError,
+     "Y: missing; a gradient step (learning_rate, steps) needs the targets Y, shape (n[L], m)"),
+])
+def test_a_problem_with_bad_data_says_which(fields, error, message):
+    with pytest.raises(error) as err:
+        explain.problem_from_dict(_seed003_with(**fields))
+    assert str(err.value) == message
+
+
+def test_a_problem_may_ask_for_the_most_steps():
+    assert explain.problem_from_dict(_seed003_with(steps=MAX_STEPS)).steps == MAX_STEPS
+
+
+def test_a_file_that_is_not_there_or_not_a_file_is_named(tmp_path):
+    for path, why in ((tmp_path / "none.yaml", "no such file"), (tmp_path, "not a regular file")):
+        with pytest.raises(FileFormatError) as err:
+            explain.problems.read_file(path)
+        assert str(err.value) == f"cannot read {path}: {why}"
