@@ -398,3 +398,21 @@ def test_a_file_that_is_not_there_or_not_a_file_is_named(tmp_path):
         with pytest.raises(FileFormatError) as err:
             explain.problems.read_file(path)
         assert str(err.value) == f"cannot read {path}: {why}"
+
+
+def test_a_json_file_gives_numbers_or_their_text_and_bad_bytes_are_named(tmp_path):
+    path = tmp_path / "p.json"
+    path.write_text('{"a": 0.710, "b": [1, 2]}')
+    assert explain.problems.read_file(path) == {"a": 0.71, "b": [1, 2]}
+    assert explain.problems.read_file(path, keep_number_text=True) == {"a": "0.710",
+                                                                        "b": ["1", "2"]}
+    path.write_bytes(b'{"a": "\xff"}')
+    with pytest.raises(FileFormatError) as err:
+        explain.problems.read_file(path)
+    assert str(err.value) == f"{path} is not a text file (UTF-8)"
+    big = explain.problems.MAX_FILE_BYTES + 1
+    path.write_bytes(b" " * big)
+    with pytest.raises(FileFormatError) as err:
+        explain.problems.read_file(path)
+    assert str(err.value) == (f"{path} has {big} bytes; a problem or answers file has at most "
+                              f"{explain.problems.MAX_FILE_BYTES}")
