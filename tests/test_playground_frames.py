@@ -10,6 +10,7 @@ Playwright's ``framereceived`` events); stalls are the longest time between two 
 frames of the page (its main thread busy) and between two frames drawn.
 """
 
+import os
 import time
 
 import pytest
@@ -64,7 +65,8 @@ def figures(page, link, seconds=5.0):
 
 
 def report(what, r):
-    print(f"\n{what} (loaded machine): {r['frames_per_second']:.1f} frames/s drawn, "
+    load = os.getloadavg()[0]  # the figures depend on what else the machine runs
+    print(f"\n{what} (load average {load:.1f}): {r['frames_per_second']:.1f} frames/s drawn, "
           f"{r['epochs_per_second']:,.0f} epochs/s, {r['bytes_per_second'] / 1000:,.0f} KB/s, "
           f"longest wait for a frame {r['longest_wait_for_a_frame_ms']:.0f} ms, longest "
           f"gap between animation frames {r['longest_animation_gap_ms']:.0f} ms")
