@@ -260,9 +260,9 @@ def test_the_report_names_an_untitled_problem_by_its_file_or_not_at_all(tmp_path
     path = tmp_path / "untitled.json"
     path.write_text(json.dumps(data))
     first = explain.check(path, {"cost": "0.090"}).report().splitlines()[0]
-    assert first == "Checking 1 answers (1 values) against untitled.json."
+    assert first == "Checking 1 answer (1 value) against untitled.json."
     first = explain.check(explain.problem_from_dict(data), {"cost": "0.090"}).report()
-    assert first.splitlines()[0] == "Checking 1 answers (1 values) against the problem."
+    assert first.splitlines()[0] == "Checking 1 answer (1 value) against the problem."
 
 
 def test_a_whole_answer_all_right_is_one_line():
@@ -377,7 +377,7 @@ def _seed003_with(**fields):
      "X has 4 rows but W[1] has 2 columns: X must have shape (n_x, m) = (2, m) (examples "
      "must be columns: transpose X)"),
     ({"X": [[0, 0, 1, 1]]}, ShapeError,
-     "X has 1 rows but W[1] has 2 columns: X must have shape (n_x, m) = (2, m)"),
+     "X has 1 row but W[1] has 2 columns: X must have shape (n_x, m) = (2, m)"),
     ({"Y": None, "steps": 2, "learning_rate": None}, ConfigError,
      "Y: missing; a gradient step (learning_rate, steps) needs the targets Y, shape (n[L], m)"),
     ({"Y": None}, ConfigError,
