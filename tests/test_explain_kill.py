@@ -416,3 +416,15 @@ def test_a_json_file_gives_numbers_or_their_text_and_bad_bytes_are_named(tmp_pat
         explain.problems.read_file(path)
     assert str(err.value) == (f"{path} has {big} bytes; a problem or answers file has at most "
                               f"{explain.problems.MAX_FILE_BYTES}")
+
+
+def test_a_value_carried_from_no_single_answer_says_earlier_values():
+    """The report's wording when no one answer alone explains a carried value (two mistakes
+    that only move it together): "your earlier values" stands for the culprits. No problem
+    in the tests reaches that case, so the culprits of a SYMMETRY one are emptied here."""
+    result = explain.check(SYMMETRY, {"Z[2][1,1]": "0.3", "A[2][1,1]": "0.574"})
+    carried = result.entries[1]
+    assert carried.verdict == "carried" and carried.culprits == ["Z[2][1,1]"]
+    carried.culprits = []
+    assert ("; but it is right given your earlier values (error carried forward): "
+            "A[2][1,1] = σ(0.3) = 1/(1 + e^−0.3) = 0.574\n") in result.report()

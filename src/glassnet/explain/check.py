@@ -409,8 +409,7 @@ class CheckResult:
             vals = Values(ctx, step.parameters, step.values)
         rhs = entry_formula(ctx, vals, e.key, *e.position, decimals=e.decimals)
         value = vals[e.key][e.position]
-        return (f"{e.label} = " + (rhs.text if rhs is not None else _fmt(value, e.decimals))
-                ).replace("\n", " ")
+        return f"{e.label} = " + (rhs.text if rhs is not None else _fmt(value, e.decimals))
 
 
 def _fmt(x, decimals):
