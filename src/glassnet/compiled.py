@@ -177,9 +177,9 @@ class CompiledEngine:
         self.work, self.rows = self._buffers(sizes, net.dtype)
 
     def _buffers(self, sizes, dtype):
-        """(work, rows): z, a, dz, da of every layer, for a block of examples: unit j of
-        the layer that starts at unit `at` holds example i at (at + j)·BLOCK + i (zeros: no
-        stray NaN); and a[l−1]ᵀ, one example per row."""
+        """(work, rows): z, a, dz, da of every layer, for a block of m_k ≤ BLOCK examples:
+        unit j of the layer that starts at unit `at` holds example i at (at + j)·m_k + i;
+        and a[l−1]ᵀ, one example per row."""
         return (np.zeros((4, int(sizes.sum()) * BLOCK), dtype=dtype),
                 np.zeros(int(sizes[:-1].max()) * BLOCK, dtype=dtype))
 
@@ -248,12 +248,13 @@ def _state(optimizer, key, theta):
 #: many): the innermost loops run over them, through consecutive memory
 BLOCK = 64
 
+
 def _g(code, alpha, scale, z):
-    """a = g(z) of one unit (softmax is done per layer, in _forward_layer)."""
+    """a = g(z) of one unit (softmax is done per layer, in _forward)."""
     if code == 1:
         return _sigmoid(z)
     if code == 2:
-        return np.tanh(z)
+        return _tanh(z)
     if code == 3:  # max(z, 0), NaN kept as NumPy's maximum keeps it
         return z if z > 0 or z != z else 0.0
     if code == 4:
@@ -265,6 +266,29 @@ def _g(code, alpha, scale, z):
     if code == 7:
         return z * _tanh_softplus(z)
     return z
+
+
+def _tanh(z):
+    """tanh(z): NumPy's in float64; in float32, ``_tanh_float32`` (``_build`` makes the
+    compiled ``_tanh`` choose by the type of z)."""
+    return np.tanh(z)
+
+
+def _tanh_float32(z):
+    """tanh(z) of a float32 z to within 1 ulp, in float64 arithmetic that the compiler
+    vectorizes (a call of libm's tanhf, which it cannot, cost some 25 ns, 40× this).
+
+    u = e^y − 1 for y = 2z/64 by its Taylor series, squared six times as
+    (1 + u)² − 1 = u(2 + u) into e^(2z) − 1, then tanh z = (e^(2z) − 1)/(e^(2z) + 1); no
+    term cancels, so small z keep their relative accuracy. |z| > 10 is taken as 10
+    (tanh 10 is 1 in float32); a NaN passes through the comparisons as NaN."""
+    y = 10.0 if z > 10.0 else (-10.0 if z < -10.0 else float(z))
+    y *= 2.0 / 64.0
+    u = y * (1.0 + y / 2 * (1.0 + y / 3 * (1.0 + y / 4 * (1.0 + y / 5 * (
+        1.0 + y / 6 * (1.0 + y / 7 * (1.0 + y / 8 * (1.0 + y / 9))))))))
+    for _ in range(6):
+        u *= 2.0 + u
+    return u / (u + 2.0)
 
 
 def _sigmoid(z):
@@ -308,6 +332,64 @@ def _slice(v, start, length):
     return v[start:start + length]
 
 
+# The layer-wide loops below test the activation's code once, outside the loop, where a
+# test inside would keep the compiler from vectorizing it: tanh, ReLU, the leaky ReLU
+# and the linear g are arithmetic it turns into vector instructions. The others call
+# libm's exp for every unit, beside which a test per unit costs nothing: _g and _g_prime.
+
+def _activate(code, alpha, scale, z, a):
+    """a = g(z) for every unit of a layer (z and a: one layer of a block)."""
+    if code == 2:
+        for e in range(z.shape[0]):
+            a[e] = _tanh(z[e])
+    elif code == 3:
+        for e in range(z.shape[0]):
+            a[e] = z[e] if z[e] > 0 or z[e] != z[e] else 0.0
+    elif code == 4:
+        for e in range(z.shape[0]):
+            a[e] = z[e] if z[e] > 0 else alpha * z[e]
+    elif code == 0:
+        a[:] = z
+    else:
+        for e in range(z.shape[0]):
+            a[e] = _g(code, alpha, scale, z[e])
+
+
+def _dz(code, alpha, scale, at, n, work, m_k):
+    """dz = da * g'(z) of one layer (for softmax, a * (da − Σₖ aₖ daₖ))."""
+    Z, A, dZ, dA = work[0], work[1], work[2], work[3]
+    if code == 8:
+        for i in range(m_k):
+            weighted = 0.0
+            for j in range(n):
+                weighted += dA[(at + j) * m_k + i] * A[(at + j) * m_k + i]
+            for j in range(n):
+                e = (at + j) * m_k + i
+                dZ[e] = (dA[e] - weighted) * A[e]
+        return
+    _derive(code, alpha, scale, _slice(Z, at * m_k, n * m_k), _slice(A, at * m_k, n * m_k),
+            _slice(dA, at * m_k, n * m_k), _slice(dZ, at * m_k, n * m_k))
+
+
+def _derive(code, alpha, scale, z, a, da, dz):
+    """dz = da * g'(z) for every unit of a layer but softmax's (z, a, da, dz: one layer of
+    a block, or of a minibatch)."""
+    if code == 2:
+        for e in range(z.shape[0]):
+            dz[e] = da[e] * (1.0 - a[e] * a[e])
+    elif code == 3:
+        for e in range(z.shape[0]):
+            dz[e] = da[e] * (1.0 if z[e] > 0 else 0.0)
+    elif code == 4:
+        for e in range(z.shape[0]):
+            dz[e] = da[e] * (1.0 if z[e] > 0 else alpha)
+    elif code == 0:
+        dz[:] = da
+    else:
+        for e in range(z.shape[0]):
+            dz[e] = da[e] * _g_prime(code, alpha, scale, z[e], a[e])
+
+
 def _forward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, work, m_k):
     """z[l] = W[l] a[l−1] + b[l], a[l] = g[l](z[l]) for l = 1 … L, for the block's m_k
     examples (a[0] given); returns where layer L starts. Each z_j(i) is the notes' sum,
@@ -318,29 +400,28 @@ def _forward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, work, m_k):
         n, n_prev = sizes[l], sizes[l - 1]
         W, b = w_at[l - 1], b_at[l - 1]
         for j in range(n):
-            z = _slice(Z, (at + j) * BLOCK, m_k)  # z_j of the block's examples
+            z = _slice(Z, (at + j) * m_k, m_k)  # z_j of the block's examples
             for i in range(m_k):
                 z[i] = theta[b + j]
             for k in range(n_prev):
-                w, a = theta[W + j * n_prev + k], _slice(A, (at_prev + k) * BLOCK, m_k)
+                w, a = theta[W + j * n_prev + k], _slice(A, (at_prev + k) * m_k, m_k)
                 for i in range(m_k):
                     z[i] += w * a[i]
         if g[l - 1] == 8:  # softmax down each example's column: e^(z − max z) / Σ
             for i in range(m_k):
-                top = Z[at * BLOCK + i]
+                top = Z[at * m_k + i]
                 for j in range(n):
-                    top = max(top, Z[(at + j) * BLOCK + i])
+                    top = max(top, Z[(at + j) * m_k + i])
                 total = 0.0
                 for j in range(n):
-                    e = (at + j) * BLOCK + i
+                    e = (at + j) * m_k + i
                     A[e] = np.exp(Z[e] - top)
                     total += A[e]
                 for j in range(n):
-                    A[(at + j) * BLOCK + i] /= total
+                    A[(at + j) * m_k + i] /= total
         else:
-            z, a = _slice(Z, at * BLOCK, n * BLOCK), _slice(A, at * BLOCK, n * BLOCK)
-            for e in range(n * BLOCK):
-                a[e] = _g(g[l - 1], g_alpha[l - 1], g_scale[l - 1], z[e])
+            _activate(g[l - 1], g_alpha[l - 1], g_scale[l - 1],
+                      _slice(Z, at * m_k, n * m_k), _slice(A, at * m_k, n * m_k))
         at_prev, at = at, at + n
     return at_prev
 
@@ -351,30 +432,12 @@ def _output_dz(Y_rows, order, first, loss, eps, at, n, work, m_k):
     for i in range(m_k):
         y = Y_rows[order[first + i]]
         for j in range(n):
-            e = (at + j) * BLOCK + i
+            e = (at + j) * m_k + i
             a = A[e]
             if loss == 4:
                 dZ[e] = a - y[j]
             else:
                 dA[e] = _dL_da(loss, eps, n, a, y[j])
-
-
-def _dz(code, alpha, scale, at, n, work, m_k):
-    """dz = da * g'(z) of one layer (for softmax, a * (da − Σₖ aₖ daₖ))."""
-    Z, A, dZ, dA = work[0], work[1], work[2], work[3]
-    if code == 8:
-        for i in range(m_k):
-            weighted = 0.0
-            for j in range(n):
-                weighted += dA[(at + j) * BLOCK + i] * A[(at + j) * BLOCK + i]
-            for j in range(n):
-                e = (at + j) * BLOCK + i
-                dZ[e] = (dA[e] - weighted) * A[e]
-        return
-    z, a = _slice(Z, at * BLOCK, n * BLOCK), _slice(A, at * BLOCK, n * BLOCK)
-    dz, da = _slice(dZ, at * BLOCK, n * BLOCK), _slice(dA, at * BLOCK, n * BLOCK)
-    for e in range(n * BLOCK):
-        dz[e] = da[e] * _g_prime(code, alpha, scale, z[e], a[e])
 
 
 def _backward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, grad, work, rows, m_k):
@@ -393,9 +456,9 @@ def _backward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, grad, work, rows, m
         W, b = w_at[l - 1], b_at[l - 1]
         for k in range(n_prev):
             for i in range(m_k):
-                rows[i * n_prev + k] = A[(at_prev + k) * BLOCK + i]
+                rows[i * n_prev + k] = A[(at_prev + k) * m_k + i]
         for j in range(n):
-            dz, dW_j = _slice(dZ, (at + j) * BLOCK, m_k), _slice(grad, W + j * n_prev, n_prev)
+            dz, dW_j = _slice(dZ, (at + j) * m_k, m_k), _slice(grad, W + j * n_prev, n_prev)
             for i in range(m_k):
                 grad[b + j] += dz[i]
                 a = _slice(rows, i * n_prev, n_prev)
@@ -403,11 +466,11 @@ def _backward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, grad, work, rows, m
                     dW_j[k] += dz[i] * a[k]
         if l > 1:
             for k in range(n_prev):
-                da = _slice(dA, (at_prev + k) * BLOCK, m_k)
+                da = _slice(dA, (at_prev + k) * m_k, m_k)
                 for i in range(m_k):
                     da[i] = 0.0
                 for j in range(n):
-                    w, dz = theta[W + j * n_prev + k], _slice(dZ, (at + j) * BLOCK, m_k)
+                    w, dz = theta[W + j * n_prev + k], _slice(dZ, (at + j) * m_k, m_k)
                     for i in range(m_k):
                         da[i] += w * dz[i]
             _dz(g[l - 2], g_alpha[l - 2], g_scale[l - 2], at_prev, n_prev, work, m_k)
@@ -416,11 +479,13 @@ def _backward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, grad, work, rows, m
 
 def _step(optimizer, theta, grad, learning_rate, beta_1, beta_2, epsilon, t, s1, s2):
     """One optimizer step on θ from g (glassnet.optimizers' formulas, element by element)."""
+    if optimizer == 0:  # θ := θ − α·g, its own loop (vectorized)
+        for i in range(theta.shape[0]):
+            theta[i] -= grad[i] * learning_rate
+        return
     for i in range(theta.shape[0]):
         d = grad[i]
-        if optimizer == 0:  # θ := θ − α·g
-            theta[i] -= d * learning_rate
-        elif optimizer == 1:  # V := βV + (1 − β)g; θ := θ − αV
+        if optimizer == 1:  # V := βV + (1 − β)g; θ := θ − αV
             s1[i] = s1[i] * beta_1 + (1.0 - beta_1) * d
             theta[i] -= learning_rate * s1[i]
         elif optimizer == 2 or optimizer == 3:  # v := μv − αg; θ := θ + v (Nesterov: + μv − αg)
@@ -477,26 +542,27 @@ def _epoch_loop(X_rows, Y_rows, order, s, B, sizes, w_at, b_at, g, g_alpha, g_sc
             for i in range(m_k):  # a[0] = x(i)
                 x = X_rows[order[first + i]]
                 for k in range(sizes[0]):
-                    work[1, k * BLOCK + i] = x[k]
+                    work[1, k * m_k + i] = x[k]
             at = _forward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, work, m_k)
             for i in range(m_k):
                 for j in range(n_L):
-                    outputs[first + i, j] = work[1, (at + j) * BLOCK + i]
+                    outputs[first + i, j] = work[1, (at + j) * m_k + i]
             _output_dz(Y_rows, order, first, loss, eps, at, n_L, work, m_k)
             if loss != 4:  # dz[L] = da[L] * g'(z[L])
                 _dz(g[L - 1], g_alpha[L - 1], g_scale[L - 1], at, n_L, work, m_k)
             if weighted:
                 for j in range(n_L):
                     for i in range(m_k):
-                        work[2, (at + j) * BLOCK + i] *= s[order[first + i]]
+                        work[2, (at + j) * m_k + i] *= s[order[first + i]]
             _backward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, grad, work, rows, m_k)
         scale = 1.0 / mass
         for i in range(grad.shape[0]):
             grad[i] *= scale
-        for i in range(n_w):  # the L1/L2 gradient, (λ₂/m̃_b)·w + (λ₁/m̃_b)·sign(w)
-            if l2 != 0.0:
+        if l2 != 0.0:  # the L1/L2 gradient, (λ₂/m̃_b)·w + (λ₁/m̃_b)·sign(w)
+            for i in range(n_w):
                 grad[i] += (l2 / mass) * theta[i]
-            if l1 != 0.0:
+        if l1 != 0.0:
+            for i in range(n_w):
                 grad[i] += (l1 / mass) * np.sign(theta[i])
         _step(optimizer, theta, grad, learning_rate, beta_1, beta_2, epsilon, t, s1, s2)
     return penalty
@@ -524,9 +590,16 @@ def _kernel():
 def _build():
     """Numba imported, the helpers and the loop jitted (compiled at their first call)."""
     import numba
+    from numba.extending import overload
 
-    helpers = ("_slice", "_sigmoid", "_tanh_softplus", "_g", "_g_prime", "_forward",
-               "_dL_da", "_output_dz", "_dz", "_backward", "_step")
+    float32_tanh = _jit(numba, _tanh_float32)
+
+    @overload(_tanh, jit_options={"fastmath": {"contract"}})
+    def _tanh_by_type(z):  # which tanh the compiled _tanh is, chosen by the type of z
+        return (lambda z: float32_tanh(z)) if z == numba.float32 else (lambda z: np.tanh(z))
+
+    helpers = ("_slice", "_sigmoid", "_tanh_softplus", "_g", "_g_prime", "_activate",
+               "_derive", "_forward", "_dL_da", "_output_dz", "_dz", "_backward", "_step")
     for name in helpers:  # the loop calls them by these global names
         globals()[name] = _jit(numba, globals()[name])
     _compiled["epoch"] = _jit(numba, _epoch_loop)
@@ -572,10 +645,10 @@ def _layer_forward(W, A_prev, b, Z, A, code, alpha, scale):
     np.dot(W, A_prev, Z)
     n, m_b = Z.shape
     for j in range(n):
-        z, a = Z[j], A[j]
+        z = Z[j]
         for i in range(m_b):
             z[i] += b[j]
-            a[i] = _g(code, alpha, scale, z[i])
+    _activate(code, alpha, scale, Z.reshape(n * m_b), A.reshape(n * m_b))
     if code == 8:  # e^(z − max z) / Σ e^(z − max z), as _forward
         for i in range(m_b):
             top = Z[0, i]
@@ -600,10 +673,8 @@ def _layer_dZ(code, alpha, scale, Z, A, dA, dZ):
             for j in range(n):
                 dZ[j, i] = (dA[j, i] - weighted) * A[j, i]
         return
-    for j in range(n):
-        z, a, da, dz = Z[j], A[j], dA[j], dZ[j]
-        for i in range(m_b):
-            dz[i] = da[i] * _g_prime(code, alpha, scale, z[i], a[i])
+    _derive(code, alpha, scale, Z.reshape(n * m_b), A.reshape(n * m_b), dA.reshape(n * m_b),
+            dZ.reshape(n * m_b))
 
 
 def _layer_sums(dZ, A_prev_T, dW, db):
