@@ -349,7 +349,8 @@ def _activate(code, alpha, scale, z, a):
         for e in range(z.shape[0]):
             a[e] = z[e] if z[e] > 0 else alpha * z[e]
     elif code == 0:
-        a[:] = z
+        for e in range(z.shape[0]):
+            a[e] = z[e]
     else:
         for e in range(z.shape[0]):
             a[e] = _g(code, alpha, scale, z[e])
@@ -384,7 +385,8 @@ def _derive(code, alpha, scale, z, a, da, dz):
         for e in range(z.shape[0]):
             dz[e] = da[e] * (1.0 if z[e] > 0 else alpha)
     elif code == 0:
-        dz[:] = da
+        for e in range(n * m_k):
+            dz[e] = da[e]
     else:
         for e in range(z.shape[0]):
             dz[e] = da[e] * _g_prime(code, alpha, scale, z[e], a[e])
@@ -592,11 +594,9 @@ def _build():
     import numba
     from numba.extending import overload
 
-    float32_tanh = _jit(numba, _tanh_float32)
-
     @overload(_tanh, jit_options={"fastmath": {"contract"}})
     def _tanh_by_type(z):  # which tanh the compiled _tanh is, chosen by the type of z
-        return (lambda z: float32_tanh(z)) if z == numba.float32 else (lambda z: np.tanh(z))
+        return _tanh_float32 if z == numba.float32 else _tanh
 
     helpers = ("_slice", "_sigmoid", "_tanh_softplus", "_g", "_g_prime", "_activate",
                "_derive", "_forward", "_dL_da", "_output_dz", "_dz", "_backward", "_step")
