@@ -155,3 +155,15 @@ def test_the_background_warmup_writes_the_cache(cold, monkeypatch, capsys):
     assert main(["warmup", "--dtype", "float64"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "float64   cached already"
     assert not warmup._busy(warmup.cache_dir())  # the lock went with the process
+
+
+def test_numba_is_not_imported_when_numpys_engine_is_chosen():
+    """Numpy's engine by name, and auto on a step too large for the loop: no Numba."""
+    code = ("import sys, numpy as np, glassnet; from glassnet.training import train\n"
+            "X = np.zeros((64, 20)); Y = np.zeros((1, 20))\n"
+            "train(glassnet.Network([2, 8, 1]), X[:2], Y, epochs=1, engine='numpy')\n"
+            "train(glassnet.Network([64, 200, 1]), X, Y, epochs=1, engine='auto')\n"
+            "print('numba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "False"
