@@ -83,7 +83,7 @@ def test_auto_on_a_cold_cache_trains_with_numpy_and_starts_one_warmup(cold, spaw
     assert len(compiled._kernel().overloads) == 0  # nothing compiled in this process
     assert len(spawned) == 1  # three auto choices, one background warm-up
     command, settings = spawned[0]
-    assert command == [sys.executable, "-m", "glassnet.warmup", "float64"]
+    assert command == [sys.executable, "-m", "glassnet.warmup", "float64", "CompiledEngine"]
     assert settings["env"]["NUMBA_CACHE_DIR"] == str(cold)
     assert all(settings[k] is subprocess.DEVNULL for k in ("stdin", "stdout", "stderr"))
     assert settings["start_new_session"] is True
@@ -131,8 +131,8 @@ def test_without_a_writable_cache_nothing_starts_and_auto_stays_numpy(cold, spaw
 def test_warmup_check_says_what_is_not_cached(cold, capsys):
     assert main(["warmup", "--check"]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out == [f"cache     {warmup.cache_dir()}", "float32   not cached",
-                   "float64   not cached"]
+    assert out == [f"cache     {warmup.cache_dir()}", "float32   CompiledEngine: not cached",
+                   "float64   CompiledEngine: not cached"]
     assert len(compiled._kernel().overloads) == 0
 
 
@@ -153,7 +153,7 @@ def test_the_background_warmup_writes_the_cache(cold, monkeypatch, capsys):
     gap = np.linalg.norm(net.parameters - numpy.parameters)
     assert gap <= 1e-11 * np.linalg.norm(numpy.parameters)  # Adam's bound (docs/speed.md)
     assert main(["warmup", "--dtype", "float64"]) == 0
-    assert capsys.readouterr().out.splitlines()[-1] == "float64   cached already"
+    assert capsys.readouterr().out.splitlines()[-1] == "float64   CompiledEngine: cached already"
     assert not warmup._busy(warmup.cache_dir())  # the lock went with the process
 
 

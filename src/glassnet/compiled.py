@@ -177,10 +177,19 @@ class CompiledEngine:
         self.g_scale = np.array([getattr(a, "scale", 1.0) for a in acts])
         self.loss = SHORTCUT if net.uses_shortcut else LOSSES[net.loss.name]
         self.eps = float(np.finfo(net.dtype).eps)  # the clipping ε of the cross-entropies
-        # z, a, dz, da of every layer, for a block of examples: unit j of the layer that
-        # starts at unit `at` holds example i at (at + j)·BLOCK + i (zeros: no stray NaN)
-        self.work = np.zeros((4, int(sizes.sum()) * BLOCK), dtype=net.dtype)
-        self.rows = np.zeros(int(sizes[:-1].max()) * BLOCK, dtype=net.dtype)  # a[l−1]ᵀ
+        self.work, self.rows = self._buffers(sizes, net.dtype)
+
+    def _buffers(self, sizes, dtype):
+        """(work, rows): z, a, dz, da of every layer, for a block of examples: unit j of
+        the layer that starts at unit `at` holds example i at (at + j)·BLOCK + i (zeros: no
+        stray NaN); and a[l−1]ᵀ, one example per row."""
+        return (np.zeros((4, int(sizes.sum()) * BLOCK), dtype=dtype),
+                np.zeros(int(sizes[:-1].max()) * BLOCK, dtype=dtype))
+
+    @staticmethod
+    def _kernel():
+        """The compiled function that runs the steps."""
+        return _kernel()
 
     def run_epoch(self, order, optimizer, learning_rate):
         """One step per minibatch in ``order``; returns (the epoch's loss, its penalty)."""
@@ -204,7 +213,7 @@ class CompiledEngine:
         if reason is not None:
             raise ConfigError(f"the compiled engine cannot train with {reason}; "
                               f"use engine='numpy'")
-        penalty = _kernel()(*self.arguments(order, optimizer, learning_rate, s))
+        penalty = self._kernel()(*self.arguments(order, optimizer, learning_rate, s))
         optimizer.t += -(-order.shape[0] // self.batch_size)
         return penalty
 
@@ -354,15 +363,8 @@ def _output_dz(Y_rows, order, first, loss, eps, at, n, work, m_k):
             a = A[e]
             if loss == 4:
                 dZ[e] = a - y[j]
-            elif loss == 0:  # binary cross-entropy, a clipped to [ε, 1 − ε]
-                a = min(max(a, eps), 1.0 - eps)
-                dA[e] = (a - y[j]) / (a * (1.0 - a))
-            elif loss == 1:  # categorical cross-entropy, a clipped to [ε, 1]
-                dA[e] = -y[j] / min(max(a, eps), 1.0)
-            elif loss == 2:
-                dA[e] = a - y[j]
             else:
-                dA[e] = (a - y[j]) * (2.0 / n)
+                dA[e] = _dL_da(loss, eps, n, a, y[j])
 
 
 def _dz(code, alpha, scale, at, n, work, m_k):
@@ -532,9 +534,198 @@ def _build():
     import numba
 
     helpers = ("_slice", "_sigmoid", "_tanh_softplus", "_g", "_g_prime", "_forward",
-               "_output_dz", "_dz", "_backward", "_step")
+               "_dL_da", "_output_dz", "_dz", "_backward", "_step")
     for name in helpers:  # the loop calls them by these global names
         globals()[name] = _jit(numba, globals()[name])
     _compiled["epoch"] = _jit(numba, _epoch_loop)
     return _compiled["epoch"]
 
+
+
+# ---------------------------------------------------------------------- the vectorized pass
+# The notes' second form of backpropagation, compiled: per minibatch of m_b examples,
+#
+#     A[0] = X_b;  Z[l] = W[l] A[l−1] + b[l];  A[l] = g[l](Z[l])          (l = 1 … L)
+#     dZ[L] = (A[L] − Y_b) / m_b  (or dL/dA ⊙ g'(Z[L]) / m_b);
+#     dW[l] = dZ[l] A[l−1]ᵀ;  db[l] = Σᵢ dZ[l][:, i];  dZ[l−1] = (W[l]ᵀ dZ[l]) ⊙ g'(Z[l−1]),
+#
+# then one optimizer step. The three matrix products of each layer are BLAS's (Numba calls
+# it for np.dot on contiguous arrays, into the kept buffers: nothing is allocated per
+# step); everything element-wise is a compiled loop. Departures from the NumPy engine,
+# which computes the same: the 1/m_b is applied once, to dZ[L] (every dW, db is linear in
+# it), instead of to the gradient vector; and A[0] is kept transposed (one example per row,
+# as X_rows holds them), which BLAS reads as it reads A[0].
+
+
+def _matrix(v, start, n_rows, n_cols):
+    """v[start:start + n_rows·n_cols] as an (n_rows, n_cols) C-ordered matrix (a view)."""
+    return v[start:start + n_rows * n_cols].reshape(n_rows, n_cols)
+
+
+def _dL_da(loss, eps, n, a, y):
+    """dL/da of one output unit a with target y, for the losses whose dZ[L] is not the
+    shortcut (n = n[L])."""
+    if loss == 0:  # binary cross-entropy, a clipped to [ε, 1 − ε]
+        a = min(max(a, eps), 1.0 - eps)
+        return (a - y) / (a * (1.0 - a))
+    if loss == 1:  # categorical cross-entropy, a clipped to [ε, 1]
+        return -y / min(max(a, eps), 1.0)
+    if loss == 2:
+        return a - y
+    return (a - y) * (2.0 / n)
+
+
+def _layer_forward(W, A_prev, b, Z, A, code, alpha, scale):
+    """Z = W A_prev + b, A = g(Z) of one layer (softmax down each example's column)."""
+    np.dot(W, A_prev, Z)
+    n, m_b = Z.shape
+    for j in range(n):
+        z, a = Z[j], A[j]
+        for i in range(m_b):
+            z[i] += b[j]
+            a[i] = _g(code, alpha, scale, z[i])
+    if code == 8:  # e^(z − max z) / Σ e^(z − max z), as _forward
+        for i in range(m_b):
+            top = Z[0, i]
+            for j in range(n):
+                top = max(top, Z[j, i])
+            total = 0.0
+            for j in range(n):
+                A[j, i] = np.exp(Z[j, i] - top)
+                total += A[j, i]
+            for j in range(n):
+                A[j, i] /= total
+
+
+def _layer_dZ(code, alpha, scale, Z, A, dA, dZ):
+    """dZ = dA ⊙ g'(Z) of one layer (for softmax, A ⊙ (dA − Σₖ Aₖ dAₖ) per column)."""
+    n, m_b = Z.shape
+    if code == 8:
+        for i in range(m_b):
+            weighted = 0.0
+            for j in range(n):
+                weighted += dA[j, i] * A[j, i]
+            for j in range(n):
+                dZ[j, i] = (dA[j, i] - weighted) * A[j, i]
+        return
+    for j in range(n):
+        z, a, da, dz = Z[j], A[j], dA[j], dZ[j]
+        for i in range(m_b):
+            dz[i] = da[i] * _g_prime(code, alpha, scale, z[i], a[i])
+
+
+def _layer_sums(dZ, A_prev_T, dW, db):
+    """dW = dZ A_prevᵀ (A_prevᵀ given) and db = the sum of dZ's columns, of one layer."""
+    np.dot(dZ, A_prev_T, dW)
+    n, m_b = dZ.shape
+    for j in range(n):
+        dz = dZ[j]
+        total = 0.0
+        for i in range(m_b):
+            total += dz[i]
+        db[j] = total
+
+
+def _vectorized_epoch(X_rows, Y_rows, order, s, B, sizes, w_at, b_at, g, g_alpha, g_scale,
+                      loss, eps, theta, grad, work, rows, outputs, optimizer, learning_rate,
+                      beta_1, beta_2, epsilon, t, l1, l2, s1, s2):
+    """Every step of one epoch as the notes' vectorized pass (the section's comment);
+    returns Σ_b m_b·(the step's regularization term). The arguments are _epoch_loop's;
+    ``work`` holds Z, A, dZ, dA of layers 1 … L, layer l's (n[l], m_b) matrix from unit
+    ``at`` = n[1] + … + n[l−1] on (at·B), and ``rows`` holds A[0]ᵀ."""
+    m, n_w, L, n_x = order.shape[0], b_at[0], sizes.shape[0] - 1, sizes[0]
+    n_L = sizes[L]
+    weighted = s.shape[0] > 0
+    penalty = 0.0
+    for start in range(0, m, B):
+        m_b = min(B, m - start)
+        mass = float(m_b)  # m̃_b, Σ s_i with sample weights
+        if weighted:
+            mass = 0.0
+            for i in range(start, start + m_b):
+                mass += s[order[i]]
+        t += 1
+        if l1 != 0.0 or l2 != 0.0:  # the term of this step's J, before its step
+            squares, absolutes = 0.0, 0.0
+            for i in range(n_w):
+                squares += theta[i] * theta[i]
+                absolutes += abs(theta[i])
+            penalty += m_b * (0.5 * l2 / mass * squares + l1 / mass * absolutes)
+        A0_T = _matrix(rows, 0, m_b, n_x)
+        for i in range(m_b):  # A[0]ᵀ: x(i) of the minibatch, one per row
+            A0_T[i] = X_rows[order[start + i]]
+        for l in range(1, L + 1):
+            n, at = sizes[l], (b_at[l - 1] - n_w) * B
+            W = _matrix(theta, w_at[l - 1], n, sizes[l - 1])
+            Z, A = _matrix(work[0], at, n, m_b), _matrix(work[1], at, n, m_b)
+            b = theta[b_at[l - 1]:b_at[l - 1] + n]
+            if l == 1:
+                _layer_forward(W, A0_T.T, b, Z, A, g[0], g_alpha[0], g_scale[0])
+            else:
+                A_prev = _matrix(work[1], (b_at[l - 2] - n_w) * B, sizes[l - 1], m_b)
+                _layer_forward(W, A_prev, b, Z, A, g[l - 1], g_alpha[l - 1], g_scale[l - 1])
+        at = (b_at[L - 1] - n_w) * B
+        Z, A = _matrix(work[0], at, n_L, m_b), _matrix(work[1], at, n_L, m_b)
+        dZ, dA = _matrix(work[2], at, n_L, m_b), _matrix(work[3], at, n_L, m_b)
+        for i in range(m_b):
+            y = Y_rows[order[start + i]]
+            for j in range(n_L):
+                outputs[start + i, j] = A[j, i]
+                if loss == 4:  # the shortcut dZ[L] = A[L] − Y
+                    dZ[j, i] = A[j, i] - y[j]
+                else:
+                    dA[j, i] = _dL_da(loss, eps, n_L, A[j, i], y[j])
+        if loss != 4:
+            _layer_dZ(g[L - 1], g_alpha[L - 1], g_scale[L - 1], Z, A, dA, dZ)
+        for i in range(m_b):  # the 1/m̃_b of every dW, db (and each example's weight s_i)
+            share = (s[order[start + i]] if weighted else 1.0) / mass
+            for j in range(n_L):
+                dZ[j, i] *= share
+        for l in range(L, 1, -1):
+            n, n_prev = sizes[l], sizes[l - 1]
+            at, at_prev = (b_at[l - 1] - n_w) * B, (b_at[l - 2] - n_w) * B
+            dZ = _matrix(work[2], at, n, m_b)
+            A_prev = _matrix(work[1], at_prev, n_prev, m_b)
+            _layer_sums(dZ, A_prev.T, _matrix(grad, w_at[l - 1], n, n_prev),
+                        grad[b_at[l - 1]:b_at[l - 1] + n])
+            dA_prev = _matrix(work[3], at_prev, n_prev, m_b)
+            np.dot(_matrix(theta, w_at[l - 1], n, n_prev).T, dZ, dA_prev)
+            _layer_dZ(g[l - 2], g_alpha[l - 2], g_scale[l - 2],
+                      _matrix(work[0], at_prev, n_prev, m_b), A_prev, dA_prev,
+                      _matrix(work[2], at_prev, n_prev, m_b))
+        _layer_sums(_matrix(work[2], 0, sizes[1], m_b), A0_T,
+                    _matrix(grad, 0, sizes[1], n_x), grad[b_at[0]:b_at[0] + sizes[1]])
+        if l1 != 0.0 or l2 != 0.0:  # the L1/L2 gradient, (λ₂/m̃_b)·w + (λ₁/m̃_b)·sign(w)
+            for i in range(n_w):
+                grad[i] += (l2 / mass) * theta[i] + (l1 / mass) * np.sign(theta[i])
+        _step(optimizer, theta, grad, learning_rate, beta_1, beta_2, epsilon, t, s1, s2)
+    return penalty
+
+
+def _vectorized_kernel():
+    """The compiled ``_vectorized_epoch`` (after the per-example loop's helpers)."""
+    _kernel()
+    with _building:
+        if "vectorized" not in _compiled:
+            import numba
+
+            for name in ("_matrix", "_layer_forward", "_layer_dZ", "_layer_sums"):
+                globals()[name] = _jit(numba, globals()[name])
+            _compiled["vectorized"] = _jit(numba, _vectorized_epoch)
+        return _compiled["vectorized"]
+
+
+class VectorizedEngine(CompiledEngine):
+    """An epoch's steps in one compiled call, as the notes' vectorized pass: BLAS's matrix
+    products, the element-wise rest in compiled loops (the section's comment). Built and
+    used as ``CompiledEngine``; faster than it once a step has enough work for BLAS."""
+
+    def _buffers(self, sizes, dtype):
+        """(work, rows): Z, A, dZ, dA of layers 1 … L for B examples; A[0]ᵀ."""
+        B = self.batch_size
+        return (np.zeros((4, int(sizes[1:].sum()) * B), dtype=dtype),
+                np.zeros(B * int(sizes[0]), dtype=dtype))
+
+    @staticmethod
+    def _kernel():
+        return _vectorized_kernel()

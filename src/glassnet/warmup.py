@@ -45,29 +45,34 @@ LOCK = "glassnet-warmup.lock"
 #: the dtypes the compiled engine trains in (the loop is compiled once for each)
 DTYPES = ("float32", "float64")
 
-_signatures: dict = {}  # dtype → the loop's signature for it
-_ready: set = set()  # dtypes whose loop this process found ready
+#: the compiled engines ``engine="auto"`` may take, whose kernels ``glassnet warmup``
+#: compiles (each has a ``_kernel()`` and an ``arguments(...)`` for it)
+ENGINES = (compiled.CompiledEngine,)
+
+_signatures: dict = {}  # (engine, dtype) → its kernel's signature
+_ready: set = set()  # (engine, dtype) this process found ready
 _started: list = []  # the background warm-up this process started, if any
 
 
-def ready(dtype):
-    """True when the compiled loop for ``dtype`` is compiled or loaded in this process, or
-    cached on disk; else False, after starting the background warm-up (``start``)."""
-    dtype = np.dtype(dtype)
-    if dtype not in _ready and not cached(dtype):
-        start(dtype)
+def ready(dtype, engine=compiled.CompiledEngine):
+    """True when ``engine``'s kernel for ``dtype`` is compiled or loaded in this process,
+    or cached on disk; else False, after starting the background warm-up (``start``)."""
+    which = (engine, np.dtype(dtype))
+    if which not in _ready and not cached(dtype, engine):
+        start(dtype, engine)
         return False
-    _ready.add(dtype)
+    _ready.add(which)
     return True
 
 
-def cached(dtype):
-    """True when the loop for ``dtype`` is in this process or in Numba's disk cache."""
-    kernel = compiled._kernel()
-    signature = _signature(kernel, np.dtype(dtype))
+def cached(dtype, engine=compiled.CompiledEngine):
+    """True when ``engine``'s kernel for ``dtype`` is in this process or in Numba's disk
+    cache."""
+    kernel = engine._kernel()
+    signature = _signature(engine, np.dtype(dtype))
     if signature in kernel.overloads:
         return True
-    if cache_dir() is None:
+    if cache_dir(engine) is None:
         return False
     cache = kernel._cache  # what Cache.load_overload looks up, without loading it
     key = cache._index_key(signature, kernel.targetctx.codegen())
@@ -75,36 +80,35 @@ def cached(dtype):
     return data is not None and os.path.isfile(cache._cache_file._data_path(data))
 
 
-def cache_dir():
-    """Where Numba caches the loop (``NUMBA_CACHE_DIR``, ``__pycache__`` beside
+def cache_dir(engine=compiled.CompiledEngine):
+    """Where Numba caches ``engine``'s kernel (``NUMBA_CACHE_DIR``, ``__pycache__`` beside
     glassnet/compiled.py or Numba's user-wide directory), or None when none is writable."""
     from numba.core.caching import Cache
 
-    cache = compiled._kernel()._cache
+    cache = engine._kernel()._cache
     return Path(cache.cache_path) if isinstance(cache, Cache) else None
 
 
-def compile(dtype):
-    """Compile the loop for ``dtype`` in this process, into the disk cache where one is
-    writable; returns whether it was needed (False: it was cached already)."""
+def compile(dtype, engine=compiled.CompiledEngine):
+    """Compile ``engine``'s kernel for ``dtype`` in this process, into the disk cache where
+    one is writable; returns whether it was needed (False: it was cached already)."""
     dtype = np.dtype(dtype)
-    if cached(dtype):
+    if cached(dtype, engine):
         return False
-    kernel = compiled._kernel()
-    kernel.compile(_signature(kernel, dtype))
+    engine._kernel().compile(_signature(engine, dtype))
     return True
 
 
-def _signature(kernel, dtype):
-    """The types Numba compiles the loop for: those of a CompiledEngine's arguments in
+def _signature(engine, dtype):
+    """The types Numba compiles ``engine``'s kernel for: those of its arguments in
     ``dtype``, which depend on the dtype alone (not on the network or the data)."""
-    if dtype not in _signatures:
+    if (engine, dtype) not in _signatures:
         net = Network([1, 1], seed=0, dtype=dtype)
         X = np.zeros((1, 1), dtype=dtype)
-        engine = compiled.CompiledEngine(net, X, X, 1)
-        arguments = engine.arguments(np.arange(1), optimizers.get("sgd"), 0.1)
-        _signatures[dtype] = tuple(kernel.typeof_pyval(a) for a in arguments)
-    return _signatures[dtype]
+        arguments = engine(net, X, X, 1).arguments(np.arange(1), optimizers.get("sgd"), 0.1)
+        kernel = engine._kernel()
+        _signatures[engine, dtype] = tuple(kernel.typeof_pyval(a) for a in arguments)
+    return _signatures[engine, dtype]
 
 
 # ---------------------------------------------------------------------- in the background
@@ -116,11 +120,11 @@ def allowed():
     return not (os.environ.get("CI") or os.environ.get("PYTEST_CURRENT_TEST"))
 
 
-def start(dtype):
-    """Start the background process that compiles the loop for ``dtype`` into the cache,
-    unless one has started from this process, one holds the lock, there is no writable
-    cache or it is not ``allowed``; returns whether it started."""
-    where = cache_dir()
+def start(dtype, engine=compiled.CompiledEngine):
+    """Start the background process that compiles ``engine``'s kernel for ``dtype`` into
+    the cache, unless one has started from this process, one holds the lock, there is no
+    writable cache or it is not ``allowed``; returns whether it started."""
+    where = cache_dir(engine)
     if _started or not allowed() or where is None or _busy(where):
         return False
     import numba
@@ -135,7 +139,8 @@ def start(dtype):
                 if sys.platform == "win32" else {"start_new_session": True})
     try:
         process = subprocess.Popen(
-            [sys.executable, "-m", "glassnet.warmup", np.dtype(dtype).name], env=env,
+            [sys.executable, "-m", "glassnet.warmup", np.dtype(dtype).name, engine.__name__],
+            env=env,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             close_fds=True, **detached)
     except OSError:
@@ -176,32 +181,36 @@ def _locked(where, wait):
     return handle
 
 
-def warm_up(dtypes, wait=True):
-    """Compile the loop for each of ``dtypes`` that is not cached, holding the lock;
-    returns {dtype: seconds spent compiling, 0.0 when cached} or None when another
-    process holds the lock (and ``wait`` is False) or no cache directory is writable."""
-    where = cache_dir()
+def warm_up(dtypes, engines=ENGINES, wait=True):
+    """Compile each engine's kernel for each of ``dtypes`` where it is not cached, holding
+    the lock; returns {(engine name, dtype): seconds spent compiling, 0.0 when cached} or
+    None when another process holds the lock (and ``wait`` is False) or no cache
+    directory is writable."""
+    where = cache_dir(engines[0])  # one directory: the kernels share compiled.py
     handle = None if where is None else _locked(where, wait)
     if handle is None:
         return None
     with handle:
         spent = {}
-        for dtype in dtypes:
-            started = time.perf_counter()
-            needed = compile(check_dtype(dtype))
-            spent[np.dtype(dtype).name] = time.perf_counter() - started if needed else 0.0
+        for engine in engines:
+            for dtype in dtypes:
+                started = time.perf_counter()
+                needed = compile(check_dtype(dtype), engine)
+                spent[engine.__name__, np.dtype(dtype).name] = (
+                    time.perf_counter() - started if needed else 0.0)
         return spent
 
 
 def main(argv):
-    """The background process: ``python -m glassnet.warmup DTYPE…`` (exit code 0 when
-    done or when another warm-up holds the lock, 1 when it failed)."""
+    """The background process: ``python -m glassnet.warmup DTYPE ENGINE`` (exit code 0
+    when done or when another warm-up holds the lock, 1 when it failed)."""
     try:
         os.nice(10)
     except (AttributeError, OSError):  # no nice on Windows
         pass
     try:
-        warm_up(argv, wait=False)
+        dtype, name = argv
+        warm_up([dtype], (getattr(compiled, name),), wait=False)
     except Exception:  # the run that started it has trained already: fail silently
         return 1
     return 0

@@ -32,13 +32,15 @@ def run(args):
     where = warmup.cache_dir()
     print(f"cache     {where if where is not None else 'none writable: nothing is kept'}")
     if args.check:
-        found = {dtype: warmup.cached(dtype) for dtype in dtypes}
-        for dtype, cached in found.items():
-            print(f"{dtype:10}{'cached' if cached else 'not cached'}")
+        found = {(engine.__name__, dtype): warmup.cached(dtype, engine)
+                 for engine in warmup.ENGINES for dtype in dtypes}
+        for (name, dtype), cached in found.items():
+            print(f"{dtype:10}{name}: {'cached' if cached else 'not cached'}")
         return 0 if all(found.values()) else 1
     spent = warmup.warm_up(dtypes)
     if spent is None:
         raise ConfigError("no cache directory is writable (set NUMBA_CACHE_DIR to one)")
-    for dtype, seconds in spent.items():
-        print(f"{dtype:10}" + (f"compiled in {seconds:.1f} s" if seconds else "cached already"))
+    for (name, dtype), seconds in spent.items():
+        print(f"{dtype:10}{name}: "
+              + (f"compiled in {seconds:.1f} s" if seconds else "cached already"))
     return 0
