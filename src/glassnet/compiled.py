@@ -105,7 +105,8 @@ def engine_for(spec, net, optimizer, numpy_engine, batch_size):
 
     "auto" is the compiled engine when Numba is installed, it supports the network and the
     optimizer, and a step is small: n_W·B ≤ AUTO_MAX_WORK for B = ``batch_size``, the
-    examples of a minibatch; else NumPy's.
+    examples of a minibatch, and its machine code is cached (``glassnet.warmup.ready``,
+    which else starts compiling it in the background); else NumPy's.
     """
     if not isinstance(spec, str):
         return spec
@@ -119,7 +120,9 @@ def engine_for(spec, net, optimizer, numpy_engine, batch_size):
         return CompiledEngine
     small = net.n_weights * batch_size <= AUTO_MAX_WORK
     fits = available() and unsupported(net, optimizer) is None
-    return CompiledEngine if small and fits else numpy_engine
+    from . import warmup  # not cached yet: NumPy's engine this time, compiled for the next
+
+    return CompiledEngine if small and fits and warmup.ready(net.dtype) else numpy_engine
 
 
 def _optimizer_name(optimizer):
@@ -210,21 +213,26 @@ class CompiledEngine:
         if reason is not None:
             raise ConfigError(f"the compiled engine cannot train with {reason}; "
                               f"use engine='numpy'")
+        penalty = self._kernel()(*self.arguments(order, optimizer, learning_rate, s))
+        optimizer.t += -(-order.shape[0] // self.batch_size)
+        return penalty
+
+    def arguments(self, order, optimizer, learning_rate, s=None):
+        """The compiled loop's arguments for the steps ``steps`` takes (their types are
+        the signature Numba compiles and caches the loop for: glassnet.warmup)."""
         net = self.net
         name = _optimizer_name(optimizer)
         states = [_state(optimizer, key, net.parameters) for key in STATE_KEYS[name]]
         states += [net.gradients[:0]] * (2 - len(states))
         beta_1, beta_2, epsilon = _optimizer_settings(optimizer)
         s = net.gradients[:0] if s is None else np.asarray(s, dtype=net.dtype)
-        penalty = self._kernel()(self.X_rows, self.Y_rows, order.astype(np.int64), s,
-                         self.batch_size, self.sizes, self.w_at, self.b_at, self.g,
-                         self.g_alpha, self.g_scale, self.loss, self.eps, net.parameters,
-                         net.gradients, self.work, self.rows, self.outputs_rows,
-                         OPTIMIZERS[name],
-                         float(learning_rate), float(beta_1), float(beta_2), float(epsilon),
-                         optimizer.t, float(net.l1), float(net.l2), states[0], states[1])
-        optimizer.t += -(-order.shape[0] // self.batch_size)
-        return penalty
+        return (self.X_rows, self.Y_rows, order.astype(np.int64), s,
+                self.batch_size, self.sizes, self.w_at, self.b_at, self.g,
+                self.g_alpha, self.g_scale, self.loss, self.eps, net.parameters,
+                net.gradients, self.work, self.rows, self.outputs_rows,
+                OPTIMIZERS[name],
+                float(learning_rate), float(beta_1), float(beta_2), float(epsilon),
+                optimizer.t, float(net.l1), float(net.l2), states[0], states[1])
 
 
     @property
