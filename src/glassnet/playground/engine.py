@@ -18,6 +18,7 @@ disk cache). ``warm_up`` does that in a background thread when the server starts
 it is done, "auto" trains with NumPy's engine, so the page never waits for the compiler.
 """
 
+import copy
 import logging
 import threading
 
@@ -37,9 +38,9 @@ def backward_pass(net):
     directly), dZ[l], and the gradients dW[l], db[l]."""
 
     def kept(arrays, start=1):
-        return [None] * start + [copy(arrays, l) for l in range(start, net.L + 1)]
+        return [None] * start + [copied(arrays, l) for l in range(start, net.L + 1)]
 
-    def copy(arrays, l):
+    def copied(arrays, l):
         try:
             return arrays[l].copy()
         except NotFittedError:  # dA[L], never formed when dZ[L] = A[L] − Y
@@ -65,6 +66,7 @@ class CompiledLastStep(compiled.CompiledEngine):
 
     from_caches = False
     _epoch = None  # (order, optimizer, α, t, running averages) at the last epoch's start
+    _replica = None  # the network the last step is recomputed on, built once
 
     def steps(self, order, optimizer, learning_rate, s=None):
         self._epoch = (order, optimizer, learning_rate, optimizer.t,
@@ -77,11 +79,15 @@ class CompiledLastStep(compiled.CompiledEngine):
         if self._epoch is None:
             return None
         order, optimizer, learning_rate, t, state = self._epoch
-        net = Network.from_config(self.net.config(), start)
+        if self._replica is None:
+            self._replica = self.net.copy()
+        net = self._replica
+        np.copyto(net.parameters, start)
+        net.l1, net.l2 = self.net.l1, self.net.l2
         B = self.batch_size
         last = (order.shape[0] - 1) // B * B  # where the last minibatch starts
         if last:  # the steps before it, on their examples in the epoch's order
-            replay = optimizers.get(optimizer.config())
+            replay = copy.copy(optimizer)  # its settings; the running averages as they were
             replay.state = {key: value.copy() for key, value in state.items()}
             replay.t = t
             earlier = order[:last]
