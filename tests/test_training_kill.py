@@ -10,7 +10,7 @@ import pytest
 import glassnet as gn
 from glassnet import optimizers
 from glassnet.callbacks import Callback, EarlyStopping
-from glassnet.epochs import Batches
+from glassnet.epochs import Batches, EpochRunner, NumpyEngine
 from glassnet.training import split_validation, train
 
 
@@ -409,3 +409,131 @@ def test_the_compiled_engine_is_refused_for_an_optimizer_it_does_not_know():
         train(net, X, Y, epochs=1, optimizer=MySGD(), engine="compiled")
     assert str(err.value) == ("the compiled engine cannot train the optimizer 'sgd'; use "
                               "engine='numpy'")
+
+
+# ------------------------------------------------------------------ the epoch runner (mut-problems)
+def _hostile(case):
+    """A network and data whose epoch meets every kind of floating-point trouble:
+    softmax: W = (10, −10) and x = 1e308 give Z = (inf, −inf) (overflow) and Z − max(Z) =
+    inf − inf (invalid); x = 100 gives Z = (1000, −1000), whose exp underflows.
+    poisson: x = 1000 gives e^1000, capped at the largest float; y/a = 1e-30 / 9e307
+    underflows to 0 and log 0 divides by zero."""
+    if case == "softmax":
+        net = gn.Network([1, 2], output="softmax", seed=0)
+        net.parameters[:] = [10.0, -10.0, 0.0, 0.0]
+        return net, np.array([[1e308, 100.0]]), np.array([[1.0, 0.0], [0.0, 1.0]])
+    net = gn.Network([1, 1], output="exponential", loss="poisson", seed=0)
+    net.parameters[:] = [1.0, 0.0]
+    return net, np.array([[1000.0, 1.0]]), np.array([[1e-30, 2.0]])
+
+
+@pytest.mark.parametrize("case", ["softmax", "poisson"])
+def test_the_runner_ignores_floating_point_trouble_under_any_error_setting(case):
+    net, X, Y = _hostile(case)
+    start = net.parameters.copy()
+    with np.errstate(all="raise"):
+        runner = EpochRunner(net, X, Y, Batches(None))
+        with pytest.raises(gn.DivergenceError) as info:
+            runner.run_epoch(optimizers.get("sgd"), 0.1)
+    assert info.value.reason == "parameters" and info.value.epoch == 1
+    np.testing.assert_array_equal(net.parameters, start)
+
+
+def test_a_divergence_error_carries_what_its_message_says():
+    # the notes' line y = 3x + 1 with α = 1 grows at once; α/100 = 0.01 is the first rate
+    # whose 10 trial epochs lower the cost (tests/test_training_runner.py)
+    x = np.linspace(0, 10, 11).reshape(1, -1)
+    for advise in (True, False):
+        net = gn.Network([1, 1], loss="mean_squared_error", seed=0)
+        runner = EpochRunner(net, x, 3 * x + 1, Batches(None), advise=advise)
+        sgd = optimizers.get("sgd")
+        with pytest.raises(gn.DivergenceError) as info:
+            for _ in range(1000):
+                runner.run_epoch(sgd, 1.0)
+        err = info.value
+        assert (err.reason, err.restored_epoch) == ("grew", runner.watch.best_epoch)
+        assert err.epoch == runner.epoch + 1 and err.epoch > err.restored_epoch
+        text = str(err)
+        assert text.startswith(f"training diverged at epoch {err.epoch}: the cost J rose to ")
+        assert (f"put back as they were at the start of epoch {err.restored_epoch}. This "
+                "epoch used the learning rate α = 1; ") in text
+        if advise:
+            assert err.suggested_rate == 0.01 and "α = 0.01, was tried for 10 epochs" in text
+        else:
+            assert err.suggested_rate is None and "none lowered the cost" in text
+
+
+class _Counting(NumpyEngine):
+    pass
+
+
+@pytest.mark.parametrize(("batch_size", "B"), [(7, 7), (None, 60), (100, 60)])
+def test_the_trial_runner_has_the_runs_batch_size_and_engine_and_its_own_shuffling(
+        batch_size, B):
+    X, Y = circle(60)
+    net = gn.Network([2, 4, 1], seed=0)
+    runner = EpochRunner(net, X, Y, Batches(batch_size, shuffle=False, seed=3), _Counting)
+    trial = net.copy()
+    t = runner._trial_runner(trial)
+    assert (t.net, t.X, t.Y, t.advise, type(t.engine)) == (trial, runner.X, runner.Y, False,
+                                                           _Counting)
+    assert (t.batches.batch_size, t.batches.shuffle) == (B, True)
+    # seeded 0: the same orders in every trial, whatever the run's own seed
+    reference = np.random.default_rng(0)
+    for _ in range(3):
+        np.testing.assert_array_equal(t.batches.order(60), reference.permutation(60))
+
+
+def test_batches_shuffle_by_default():
+    batches, reference = Batches(2, seed=4), np.random.default_rng(4)
+    assert batches.shuffle is True
+    np.testing.assert_array_equal(batches.order(5), reference.permutation(5))
+
+
+def test_a_float32_epoch_takes_its_cost_in_float32():
+    # batch descent: J of the epoch is J of the parameters it started with, to the bit;
+    # outputs kept in float64 would give the float64 cost of the float32 A[L] (2.5e-8 off)
+    x = np.linspace(0, 1, 7).reshape(1, -1)
+    net = gn.Network([1, 3, 1], seed=0, dtype="float32")
+    X, Y = x.astype(np.float32), (x > 0.5).astype(np.float32)
+    before = net.cost(X, Y)
+    runner = EpochRunner(net, X, Y, Batches(None))
+    assert runner.run_epoch(optimizers.get("sgd"), 0.5) == before
+    assert runner.engine.outputs.dtype == np.float32
+
+
+def _by_hand(net, X, Y, batches, learning_rate, epochs):
+    """The epochs of minibatch SGD step by step (the notes' loop), on a copy: the costs
+    (the losses of each example at its own step, averaged) and the parameters."""
+    net = net.copy()
+    sgd, m, costs = optimizers.get("sgd"), X.shape[1], []
+    for _ in range(epochs):
+        order = batches.order(m)
+        if batches.size(m) == m:  # batch descent takes X as it is stored
+            order = np.arange(m)
+        outputs = []
+        for idx in batches.split(m, order):
+            outputs.append(net.forward_unchecked(np.ascontiguousarray(X[:, idx])).copy())
+            net.backward_unchecked(np.ascontiguousarray(Y[:, idx]))
+            sgd.step(net.parameters, net.gradients, learning_rate)
+        costs.append(float(net.loss.cost(np.hstack(outputs), Y[:, order])))
+    return costs, net.parameters
+
+
+@pytest.mark.parametrize("layout", ["C", "F", "strided"])
+@pytest.mark.parametrize("batch_size", [70, 300, 1000, 1001])
+def test_minibatches_in_several_chunks_step_as_by_hand(layout, batch_size):
+    # n_x = 64, m = 1000 in float64: 512 KiB, two or more chunks of 256 KiB; B = 70 gives
+    # chunks of 7 minibatches (490 examples) and a last minibatch of 20, B = 300 one
+    # minibatch a chunk (the last of 100), B ≥ m batch descent
+    rng = np.random.default_rng(0)
+    rows = rng.normal(size=(2000 if layout == "strided" else 1000, 64))
+    X = {"C": np.ascontiguousarray(rows.T), "F": rows.T, "strided": rows[::2].T}[layout]
+    Y = (X[:1] + X[1:2] > 0).astype(float)
+    net = gn.Network([64, 3, 1], seed=1)
+    costs, theta = _by_hand(net, X, Y, Batches(batch_size, seed=2), 0.1, 2)
+    runner = EpochRunner(net, X, Y, Batches(batch_size, seed=2))
+    # the same sums, in an order BLAS chooses by the memory layout: equal to a few ulps
+    assert [runner.run_epoch(optimizers.get("sgd"), 0.1) for _ in range(2)] == pytest.approx(
+        costs, rel=1e-13, abs=0)
+    np.testing.assert_allclose(net.parameters, theta, rtol=1e-12, atol=0)
