@@ -614,3 +614,8 @@ def test_a_problems_notation_and_products_reach_its_trace():
     for problem in (given, shapes_only):
         t = problem.trace()
         assert (t.notation, t.products) == ("bias-column", "input-first")
+
+
+@pytest.mark.parametrize("notation", ["W,b", "bias-column"])
+def test_either_notation_may_be_asked_for(notation):
+    assert explain.problem_from_dict(_seed003_with(notation=notation)).notation == notation
