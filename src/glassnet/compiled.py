@@ -323,25 +323,16 @@ def _slice(v, start, length):
     return v[start:start + length]
 
 
-# The layer-wide loops below test the activation's code once, outside the loop, where a
-# test inside would keep the compiler from vectorizing it: tanh, ReLU, the leaky ReLU
-# and the linear g are arithmetic it turns into vector instructions. The others call
-# libm's exp for every unit, beside which a test per unit costs nothing: _g and _g_prime.
+# The layer-wide loops below test for tanh once, outside the loop, where a test inside
+# would keep the compiler from vectorizing the float32 tanh: the playground's hidden
+# layers. The other activations call _g and _g_prime per unit (a loop of their own each
+# would cost compile time for little: most of them call libm's exp for every unit).
 
 def _activate(code, alpha, scale, z, a):
     """a = g(z) for every unit of a layer (z and a: one layer of a block)."""
     if code == 2:
         for e in range(z.shape[0]):
             a[e] = _tanh(z[e])
-    elif code == 3:
-        for e in range(z.shape[0]):
-            a[e] = z[e] if z[e] > 0 or z[e] != z[e] else 0.0
-    elif code == 4:
-        for e in range(z.shape[0]):
-            a[e] = z[e] if z[e] > 0 else alpha * z[e]
-    elif code == 0:
-        for e in range(z.shape[0]):
-            a[e] = z[e]
     else:
         for e in range(z.shape[0]):
             a[e] = _g(code, alpha, scale, z[e])
@@ -364,15 +355,6 @@ def _dz(code, alpha, scale, at, n, work, m_k):
     if code == 2:
         for e in range(n * m_k):
             dz[e] = da[e] * (1.0 - a[e] * a[e])
-    elif code == 3:
-        for e in range(n * m_k):
-            dz[e] = da[e] * (1.0 if z[e] > 0 else 0.0)
-    elif code == 4:
-        for e in range(n * m_k):
-            dz[e] = da[e] * (1.0 if z[e] > 0 else alpha)
-    elif code == 0:
-        for e in range(n * m_k):
-            dz[e] = da[e]
     else:
         for e in range(n * m_k):
             dz[e] = da[e] * _g_prime(code, alpha, scale, z[e], a[e])
