@@ -406,7 +406,7 @@ def _derive(code, alpha, scale, z, a, da, dz):
         for e in range(z.shape[0]):
             dz[e] = da[e] * (1.0 if z[e] > 0 else alpha)
     elif code == 0:
-        for e in range(n * m_k):
+        for e in range(z.shape[0]):
             dz[e] = da[e]
     else:
         for e in range(z.shape[0]):
