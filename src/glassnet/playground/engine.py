@@ -99,7 +99,7 @@ class CompiledLastStep(compiled.CompiledEngine):
         return backward_pass(net)
 
 
-_warm_up = {}  # "thread": the warm-up thread, once started; "ok": True once it compiled
+_warm_up: dict = {}  # "thread": the warm-up thread, once started; "ok": True once it compiled
 
 
 def engine_class(spec, net, optimizer, batch_size):
