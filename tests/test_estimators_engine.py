@@ -18,7 +18,7 @@ import scipy.sparse
 from sklearn.datasets import make_classification, make_regression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from glassnet import compiled
+from glassnet import compiled, warmup
 from glassnet.errors import ConfigError
 from glassnet.estimators import (
     LinearRegression,
@@ -150,6 +150,7 @@ def test_partial_fit_goes_on_the_same_and_may_switch_engines():
 
 
 def test_auto_is_the_compiled_engine_on_a_small_network(monkeypatch):
+    warmup.compile("float64")  # auto takes the compiled loop once it is ready
     cls, settings, data, s = CASES["classifier, sgd + Nesterov, L1 + L2"]
     calls = _compiled_epochs(monkeypatch)
     auto = _fit(cls, settings, data, s, "auto")
