@@ -6,6 +6,7 @@ numbers in another order, so they agree to 1e-12 relative in float64, not to the
 bit. The panel's numbers are compared as the page gets them (through JSON).
 """
 
+import functools
 import json
 import logging
 import os
@@ -14,7 +15,7 @@ import socket
 import numpy as np
 import pytest
 
-from glassnet import compiled
+from glassnet import compiled, warmup
 from glassnet.errors import ConfigError, DivergenceError
 from glassnet.network import Network
 from glassnet.playground import engine, protocol, server
@@ -200,10 +201,11 @@ def test_auto_trains_with_numpy_while_the_warm_up_compiles(monkeypatch):
 
 
 def test_auto_follows_engine_for(monkeypatch):
-    """"auto" is compiled.engine_for's choice: compiled on the small default network,
-    NumPy's above AUTO_MAX_WORK and without Numba."""
+    """"auto" is compiled.engine_for's choice: compiled on the small default network (the
+    kernel loaded), NumPy's above AUTO_MAX_WORK and without Numba."""
     monkeypatch.setattr(engine, "_warm_up", {})
-    s = session("auto")
+    s = session("compiled")
+    s.train(1)  # the kernel compiled or loaded in this process: glassnet.warmup.ready
     assert engine.engine_class("auto", s.net, s.optimizer, 10) is CompiledLastStep
     monkeypatch.setattr(compiled, "AUTO_MAX_WORK", s.net.n_weights * 10 - 1)
     assert engine.engine_class("auto", s.net, s.optimizer, 10) is NumpyLastStep
@@ -213,7 +215,8 @@ def test_auto_follows_engine_for(monkeypatch):
     assert engine.warm_up() is None
 
 
-def test_the_warm_up_compiles_once_in_the_background(monkeypatch):
+def test_the_warm_up_loads_the_kernel_once_in_the_background(monkeypatch):
+    session("compiled").train(1)  # cached (the tests start no background compile)
     monkeypatch.setattr(engine, "_warm_up", {})
     thread = engine.warm_up()
     assert thread.daemon and engine.warm_up() is thread
@@ -225,6 +228,7 @@ def test_a_failed_warm_up_leaves_auto_on_numpy(monkeypatch, caplog):
     def broken(*args):
         raise RuntimeError("no compiler")
 
+    session("compiled").train(1)
     monkeypatch.setattr(engine, "_warm_up", {})
     monkeypatch.setattr(compiled.CompiledEngine, "run_epoch", broken)
     with caplog.at_level(logging.WARNING, logger="glassnet.playground"):
@@ -233,6 +237,32 @@ def test_a_failed_warm_up_leaves_auto_on_numpy(monkeypatch, caplog):
     s = session("auto")
     assert not engine.compiled_ready()
     assert engine.engine_class("auto", s.net, s.optimizer, 10) is NumpyLastStep
+
+
+def test_no_compile_coming_leaves_auto_on_numpy(monkeypatch):
+    """Not cached, and no background compile may start (GLASSNET_WARMUP=0): the warm-up
+    ends at once, and "auto" is NumPy's engine."""
+    monkeypatch.setattr(engine, "_warm_up", {})
+    monkeypatch.setattr(warmup, "ready", lambda dtype: False)
+    monkeypatch.setenv("GLASSNET_WARMUP", "0")
+    engine.warm_up().join(120)
+    s = session("auto")
+    assert not engine.compiled_ready()
+    assert engine.engine_class("auto", s.net, s.optimizer, 10) is NumpyLastStep
+
+
+def test_the_warm_up_waits_for_the_background_compile(monkeypatch):
+    """Not cached yet: glassnet.warmup compiles it in a background process; the warm-up
+    loads it once it is in the cache."""
+    session("compiled").train(1)
+    answers = iter([False, False, True])
+    monkeypatch.setattr(engine, "_warm_up", {})
+    monkeypatch.setattr(warmup, "ready", lambda dtype: False)
+    monkeypatch.setattr(warmup, "cached", lambda dtype: next(answers))
+    monkeypatch.setenv("GLASSNET_WARMUP", "1")
+    monkeypatch.setattr(engine, "_load", functools.partial(engine._load, poll=0.01))
+    engine.warm_up().join(120)
+    assert engine.compiled_ready() and next(answers, "done") == "done"
 
 
 def test_the_server_warms_the_compiled_engine_at_start(monkeypatch):
