@@ -353,10 +353,10 @@ def _slice(v, start, length):
     return v[start:start + length]
 
 
-# The layer-wide loops below test for tanh once, outside the loop, where a test inside
-# would keep the compiler from vectorizing the float32 tanh: the playground's hidden
-# layers. The other activations call _g and _g_prime per unit (a loop of their own each
-# would cost compile time for little: most of them call libm's exp for every unit).
+# The layer-wide loops below test the activation's code once, outside the loop, where a
+# test inside would keep the compiler from vectorizing it: tanh (the float32 one is
+# arithmetic) in both, and in _derive ReLU, the leaky ReLU and the linear g too. The
+# others go through _g and _g_prime per unit (most call libm's exp for every unit).
 
 def _activate(code, alpha, scale, z, a):
     """a = g(z) for every unit of a layer (z and a: one layer of a block)."""
@@ -390,8 +390,6 @@ def _derive(code, alpha, scale, z, a, da, dz):
     if code == 2:
         for e in range(z.shape[0]):
             dz[e] = da[e] * (1.0 - a[e] * a[e])
-<<<<<<< HEAD
-=======
     elif code == 3:
         for e in range(z.shape[0]):
             dz[e] = da[e] * (1.0 if z[e] > 0 else 0.0)
@@ -401,7 +399,6 @@ def _derive(code, alpha, scale, z, a, da, dz):
     elif code == 0:
         for e in range(z.shape[0]):
             dz[e] = da[e]
->>>>>>> main
     else:
         for e in range(z.shape[0]):
             dz[e] = da[e] * _g_prime(code, alpha, scale, z[e], a[e])
