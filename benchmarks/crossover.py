@@ -29,7 +29,7 @@ ENGINES = {"numpy": NumpyEngine, "loop": compiled.CompiledEngine,
 def per_step(sizes, B, dtype="float32", rounds=5):
     """Median CPU µs per step of each engine on ``sizes`` with minibatches of B."""
     rng = np.random.default_rng(0)
-    steps = max(4, min(400, 2_000_000 // (B * sum(a * b for a, b in zip(sizes, sizes[1:])))))
+    steps = max(4, min(400, 2_000_000 // (B * sum(a * b for a, b in zip(sizes, sizes[1:], strict=False)))))
     m = steps * B
     X = rng.standard_normal((sizes[0], m)).astype(dtype)
     Y = np.eye(sizes[-1])[:, rng.integers(0, sizes[-1], m)].astype(dtype)
@@ -51,7 +51,7 @@ def main(networks=NETWORKS):
         print("| network | B | n_W·B | NumPy µs/step | loop µs/step | vectorized µs/step |")
         print("|---|---|---|---|---|---|")
         for sizes, B in networks:
-            work = B * sum(a * b for a, b in zip(sizes, sizes[1:]))
+            work = B * sum(a * b for a, b in zip(sizes, sizes[1:], strict=False))
             t = per_step(sizes, B)
             print(f"| {' → '.join(map(str, sizes))} | {B} | {work:,} | {t['numpy']:,.1f} | "
                   f"{t['loop']:,.1f} | {t['vectorized']:,.1f} |", flush=True)

@@ -25,6 +25,13 @@ GOAL_FRAMES_PER_SECOND = 30
 GOAL_BYTES_PER_SECOND = 300_000  #: the default network's frames, per tab (issue 11)
 GOAL_LARGEST_FRAMES_PER_SECOND = 25  #: the largest network's (issue 11)
 LEAD_IN_SECONDS = 3.0  #: of play before the count starts
+#: issue 15's "before": the epochs per second this benchmark measured while streaming
+#: (the default network, the largest) on main at fe5ccda (the playground on NumPy's
+#: engine, before this issue's work on the per-epoch overhead), 2026-12-03, ``--threads
+#: 1``, on the shared 2-core machine at a load average of 11–15: low figures, to compare
+#: with one measured under such load
+BEFORE_EPOCHS_PER_SECOND = 79
+BEFORE_LARGEST_EPOCHS_PER_SECOND = 20
 #: the largest network the page allows: 6 hidden layers of 8 neurons on all 7 features
 LARGEST = ("networkShape=8,8,8,8,8,8&x=true&y=true&xSquared=true&ySquared=true"
            "&xTimesY=true&sinX=true&sinY=true")
@@ -99,9 +106,10 @@ def _drain(ws, decoder, quiet=0.3, until=math.inf):
         pass
 
 
-def report(r, setup="circle, [4, 2] tanh, batch 10"):
+def report(r, setup="circle, [4, 2] tanh, batch 10", before=BEFORE_EPOCHS_PER_SECOND):
     print(f"playground ({setup}, fastest speed) over a WebSocket: "
-          f"{r['epochs_per_second']:,.0f} epochs/s (goal ≥ {GOAL_EPOCHS_PER_SECOND}), "
+          f"{r['epochs_per_second']:,.0f} epochs/s (goal ≥ {GOAL_EPOCHS_PER_SECOND}; "
+          f"before issue 15: {before:,} under load), "
           f"{r['frames_per_second']:.1f} frames/s (goal ≥ {GOAL_FRAMES_PER_SECOND}), "
           f"{r['map_bytes']:,} bytes of maps per frame, "
           f"{r['bytes_per_second'] / 1000:,.0f} KB/s sent"
@@ -123,6 +131,7 @@ if __name__ == "__main__":
     lead = (float(sys.argv[sys.argv.index("--lead-in") + 1]) if "--lead-in" in sys.argv
             else LEAD_IN_SECONDS)
     report(measure(lead_in=lead))
-    report(measure(link=LARGEST, lead_in=lead), "circle, 6 × 8 tanh on 7 features")
+    report(measure(link=LARGEST, lead_in=lead), "circle, 6 × 8 tanh on 7 features",
+           BEFORE_LARGEST_EPOCHS_PER_SECOND)
     if "--limits" in sys.argv:
         limits_cost(lead_in=lead)

@@ -286,7 +286,8 @@ def main(argv=None):
         playground_speed.report(playground)
         playground["largest"] = playground_speed.measure(seconds=2.0 if args.quick else 5.0,
                                                          link=playground_speed.LARGEST)
-        playground_speed.report(playground["largest"], "circle, 6 × 8 tanh on 7 features")
+        playground_speed.report(playground["largest"], "circle, 6 × 8 tanh on 7 features",
+                                playground_speed.BEFORE_LARGEST_EPOCHS_PER_SECOND)
     else:
         print("\nplayground: skipped (needs the playground extra: starlette, uvicorn)")
 

@@ -255,3 +255,14 @@ def test_poisson_names_the_first_negative_target(Y, shown):
     assert str(err.value) == (f"the Poisson loss needs targets y ≥ 0 (counts or rates), but "
                               f"Y holds {shown}")
     poisson.check_targets(np.array([[0.0, 0.5, 3.0]]))
+
+
+def test_mse_dA_by_hand_into_the_buffer_given():
+    """dL/da = (2/n[L])·(a − y): with n[L] = 2, a − y = (0.5, −1; 2, 0) gives (0.5, −1; 2, 0),
+    written into ``out``."""
+    A = np.array([[1.0, 0.0], [3.0, 2.0]])
+    Y = np.array([[0.5, 1.0], [1.0, 2.0]])
+    out = np.empty_like(A)
+    dA = losses.get("mse").dA(A, Y, out=out)
+    assert dA is out
+    np.testing.assert_array_equal(out, [[0.5, -1.0], [2.0, 0.0]])

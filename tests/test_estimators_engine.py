@@ -122,9 +122,10 @@ def test_the_mean_of_minibatch_losses_with_sample_weights_by_hand():
     net = type("Net", (), {"loss": Squares()})()
     A, Y = np.sqrt(np.array([[2.0, 4.0, 5.0]])), np.array([[1.0, 1.0, 0.0]])
     s = np.array([1.0, 3.0, 2.0])
-    assert run.mean_minibatch_loss(net, A, Y, s, 2, False) == pytest.approx(10 / 3, rel=1e-15)
-    assert run.mean_minibatch_loss(net, A, Y, s, 2, True) == pytest.approx(10 / 3, rel=1e-15)
-    assert run.mean_minibatch_loss(net, A, Y, None, 2, False) == pytest.approx(3.0, rel=1e-15)
+    assert run.weighted_minibatch_loss(net, A, Y, s, 2) == pytest.approx(10 / 3, rel=1e-15)
+    # equal weights: the mean over all m examples (what the engines take unweighted)
+    assert run.weighted_minibatch_loss(net, A, Y, np.full(3, 0.5), 2) == pytest.approx(
+        3.0, rel=1e-15)
 
 
 def test_float32_agrees_to_float32_rounding():

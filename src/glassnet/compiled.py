@@ -175,9 +175,12 @@ class CompiledEngine:
         # the leaky ReLU slope, ELU's (and SELU's) α and scale λ; 0 and 1 elsewhere
         self.g_alpha = np.array([getattr(a, "slope", getattr(a, "alpha", 0.0)) for a in acts])
         self.g_scale = np.array([getattr(a, "scale", 1.0) for a in acts])
-        self.loss = SHORTCUT if net.uses_shortcut else LOSSES[net.loss.name]
+        self.loss_code = LOSSES[net.loss.name]  # L(a, y) of the epoch's cost
+        self.loss = SHORTCUT if net.uses_shortcut else self.loss_code  # how dz[L] starts
         self.eps = float(np.finfo(net.dtype).eps)  # the clipping ε of the cross-entropies
         self.work, self.rows = self._buffers(sizes, net.dtype)
+        self.order = np.arange(0)  # the last epoch's order of the examples
+        self._checked = None  # the last optimizer found supported
 
     def _buffers(self, sizes, dtype):
         """(work, rows): z, a, dz, da of every layer, for a block of m_k ≤ BLOCK examples:
@@ -197,7 +200,14 @@ class CompiledEngine:
         if order is None or self.batch_size == m:  # batch descent: the order as stored
             order = np.arange(m)
         penalty = self.steps(order, optimizer, learning_rate)
-        return self.net.loss.cost(self.outputs, self.Y_rows[order].T), penalty / m
+        return self.epoch_loss(), penalty / m
+
+    def epoch_loss(self):
+        """(1/m) Σᵢ L(a(i), y(i)) over the last epoch's examples, each a(i) taken at its
+        own step: the network's loss, summed by one compiled call (``_loss_sum``)."""
+        order = self.order
+        return _loss_kernel()(self.outputs_rows, self.Y_rows, order, self.loss_code,
+                              self.eps) / order.shape[0]
 
     def steps(self, order, optimizer, learning_rate, s=None):
         """The epoch's steps, the examples taken in ``order`` (an index array of all m).
@@ -209,11 +219,14 @@ class CompiledEngine:
         loss of example i counts s_i times, and each step divides by Σ s_i of its
         minibatch instead of m_b.
         """
-        reason = unsupported(self.net, optimizer)
-        if reason is not None:
-            raise ConfigError(f"the compiled engine cannot train with {reason}; "
-                              f"use engine='numpy'")
-        penalty = self._kernel()(*self.arguments(order, optimizer, learning_rate, s))
+        if optimizer is not self._checked:  # checked once per optimizer, not each epoch
+            reason = unsupported(self.net, optimizer)
+            if reason is not None:
+                raise ConfigError(f"the compiled engine cannot train with {reason}; "
+                                  f"use engine='numpy'")
+            self._checked = optimizer
+        self.order = order.astype(np.int64, copy=False)
+        penalty = self._kernel()(*self.arguments(self.order, optimizer, learning_rate, s))
         optimizer.t += -(-order.shape[0] // self.batch_size)
         return penalty
 
@@ -226,7 +239,7 @@ class CompiledEngine:
         states += [net.gradients[:0]] * (2 - len(states))
         beta_1, beta_2, epsilon = _optimizer_settings(optimizer)
         s = net.gradients[:0] if s is None else np.asarray(s, dtype=net.dtype)
-        return (self.X_rows, self.Y_rows, order.astype(np.int64), s,
+        return (self.X_rows, self.Y_rows, order.astype(np.int64, copy=False), s,
                 self.batch_size, self.sizes, self.w_at, self.b_at, self.g,
                 self.g_alpha, self.g_scale, self.loss, self.eps, net.parameters,
                 net.gradients, self.work, self.rows, self.outputs_rows,
@@ -341,24 +354,15 @@ def _slice(v, start, length):
 
 
 # The layer-wide loops below test the activation's code once, outside the loop, where a
-# test inside would keep the compiler from vectorizing it: tanh, ReLU, the leaky ReLU
-# and the linear g are arithmetic it turns into vector instructions. The others call
-# libm's exp for every unit, beside which a test per unit costs nothing: _g and _g_prime.
+# test inside would keep the compiler from vectorizing it: tanh (the float32 one is
+# arithmetic) in both, and in _derive ReLU, the leaky ReLU and the linear g too. The
+# others go through _g and _g_prime per unit (most call libm's exp for every unit).
 
 def _activate(code, alpha, scale, z, a):
     """a = g(z) for every unit of a layer (z and a: one layer of a block)."""
     if code == 2:
         for e in range(z.shape[0]):
             a[e] = _tanh(z[e])
-    elif code == 3:
-        for e in range(z.shape[0]):
-            a[e] = z[e] if z[e] > 0 or z[e] != z[e] else 0.0
-    elif code == 4:
-        for e in range(z.shape[0]):
-            a[e] = z[e] if z[e] > 0 else alpha * z[e]
-    elif code == 0:
-        for e in range(z.shape[0]):
-            a[e] = z[e]
     else:
         for e in range(z.shape[0]):
             a[e] = _g(code, alpha, scale, z[e])
@@ -393,7 +397,7 @@ def _derive(code, alpha, scale, z, a, da, dz):
         for e in range(z.shape[0]):
             dz[e] = da[e] * (1.0 if z[e] > 0 else alpha)
     elif code == 0:
-        for e in range(n * m_k):
+        for e in range(z.shape[0]):
             dz[e] = da[e]
     else:
         for e in range(z.shape[0]):
@@ -578,6 +582,33 @@ def _epoch_loop(X_rows, Y_rows, order, s, B, sizes, w_at, b_at, g, g_alpha, g_sc
     return penalty
 
 
+def _loss_sum(outputs, Y_rows, order, loss, eps):
+    """Σᵢ L(a(i), y(i)) over the epoch's examples, a(i) = outputs[i] and y(i) =
+    Y_rows[order[i]]: ``glassnet.losses``' L of the ``LOSSES`` code, clipped as there,
+    summed in float64 (NaN kept: a clip by comparisons leaves it as np.clip does)."""
+    total = 0.0
+    n = outputs.shape[1]
+    for i in range(order.shape[0]):
+        a_i, y_i = outputs[i], Y_rows[order[i]]
+        for j in range(n):
+            a, y = a_i[j], y_i[j]
+            if loss == 2:  # ½‖a − y‖²
+                total += 0.5 * (a - y) * (a - y)
+            elif loss == 3:  # (1/n[L])·‖a − y‖²
+                total += (a - y) * (a - y) / n
+            else:  # the cross-entropies: −y·log(a) (− (1 − y)·log(1 − a)), a clipped
+                high = 1.0 - eps if loss == 0 else 1.0
+                if a < eps:
+                    a = eps
+                elif a > high:
+                    a = high
+                if y != 0.0 or a != a:  # 0·log(a) is 0 for a clipped a: not computed
+                    total -= y * np.log(a)
+                if loss == 0 and (y != 1.0 or a != a):
+                    total -= (1.0 - y) * np.log1p(-a)
+    return total
+
+
 def _jit(numba, function):
     """``function`` compiled, its machine code cached on disk; uncached when no cache
     directory is writable (Numba then says so with a RuntimeError at decoration)."""
@@ -587,14 +618,25 @@ def _jit(numba, function):
         return numba.njit(nogil=True)(function)
 
 
-_compiled: dict = {}  # "epoch": the compiled loop, once built
-_building = threading.Lock()  # one thread builds it; the others wait for it
+_compiled: dict = {}  # "epoch": the compiled loop, "loss": the loss' sum, once built
+_building = threading.Lock()  # one thread builds them; the others wait for it
 
 
 def _kernel():
     """The compiled ``_epoch_loop`` (Numba imported and the helpers jitted on first use)."""
     with _building:
         return _compiled["epoch"] if "epoch" in _compiled else _build()
+
+
+def _loss_kernel():
+    """The compiled ``_loss_sum`` (jitted on first use, after the loop's helpers)."""
+    _kernel()
+    with _building:
+        if "loss" not in _compiled:
+            import numba
+
+            _compiled["loss"] = _jit(numba, _loss_sum)
+        return _compiled["loss"]
 
 
 def _build():

@@ -13,18 +13,21 @@ arithmetic on the same numbers, so the same parameters to the last bit), then th
 minibatch's forward and backward pass with the network's own NumPy passes. The panel's
 numbers are then NumPy's own from the parameters that step started from.
 
-Numba compiles the kernel on its first call (seconds; later processes load it from the
-disk cache). ``warm_up`` does that in a background thread when the server starts; until
-it is done, "auto" trains with NumPy's engine, so the page never waits for the compiler.
+Numba compiles the kernel once into its disk cache (``glassnet.warmup`` does it in a
+background process; until it is there, "auto" is NumPy's engine), and each process then
+loads it from there on its first call, which takes a moment (some 0.5 s, more on a busy
+machine). ``warm_up`` loads it in a background thread when the server starts; until it has,
+"auto" sessions train with NumPy's engine, so the first Play never waits for it.
 """
 
 import copy
 import logging
 import threading
+import time
 
 import numpy as np
 
-from .. import compiled, optimizers
+from .. import compiled, optimizers, warmup
 from ..epochs import NumpyEngine
 from ..errors import NotFittedError
 from ..network import Network
@@ -99,13 +102,13 @@ class CompiledLastStep(compiled.CompiledEngine):
         return backward_pass(net)
 
 
-_warm_up = {}  # "thread": the warm-up thread, once started; "ok": True once it compiled
+_warm_up: dict = {}  # "thread": the warm-up thread, once started; "ok": True once it loaded
 
 
 def engine_class(spec, net, optimizer, batch_size):
     """The engine class a session trains with: ``compiled.engine_for``'s choice for
     ``spec`` ("auto", "numpy" or "compiled"), except that "auto" keeps NumPy's while the
-    warm-up compiles."""
+    warm-up loads the kernel."""
     chosen = compiled.engine_for(spec, net, optimizer, NumpyLastStep, batch_size)
     if chosen is NumpyLastStep or (spec == "auto" and not compiled_ready()):
         return NumpyLastStep
@@ -113,26 +116,41 @@ def engine_class(spec, net, optimizer, batch_size):
 
 
 def compiled_ready():
-    """True unless a warm-up was started and has not compiled the kernel (yet, or ever)."""
+    """True unless a warm-up was started and has not loaded the kernel (yet, or ever)."""
     return "thread" not in _warm_up or _warm_up.get("ok", False)
 
 
 def warm_up():
-    """Compile the kernel (or load it from Numba's disk cache) in a daemon thread, once;
-    nothing when Numba is not installed. Returns the thread, or None."""
+    """Load the compiled kernel into this process in a daemon thread, once (nothing when
+    Numba is not installed); returns the thread, or None."""
     if not compiled.available():
         return None
     if "thread" not in _warm_up:
-        _warm_up["thread"] = threading.Thread(target=_compile, name="glassnet-warm-up",
+        _warm_up["thread"] = threading.Thread(target=_load, name="glassnet-warm-up",
                                               daemon=True)
         _warm_up["thread"].start()
     return _warm_up["thread"]
 
 
-def _compile():
-    """One compiled epoch of a tiny network: the kernel the sessions call, with the same
-    argument types (the codes of activations, loss and optimizer are plain integers)."""
+#: how long the warm-up waits for ``glassnet.warmup``'s background compile
+COMPILE_SECONDS = 600
+
+
+def _load(poll=0.5):
+    """Once the kernel is in Numba's disk cache (``glassnet.warmup.ready``, which else
+    starts compiling it there in a background process: then wait for it, unless none may
+    start), one compiled epoch of a tiny network loads it: the kernel the sessions call,
+    with the same argument types (the codes of activations, loss and optimizer are plain
+    integers)."""
     try:
+        deadline = time.monotonic() + COMPILE_SECONDS
+        if not warmup.ready("float64"):
+            if not warmup.allowed() or warmup.cache_dir() is None:
+                return  # no compile coming: "auto" stays NumPy's (as engine_for says too)
+            while not warmup.cached("float64"):
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the background compile did not finish")
+                time.sleep(poll)
         net = Network([2, 2, 1], "tanh", seed=0)
         X, Y = np.zeros((2, 4)), np.zeros((1, 4))
         compiled.CompiledEngine(net, X, Y, 2).run_epoch(np.arange(4), optimizers.get("sgd"),
