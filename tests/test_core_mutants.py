@@ -266,3 +266,12 @@ def test_mse_dA_by_hand_into_the_buffer_given():
     dA = losses.get("mse").dA(A, Y, out=out)
     assert dA is out
     np.testing.assert_array_equal(out, [[0.5, -1.0], [2.0, 0.0]])
+
+
+def test_the_poisson_loss_stays_finite_when_y_over_a_underflows():
+    """y = 1e-30 against a = 1e300: y/a underflows to 0, but L = y·log(y/a) − y + a is
+    a (1e300) to the last digit; log y − log a keeps it finite."""
+    loss = losses.get("half_poisson_deviance")
+    A, Y = np.array([[1e300, 2.0]]), np.array([[1e-30, 2.0]])
+    L = loss.loss(A, Y)
+    assert L[0, 0] == 1e300 and L[0, 1] == 0.0

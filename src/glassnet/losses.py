@@ -195,8 +195,9 @@ class HalfPoissonDeviance(Loss):
 
     def loss(self, A, Y):
         A = np.maximum(A, clip_epsilon(A.dtype))
-        # y·log(y/a), with log(a/a) = 0 where y = 0 (so no log 0 is taken)
-        y_log = Y * np.log(np.where(Y > 0, Y, A) / A)
+        # y·log(y/a) as y·(log y − log a): y/a itself can underflow to 0 (y = 1e-30 with
+        # a near the exponential's cap) and give −inf; log a − log a = 0 where y = 0
+        y_log = Y * (np.log(np.where(Y > 0, Y, A)) - np.log(A))
         return np.sum(y_log - Y + A, axis=0, keepdims=True)
 
     def dA(self, A, Y, out=None):
