@@ -4,6 +4,7 @@ message a student reads."""
 
 import json
 import math
+import os
 from pathlib import Path
 
 import pytest
@@ -260,9 +261,9 @@ def test_the_report_names_an_untitled_problem_by_its_file_or_not_at_all(tmp_path
     path = tmp_path / "untitled.json"
     path.write_text(json.dumps(data))
     first = explain.check(path, {"cost": "0.090"}).report().splitlines()[0]
-    assert first == "Checking 1 answers (1 values) against untitled.json."
+    assert first == "Checking 1 answer (1 value) against untitled.json."
     first = explain.check(explain.problem_from_dict(data), {"cost": "0.090"}).report()
-    assert first.splitlines()[0] == "Checking 1 answers (1 values) against the problem."
+    assert first.splitlines()[0] == "Checking 1 answer (1 value) against the problem."
 
 
 def test_a_whole_answer_all_right_is_one_line():
@@ -377,7 +378,7 @@ def _seed003_with(**fields):
      "X has 4 rows but W[1] has 2 columns: X must have shape (n_x, m) = (2, m) (examples "
      "must be columns: transpose X)"),
     ({"X": [[0, 0, 1, 1]]}, ShapeError,
-     "X has 1 rows but W[1] has 2 columns: X must have shape (n_x, m) = (2, m)"),
+     "X has 1 row but W[1] has 2 columns: X must have shape (n_x, m) = (2, m)"),
     ({"Y": None, "steps": 2, "learning_rate": None}, ConfigError,
      "Y: missing; a gradient step (learning_rate, steps) needs the targets Y, shape (n[L], m)"),
     ({"Y": None}, ConfigError,
@@ -416,3 +417,200 @@ def test_a_json_file_gives_numbers_or_their_text_and_bad_bytes_are_named(tmp_pat
         explain.problems.read_file(path)
     assert str(err.value) == (f"{path} has {big} bytes; a problem or answers file has at most "
                               f"{explain.problems.MAX_FILE_BYTES}")
+
+
+def test_a_value_carried_from_no_single_answer_says_earlier_values():
+    """The report's wording when no one answer alone explains a carried value (two mistakes
+    that only move it together): "your earlier values" stands for the culprits. No problem
+    in the tests reaches that case, so the culprits of a SYMMETRY one are emptied here."""
+    result = explain.check(SYMMETRY, {"Z[2][1,1]": "0.3", "A[2][1,1]": "0.574"})
+    carried = result.entries[1]
+    assert carried.verdict == "carried" and carried.culprits == ["Z[2][1,1]"]
+    carried.culprits = []
+    assert ("; but it is right given your earlier values (error carried forward): "
+            "A[2][1,1] = σ(0.3) = 1/(1 + e^−0.3) = 0.574\n") in result.report()
+
+
+# ------------------------------------------------------------- problems (mut-problems)
+# The hostile-file limits of glassnet.explain.problems, at their edges, with the exact
+# message (tests/test_explain_hostile.py runs them from the command line, but it is not in
+# mutmut's selection), and the messages and defaults of a problem's fields.
+MAX_BYTES = explain.problems.MAX_FILE_BYTES
+
+
+def _refused(path, **kw):
+    with pytest.raises(FileFormatError) as err:
+        explain.problems.read_file(path, **kw)
+    return str(err.value)
+
+
+def test_a_file_of_exactly_the_most_bytes_is_read_to_its_last_byte(tmp_path):
+    # "title: " (7 bytes) and a text ending in "y" with no line break: all 2^20 bytes
+    path = tmp_path / "full.yaml"
+    path.write_bytes(b"title: " + b"x" * (MAX_BYTES - 8) + b"y")
+    title = explain.problems.read_file(path)["title"]
+    assert len(title) == MAX_BYTES - 7 and title.endswith("xy")
+
+
+def test_a_file_that_grows_after_its_size_was_read_is_still_refused(tmp_path):
+    class Grown(type(Path())):  # says it has 10 bytes, as it had when its size was taken
+        def stat(self, **kw):
+            st = super().stat(**kw)
+            return os.stat_result((*st[:6], 10, *st[7:10]))
+
+    path = Grown(tmp_path / "grown.yaml")
+    path.write_bytes(b" " * (MAX_BYTES + 1))
+    with pytest.raises(FileFormatError) as err:
+        explain.problems._read_text(path)
+    assert str(err.value) == f"{path} has more than {MAX_BYTES} bytes"
+
+
+def test_a_file_whose_name_cannot_be_opened_is_named_with_the_reason(tmp_path):
+    path = tmp_path / ("a" * 300 + ".yaml")
+    assert _refused(path) == f"cannot read {path}: File name too long"
+
+
+@pytest.mark.parametrize(("text", "where", "why"), [
+    ("a: [1,\n b: 2\n", "line 3: ", "expected ',' or ']', but got '<stream end>'"),
+    ("? [1, 2]\n: 3\n", "line 1: ", "found unhashable key"),  # a key that is a list
+    # a character YAML refuses has a position, not a line
+    ("a: \x07\n", "", "unacceptable character #x0007: special characters are not allowed\n"
+                      '  in "<unicode string>", position 3'),
+])
+@pytest.mark.parametrize("keep_number_text", [False, True])
+def test_a_file_that_is_not_yaml_is_named_with_the_line(tmp_path, text, where, why,
+                                                         keep_number_text):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    assert _refused(path, keep_number_text=keep_number_text) == (
+        f"{path}: {where}not valid YAML ({why})")
+
+
+def test_a_bad_json_file_is_named_with_the_line(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text('{"a": 1,\n"b": }')
+    assert _refused(path) == f"{path}: line 2: Expecting value"
+
+
+def test_a_yaml_file_gives_numbers_or_their_text_and_reads_two_merges(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("a: 0.710\nb: [1, 2]\n")
+    assert explain.problems.read_file(path) == {"a": 0.71, "b": [1, 2]}
+    assert explain.problems.read_file(path, keep_number_text=True) == {"a": "0.710",
+                                                                        "b": ["1", "2"]}
+    path.write_text("x: &x {p: 1}\ny: &y {r: 2}\nb:\n  <<: *x\n  <<: *y\n  q: 2\n")
+    assert explain.problems.read_file(path)["b"] == {"p": 1, "r": 2, "q": 2}
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply (at most 20 levels)"),  # RecursionError
+    # the root is level 0: its 21st level is one too many
+    ("[" * 22 + "]" * 22, "nested too deeply (at most 20 levels)"),
+    ('{"a": ' * 21 + "1" + "}" * 21, "nested too deeply (at most 20 levels)"),
+    ('{"a": ' * 21 + "[]" + "}" * 21, "nested too deeply (at most 20 levels)"),
+    ("[" + ",".join(["1"] * 200_000) + "]",
+     "more than 200000 values; a problem worked by hand has far fewer"),
+    ('{"a": [' + ",".join(["1"] * 199_999) + "]}",
+     "more than 200000 values; a problem worked by hand has far fewer"),
+    ('{"a": ' + "9" * 5000 + "}", "a value cannot be read: Exceeds the limit (4300 digits) "
+     "for integer string conversion: value has 5000 digits; use sys.set_int_max_str_digits() "
+     "to increase the limit"),
+])
+def test_a_file_too_deep_or_too_large_is_refused_at_the_limit(tmp_path, text, message):
+    path = tmp_path / "big.json"
+    path.write_text(text)
+    assert _refused(path) == f"{path}: {message}"
+
+
+def _nested(levels, inner):
+    return inner if levels == 0 else [_nested(levels - 1, inner)]
+
+
+@pytest.mark.parametrize("data", [
+    _nested(20, []), {"a": _nested(19, 1)},  # the root is level 0: 20 levels under it
+    [1] * 199_999, {"a": [1] * 199_998},  # with the root (and the list), 200 000 values
+])
+def test_a_file_at_the_limits_is_read(tmp_path, data):
+    path = tmp_path / "edge.json"
+    path.write_text(json.dumps(data))
+    assert explain.problems.read_file(path) == data
+
+
+@pytest.mark.parametrize(("data", "error", "message"), [
+    ([1], FileFormatError,
+     "a problem file must hold a mapping of fields (X:, layers:, …), got list"),
+    ({"foo": 1}, ConfigError,
+     "unknown field 'foo'; the fields are: title, source, description, notation, products, "
+     "X, Y, layers, loss, learning_rate, steps, n_x, m, precision, exercise"),
+    ({"layers": []}, ConfigError,
+     "layers: missing; expected a list with one entry per layer (W and b, or W̃, and "
+     "activation)"),
+])
+def test_a_file_that_is_not_a_problem_says_why(data, error, message):
+    with pytest.raises(error) as err:
+        explain.problem_from_dict(data)
+    assert str(err.value) == message
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"title": 5}, "title: expected text, got 5"),
+    ({"source": ["a"]}, "source: expected text, got ['a']"),
+    ({"description": 1.5}, "description: expected text, got 1.5"),
+    ({"notation": "Wb"}, "notation: expected 'W,b' or 'bias-column', got 'Wb'"),
+    ({"products": "x"},
+     "products: expected 'weight-first' (w·a) or 'input-first' (a·w), got 'x'"),
+    ({"learning_rate": None},
+     "learning_rate: missing; the update W := W − α dW needs α, a number > 0"),
+    ({"learning_rate": -1}, "learning_rate α must be a finite number > 0, got -1.0"),
+    ({"steps": MAX_STEPS + 1}, f"steps: {MAX_STEPS + 1} steps; a problem file works at most "
+                               f"{MAX_STEPS}"),
+])
+def test_a_problem_with_a_bad_setting_says_which(fields, message):
+    with pytest.raises(ConfigError) as err:
+        explain.problem_from_dict(_seed003_with(**fields))
+    assert str(err.value) == message
+
+
+def test_a_problems_file_error_is_prefixed_with_the_files_name(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("title: 5\nlayers: [{W: [[1]], b: [0], activation: sigmoid}]\n")
+    with pytest.raises(ConfigError) as err:
+        explain.load_problem(path)
+    assert str(err.value) == "p.yaml: title: expected text, got 5"
+
+
+def test_a_problems_settings_and_precision_are_read_or_defaulted():
+    seed003 = explain.problem_from_dict(_seed003_with(steps=None, precision={"decimals": 2},
+                                                      notation="bias-column"))
+    assert (seed003.steps, seed003.learning_rate, seed003.notation) == (1, 0.5, "bias-column")
+    assert seed003.precision == explain.precision.Precision(decimals=2, significant=None)
+    assert explain.problem_from_dict(_seed003_with()).precision == explain.precision.DEFAULT
+    forward = explain.problem_from_dict(_seed003_with(Y=None, learning_rate=None, steps=None))
+    assert (forward.Y, forward.learning_rate, forward.steps) == (None, None, 1)
+
+
+def test_a_problem_built_from_a_network_alone_is_a_forward_pass_in_w_b():
+    network = explain.load_problem(SEED003).network
+    p = explain.problems.Problem(network)
+    assert (p.X, p.Y, p.learning_rate, p.steps, p.notation, p.title, p.source,
+            p.description, p.m, p.path, p.precision) == (
+        None, None, None, 1, "W,b", None, None, None, None, None, explain.precision.DEFAULT)
+
+
+@pytest.mark.parametrize("text", ["a: &x {b: *x}\n", "a: &x [*x]\n"])
+def test_a_yaml_alias_of_itself_is_refused_as_nested_too_deeply(tmp_path, text):
+    # the safe loader builds the endless structure lazily; the walk stops at level 21
+    path = tmp_path / "endless.yaml"
+    path.write_text(text)
+    assert _refused(path) == f"{path}: nested too deeply (at most 20 levels)"
+
+
+def test_a_problems_notation_and_products_reach_its_trace():
+    given = explain.problem_from_dict(_seed003_with(notation="bias-column",
+                                                    products="input-first"))
+    shapes_only = explain.problem_from_dict({"n_x": 2, "products": "input-first",
+                                             "notation": "bias-column", "layers": [
+                                                 {"units": 1, "activation": "sigmoid"}]})
+    for problem in (given, shapes_only):
+        t = problem.trace()
+        assert (t.notation, t.products) == ("bias-column", "input-first")

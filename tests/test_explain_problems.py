@@ -91,7 +91,7 @@ def test_an_architecture_alone_is_a_problem_of_shapes(tmp_path):
      "rows have different lengths"),
     (lambda d: d["layers"][0].update(W=[[0.2, float("nan")], [0.3, 0.5]]), DataError,
      r"W\[1\]\[1,2\] is nan"),
-    (lambda d: d.update(X=[[0, 0, 1, 1]]), ShapeError, "X has 1 rows but W.1. has 2 columns"),
+    (lambda d: d.update(X=[[0, 0, 1, 1]]), ShapeError, "X has 1 row but W.1. has 2 columns"),
     (lambda d: d.update(X=[[0, 0], [0, 1], [1, 0], [1, 1]]), ShapeError, "transpose X"),
     (lambda d: d.update(Y=[0, 1, 1]), ShapeError, r"Y has shape \(1, 3\) but must have shape"),
     (lambda d: d.pop("X"), ConfigError, "X: missing"),
@@ -261,7 +261,7 @@ def test_a_problem_of_shapes_only_is_read_field_by_field():
     ({"Y": None, "steps": 2}, "Y: missing; a gradient step"),
     ({"steps": 0}, "steps must be a whole number ≥ 1"),
     ({"steps": 1001}, "steps: 1001 steps; a problem file works at most 1000"),
-    ({"X": [[0, 1], [1, 1]]}, "X has 2 rows but W\\[1\\] has 1 columns"),
+    ({"X": [[0, 1], [1, 1]]}, "X has 2 rows but W\\[1\\] has 1 column"),
     ({"Y": [[0, 1, 1]]}, "Y has shape \\(1, 3\\) but must have shape \\(n\\[L\\], m\\) = \\(1, 2\\)"),
     ({"Y": [[0, 2]], "loss": "binary_cross_entropy"}, "Y: "),
 ])

@@ -355,3 +355,57 @@ def test_a_callback_object_is_told_the_run_at_the_start_and_the_time_is_kept():
     elapsed = time.perf_counter() - before
     assert begins == [net]
     assert 0.0 <= history.seconds <= elapsed
+
+
+# ------------------------------------------------------------------ the last survivors (mut-core)
+def test_the_progress_bar_stays_and_shows_the_notes_names_only(capsys):
+    """The bar is left on the screen (it ends with a new line, not a carriage return that
+    clears it), and its postfix holds the notes' keys (cost, val_cost, the metrics) with
+    4 significant figures, not Keras' duplicates loss and val_loss."""
+    X, Y = circle(12)
+    history = gn.Network([2, 3, 1], seed=0).fit(X, Y, epochs=2, progress=True, metrics="accuracy",
+                                                validation_data=(X, Y))
+    last = capsys.readouterr().err.rsplit("\r", 1)[-1]
+    assert last.startswith("100%") and " 2/2 " in last and last.endswith("]\n")
+    postfix = last[last.index("cost="):-2].split(", ")
+    assert postfix == [f"{key}={history[key][-1]:.4g}"
+                       for key in ("cost", "accuracy", "val_cost", "val_accuracy")]
+
+
+def test_the_early_stopping_shortcuts_default_tol_lets_a_falling_cost_go_on():
+    """At α = 0.5 the cost falls by far more than tol = 1e-4 an epoch but far less than 1,
+    so the default tol keeps the run going past 1 + patience = 11 epochs (a tol of 1 or
+    more would stop it there) and it is EarlyStopping(min_delta=1e-4)'s run exactly."""
+    _, history = _run(0.5, epochs=40, early_stopping=True)
+    _, expected = _run(0.5, epochs=40, callbacks=[EarlyStopping(monitor="cost", min_delta=1e-4)])
+    assert history.cost == expected.cost
+    assert len(history.cost) > 11 and 1e-4 < history.cost[0] - history.cost[10] < 1
+
+
+def test_the_targets_take_the_networks_dtype_for_the_metrics_too():
+    """A float32 network given float64 targets scores r2 on Y in float32, as if it had
+    been given float32 targets (float64 Y would give r2 to other last digits)."""
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, size=(2, 20))
+    Y = (0.3 * X[0] + X[1] ** 2).reshape(1, -1) + 0.1
+    a, b = (gn.Network([2, 3, 1], output="linear", loss="mse", seed=0, dtype="float32")
+            for _ in range(2))
+    ha = train(a, X, Y, epochs=3, learning_rate=0.1, metrics=["r2"])
+    hb = train(b, X.astype(np.float32), Y.astype(np.float32), epochs=3, learning_rate=0.1,
+               metrics=["r2"])
+    assert ha["r2"] == hb["r2"]
+
+
+def test_the_compiled_engine_is_refused_for_an_optimizer_it_does_not_know():
+    """Only glassnet's own optimizers are compiled: a subclass of SGD, even named "sgd",
+    is refused by name before any epoch runs (the network and the optimizer are judged)."""
+
+    class MySGD(optimizers.SGD):
+        pass
+
+    X, Y = circle(12)
+    net = gn.Network([2, 3, 1], seed=0)
+    with pytest.raises(gn.ConfigError) as err:
+        train(net, X, Y, epochs=1, optimizer=MySGD(), engine="compiled")
+    assert str(err.value) == ("the compiled engine cannot train the optimizer 'sgd'; use "
+                              "engine='numpy'")

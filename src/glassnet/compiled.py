@@ -105,7 +105,8 @@ def engine_for(spec, net, optimizer, numpy_engine, batch_size):
 
     "auto" is the compiled engine when Numba is installed, it supports the network and the
     optimizer, and a step is small: n_W·B ≤ AUTO_MAX_WORK for B = ``batch_size``, the
-    examples of a minibatch; else NumPy's.
+    examples of a minibatch, and its machine code is cached (``glassnet.warmup.ready``,
+    which else starts compiling it in the background); else NumPy's.
     """
     if not isinstance(spec, str):
         return spec
@@ -119,7 +120,9 @@ def engine_for(spec, net, optimizer, numpy_engine, batch_size):
         return CompiledEngine
     small = net.n_weights * batch_size <= AUTO_MAX_WORK
     fits = available() and unsupported(net, optimizer) is None
-    return CompiledEngine if small and fits else numpy_engine
+    from . import warmup  # not cached yet: NumPy's engine this time, compiled for the next
+
+    return CompiledEngine if small and fits and warmup.ready(net.dtype) else numpy_engine
 
 
 def _optimizer_name(optimizer):
@@ -172,12 +175,24 @@ class CompiledEngine:
         # the leaky ReLU slope, ELU's (and SELU's) α and scale λ; 0 and 1 elsewhere
         self.g_alpha = np.array([getattr(a, "slope", getattr(a, "alpha", 0.0)) for a in acts])
         self.g_scale = np.array([getattr(a, "scale", 1.0) for a in acts])
-        self.loss = SHORTCUT if net.uses_shortcut else LOSSES[net.loss.name]
+        self.loss_code = LOSSES[net.loss.name]  # L(a, y) of the epoch's cost
+        self.loss = SHORTCUT if net.uses_shortcut else self.loss_code  # how dz[L] starts
         self.eps = float(np.finfo(net.dtype).eps)  # the clipping ε of the cross-entropies
-        # z, a, dz, da of every layer, for a block of examples: unit j of the layer that
-        # starts at unit `at` holds example i at (at + j)·BLOCK + i (zeros: no stray NaN)
-        self.work = np.zeros((4, int(sizes.sum()) * BLOCK), dtype=net.dtype)
-        self.rows = np.zeros(int(sizes[:-1].max()) * BLOCK, dtype=net.dtype)  # a[l−1]ᵀ
+        self.work, self.rows = self._buffers(sizes, net.dtype)
+        self.order = np.arange(0)  # the last epoch's order of the examples
+        self._checked = None  # the last optimizer found supported
+
+    def _buffers(self, sizes, dtype):
+        """(work, rows): z, a, dz, da of every layer, for a block of m_k ≤ BLOCK examples:
+        unit j of the layer that starts at unit `at` holds example i at (at + j)·m_k + i;
+        and a[l−1]ᵀ, one example per row."""
+        return (np.zeros((4, int(sizes.sum()) * BLOCK), dtype=dtype),
+                np.zeros(int(sizes[:-1].max()) * BLOCK, dtype=dtype))
+
+    @staticmethod
+    def _kernel():
+        """The compiled function that runs the steps."""
+        return _kernel()
 
     def run_epoch(self, order, optimizer, learning_rate):
         """One step per minibatch in ``order``; returns (the epoch's loss, its penalty)."""
@@ -185,7 +200,14 @@ class CompiledEngine:
         if order is None or self.batch_size == m:  # batch descent: the order as stored
             order = np.arange(m)
         penalty = self.steps(order, optimizer, learning_rate)
-        return self.net.loss.cost(self.outputs, self.Y_rows[order].T), penalty / m
+        return self.epoch_loss(), penalty / m
+
+    def epoch_loss(self):
+        """(1/m) Σᵢ L(a(i), y(i)) over the last epoch's examples, each a(i) taken at its
+        own step: the network's loss, summed by one compiled call (``_loss_sum``)."""
+        order = self.order
+        return _loss_kernel()(self.outputs_rows, self.Y_rows, order, self.loss_code,
+                              self.eps) / order.shape[0]
 
     def steps(self, order, optimizer, learning_rate, s=None):
         """The epoch's steps, the examples taken in ``order`` (an index array of all m).
@@ -197,25 +219,33 @@ class CompiledEngine:
         loss of example i counts s_i times, and each step divides by Σ s_i of its
         minibatch instead of m_b.
         """
-        reason = unsupported(self.net, optimizer)
-        if reason is not None:
-            raise ConfigError(f"the compiled engine cannot train with {reason}; "
-                              f"use engine='numpy'")
+        if optimizer is not self._checked:  # checked once per optimizer, not each epoch
+            reason = unsupported(self.net, optimizer)
+            if reason is not None:
+                raise ConfigError(f"the compiled engine cannot train with {reason}; "
+                                  f"use engine='numpy'")
+            self._checked = optimizer
+        self.order = order.astype(np.int64, copy=False)
+        penalty = self._kernel()(*self.arguments(self.order, optimizer, learning_rate, s))
+        optimizer.t += -(-order.shape[0] // self.batch_size)
+        return penalty
+
+    def arguments(self, order, optimizer, learning_rate, s=None):
+        """The compiled loop's arguments for the steps ``steps`` takes (their types are
+        the signature Numba compiles and caches the loop for: glassnet.warmup)."""
         net = self.net
         name = _optimizer_name(optimizer)
         states = [_state(optimizer, key, net.parameters) for key in STATE_KEYS[name]]
         states += [net.gradients[:0]] * (2 - len(states))
         beta_1, beta_2, epsilon = _optimizer_settings(optimizer)
         s = net.gradients[:0] if s is None else np.asarray(s, dtype=net.dtype)
-        penalty = _kernel()(self.X_rows, self.Y_rows, order.astype(np.int64), s,
-                         self.batch_size, self.sizes, self.w_at, self.b_at, self.g,
-                         self.g_alpha, self.g_scale, self.loss, self.eps, net.parameters,
-                         net.gradients, self.work, self.rows, self.outputs_rows,
-                         OPTIMIZERS[name],
-                         float(learning_rate), float(beta_1), float(beta_2), float(epsilon),
-                         optimizer.t, float(net.l1), float(net.l2), states[0], states[1])
-        optimizer.t += -(-order.shape[0] // self.batch_size)
-        return penalty
+        return (self.X_rows, self.Y_rows, order.astype(np.int64, copy=False), s,
+                self.batch_size, self.sizes, self.w_at, self.b_at, self.g,
+                self.g_alpha, self.g_scale, self.loss, self.eps, net.parameters,
+                net.gradients, self.work, self.rows, self.outputs_rows,
+                OPTIMIZERS[name],
+                float(learning_rate), float(beta_1), float(beta_2), float(epsilon),
+                optimizer.t, float(net.l1), float(net.l2), states[0], states[1])
 
 
     @property
@@ -239,12 +269,13 @@ def _state(optimizer, key, theta):
 #: many): the innermost loops run over them, through consecutive memory
 BLOCK = 64
 
+
 def _g(code, alpha, scale, z):
-    """a = g(z) of one unit (softmax is done per layer, in _forward_layer)."""
+    """a = g(z) of one unit (softmax is done per layer, in _forward)."""
     if code == 1:
         return _sigmoid(z)
     if code == 2:
-        return np.tanh(z)
+        return _tanh(z)
     if code == 3:  # max(z, 0), NaN kept as NumPy's maximum keeps it
         return z if z > 0 or z != z else 0.0
     if code == 4:
@@ -256,6 +287,29 @@ def _g(code, alpha, scale, z):
     if code == 7:
         return z * _tanh_softplus(z)
     return z
+
+
+def _tanh(z):
+    """tanh(z): NumPy's in float64; in float32, ``_tanh_float32`` (``_build`` makes the
+    compiled ``_tanh`` choose by the type of z)."""
+    return np.tanh(z)
+
+
+def _tanh_float32(z):
+    """tanh(z) of a float32 z to within 1 ulp, in float64 arithmetic that the compiler
+    vectorizes (a call of libm's tanhf, which it cannot, cost some 25 ns, 40× this).
+
+    u = e^y − 1 for y = 2z/64 by its Taylor series, squared six times as
+    (1 + u)² − 1 = u(2 + u) into e^(2z) − 1, then tanh z = (e^(2z) − 1)/(e^(2z) + 1); no
+    term cancels, so small z keep their relative accuracy. |z| > 10 is taken as 10
+    (tanh 10 is 1 in float32); a NaN passes through the comparisons as NaN."""
+    y = 10.0 if z > 10.0 else (-10.0 if z < -10.0 else float(z))
+    y *= 2.0 / 64.0
+    u = y * (1.0 + y / 2 * (1.0 + y / 3 * (1.0 + y / 4 * (1.0 + y / 5 * (
+        1.0 + y / 6 * (1.0 + y / 7 * (1.0 + y / 8 * (1.0 + y / 9))))))))
+    for _ in range(6):
+        u *= 2.0 + u
+    return u / (u + 2.0)
 
 
 def _sigmoid(z):
@@ -299,6 +353,66 @@ def _slice(v, start, length):
     return v[start:start + length]
 
 
+# The layer-wide loops below test the activation's code once, outside the loop, where a
+# test inside would keep the compiler from vectorizing it: tanh, ReLU, the leaky ReLU
+# and the linear g are arithmetic it turns into vector instructions. The others call
+# libm's exp for every unit, beside which a test per unit costs nothing: _g and _g_prime.
+
+def _activate(code, alpha, scale, z, a):
+    """a = g(z) for every unit of a layer (z and a: one layer of a block)."""
+    if code == 2:
+        for e in range(z.shape[0]):
+            a[e] = _tanh(z[e])
+    elif code == 3:
+        for e in range(z.shape[0]):
+            a[e] = z[e] if z[e] > 0 or z[e] != z[e] else 0.0
+    elif code == 4:
+        for e in range(z.shape[0]):
+            a[e] = z[e] if z[e] > 0 else alpha * z[e]
+    elif code == 0:
+        for e in range(z.shape[0]):
+            a[e] = z[e]
+    else:
+        for e in range(z.shape[0]):
+            a[e] = _g(code, alpha, scale, z[e])
+
+
+def _dz(code, alpha, scale, at, n, work, m_k):
+    """dz = da * g'(z) of one layer (for softmax, a * (da − Σₖ aₖ daₖ))."""
+    Z, A, dZ, dA = work[0], work[1], work[2], work[3]
+    if code == 8:
+        for i in range(m_k):
+            weighted = 0.0
+            for j in range(n):
+                weighted += dA[(at + j) * m_k + i] * A[(at + j) * m_k + i]
+            for j in range(n):
+                e = (at + j) * m_k + i
+                dZ[e] = (dA[e] - weighted) * A[e]
+        return
+    _derive(code, alpha, scale, _slice(Z, at * m_k, n * m_k), _slice(A, at * m_k, n * m_k),
+            _slice(dA, at * m_k, n * m_k), _slice(dZ, at * m_k, n * m_k))
+
+
+def _derive(code, alpha, scale, z, a, da, dz):
+    """dz = da * g'(z) for every unit of a layer but softmax's (z, a, da, dz: one layer of
+    a block, or of a minibatch)."""
+    if code == 2:
+        for e in range(z.shape[0]):
+            dz[e] = da[e] * (1.0 - a[e] * a[e])
+    elif code == 3:
+        for e in range(z.shape[0]):
+            dz[e] = da[e] * (1.0 if z[e] > 0 else 0.0)
+    elif code == 4:
+        for e in range(z.shape[0]):
+            dz[e] = da[e] * (1.0 if z[e] > 0 else alpha)
+    elif code == 0:
+        for e in range(z.shape[0]):
+            dz[e] = da[e]
+    else:
+        for e in range(z.shape[0]):
+            dz[e] = da[e] * _g_prime(code, alpha, scale, z[e], a[e])
+
+
 def _forward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, work, m_k):
     """z[l] = W[l] a[l−1] + b[l], a[l] = g[l](z[l]) for l = 1 … L, for the block's m_k
     examples (a[0] given); returns where layer L starts. Each z_j(i) is the notes' sum,
@@ -309,29 +423,28 @@ def _forward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, work, m_k):
         n, n_prev = sizes[l], sizes[l - 1]
         W, b = w_at[l - 1], b_at[l - 1]
         for j in range(n):
-            z = _slice(Z, (at + j) * BLOCK, m_k)  # z_j of the block's examples
+            z = _slice(Z, (at + j) * m_k, m_k)  # z_j of the block's examples
             for i in range(m_k):
                 z[i] = theta[b + j]
             for k in range(n_prev):
-                w, a = theta[W + j * n_prev + k], _slice(A, (at_prev + k) * BLOCK, m_k)
+                w, a = theta[W + j * n_prev + k], _slice(A, (at_prev + k) * m_k, m_k)
                 for i in range(m_k):
                     z[i] += w * a[i]
         if g[l - 1] == 8:  # softmax down each example's column: e^(z − max z) / Σ
             for i in range(m_k):
-                top = Z[at * BLOCK + i]
+                top = Z[at * m_k + i]
                 for j in range(n):
-                    top = max(top, Z[(at + j) * BLOCK + i])
+                    top = max(top, Z[(at + j) * m_k + i])
                 total = 0.0
                 for j in range(n):
-                    e = (at + j) * BLOCK + i
+                    e = (at + j) * m_k + i
                     A[e] = np.exp(Z[e] - top)
                     total += A[e]
                 for j in range(n):
-                    A[(at + j) * BLOCK + i] /= total
+                    A[(at + j) * m_k + i] /= total
         else:
-            z, a = _slice(Z, at * BLOCK, n * BLOCK), _slice(A, at * BLOCK, n * BLOCK)
-            for e in range(n * BLOCK):
-                a[e] = _g(g[l - 1], g_alpha[l - 1], g_scale[l - 1], z[e])
+            _activate(g[l - 1], g_alpha[l - 1], g_scale[l - 1],
+                      _slice(Z, at * m_k, n * m_k), _slice(A, at * m_k, n * m_k))
         at_prev, at = at, at + n
     return at_prev
 
@@ -342,37 +455,12 @@ def _output_dz(Y_rows, order, first, loss, eps, at, n, work, m_k):
     for i in range(m_k):
         y = Y_rows[order[first + i]]
         for j in range(n):
-            e = (at + j) * BLOCK + i
+            e = (at + j) * m_k + i
             a = A[e]
             if loss == 4:
                 dZ[e] = a - y[j]
-            elif loss == 0:  # binary cross-entropy, a clipped to [ε, 1 − ε]
-                a = min(max(a, eps), 1.0 - eps)
-                dA[e] = (a - y[j]) / (a * (1.0 - a))
-            elif loss == 1:  # categorical cross-entropy, a clipped to [ε, 1]
-                dA[e] = -y[j] / min(max(a, eps), 1.0)
-            elif loss == 2:
-                dA[e] = a - y[j]
             else:
-                dA[e] = (a - y[j]) * (2.0 / n)
-
-
-def _dz(code, alpha, scale, at, n, work, m_k):
-    """dz = da * g'(z) of one layer (for softmax, a * (da − Σₖ aₖ daₖ))."""
-    Z, A, dZ, dA = work[0], work[1], work[2], work[3]
-    if code == 8:
-        for i in range(m_k):
-            weighted = 0.0
-            for j in range(n):
-                weighted += dA[(at + j) * BLOCK + i] * A[(at + j) * BLOCK + i]
-            for j in range(n):
-                e = (at + j) * BLOCK + i
-                dZ[e] = (dA[e] - weighted) * A[e]
-        return
-    z, a = _slice(Z, at * BLOCK, n * BLOCK), _slice(A, at * BLOCK, n * BLOCK)
-    dz, da = _slice(dZ, at * BLOCK, n * BLOCK), _slice(dA, at * BLOCK, n * BLOCK)
-    for e in range(n * BLOCK):
-        dz[e] = da[e] * _g_prime(code, alpha, scale, z[e], a[e])
+                dA[e] = _dL_da(loss, eps, n, a, y[j])
 
 
 def _backward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, grad, work, rows, m_k):
@@ -391,9 +479,9 @@ def _backward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, grad, work, rows, m
         W, b = w_at[l - 1], b_at[l - 1]
         for k in range(n_prev):
             for i in range(m_k):
-                rows[i * n_prev + k] = A[(at_prev + k) * BLOCK + i]
+                rows[i * n_prev + k] = A[(at_prev + k) * m_k + i]
         for j in range(n):
-            dz, dW_j = _slice(dZ, (at + j) * BLOCK, m_k), _slice(grad, W + j * n_prev, n_prev)
+            dz, dW_j = _slice(dZ, (at + j) * m_k, m_k), _slice(grad, W + j * n_prev, n_prev)
             for i in range(m_k):
                 grad[b + j] += dz[i]
                 a = _slice(rows, i * n_prev, n_prev)
@@ -401,11 +489,11 @@ def _backward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, grad, work, rows, m
                     dW_j[k] += dz[i] * a[k]
         if l > 1:
             for k in range(n_prev):
-                da = _slice(dA, (at_prev + k) * BLOCK, m_k)
+                da = _slice(dA, (at_prev + k) * m_k, m_k)
                 for i in range(m_k):
                     da[i] = 0.0
                 for j in range(n):
-                    w, dz = theta[W + j * n_prev + k], _slice(dZ, (at + j) * BLOCK, m_k)
+                    w, dz = theta[W + j * n_prev + k], _slice(dZ, (at + j) * m_k, m_k)
                     for i in range(m_k):
                         da[i] += w * dz[i]
             _dz(g[l - 2], g_alpha[l - 2], g_scale[l - 2], at_prev, n_prev, work, m_k)
@@ -414,11 +502,13 @@ def _backward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, grad, work, rows, m
 
 def _step(optimizer, theta, grad, learning_rate, beta_1, beta_2, epsilon, t, s1, s2):
     """One optimizer step on θ from g (glassnet.optimizers' formulas, element by element)."""
+    if optimizer == 0:  # θ := θ − α·g, its own loop (vectorized)
+        for i in range(theta.shape[0]):
+            theta[i] -= grad[i] * learning_rate
+        return
     for i in range(theta.shape[0]):
         d = grad[i]
-        if optimizer == 0:  # θ := θ − α·g
-            theta[i] -= d * learning_rate
-        elif optimizer == 1:  # V := βV + (1 − β)g; θ := θ − αV
+        if optimizer == 1:  # V := βV + (1 − β)g; θ := θ − αV
             s1[i] = s1[i] * beta_1 + (1.0 - beta_1) * d
             theta[i] -= learning_rate * s1[i]
         elif optimizer == 2 or optimizer == 3:  # v := μv − αg; θ := θ + v (Nesterov: + μv − αg)
@@ -475,29 +565,57 @@ def _epoch_loop(X_rows, Y_rows, order, s, B, sizes, w_at, b_at, g, g_alpha, g_sc
             for i in range(m_k):  # a[0] = x(i)
                 x = X_rows[order[first + i]]
                 for k in range(sizes[0]):
-                    work[1, k * BLOCK + i] = x[k]
+                    work[1, k * m_k + i] = x[k]
             at = _forward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, work, m_k)
             for i in range(m_k):
                 for j in range(n_L):
-                    outputs[first + i, j] = work[1, (at + j) * BLOCK + i]
+                    outputs[first + i, j] = work[1, (at + j) * m_k + i]
             _output_dz(Y_rows, order, first, loss, eps, at, n_L, work, m_k)
             if loss != 4:  # dz[L] = da[L] * g'(z[L])
                 _dz(g[L - 1], g_alpha[L - 1], g_scale[L - 1], at, n_L, work, m_k)
             if weighted:
                 for j in range(n_L):
                     for i in range(m_k):
-                        work[2, (at + j) * BLOCK + i] *= s[order[first + i]]
+                        work[2, (at + j) * m_k + i] *= s[order[first + i]]
             _backward(sizes, w_at, b_at, g, g_alpha, g_scale, theta, grad, work, rows, m_k)
         scale = 1.0 / mass
         for i in range(grad.shape[0]):
             grad[i] *= scale
-        for i in range(n_w):  # the L1/L2 gradient, (λ₂/m̃_b)·w + (λ₁/m̃_b)·sign(w)
-            if l2 != 0.0:
+        if l2 != 0.0:  # the L1/L2 gradient, (λ₂/m̃_b)·w + (λ₁/m̃_b)·sign(w)
+            for i in range(n_w):
                 grad[i] += (l2 / mass) * theta[i]
-            if l1 != 0.0:
+        if l1 != 0.0:
+            for i in range(n_w):
                 grad[i] += (l1 / mass) * np.sign(theta[i])
         _step(optimizer, theta, grad, learning_rate, beta_1, beta_2, epsilon, t, s1, s2)
     return penalty
+
+
+def _loss_sum(outputs, Y_rows, order, loss, eps):
+    """Σᵢ L(a(i), y(i)) over the epoch's examples, a(i) = outputs[i] and y(i) =
+    Y_rows[order[i]]: ``glassnet.losses``' L of the ``LOSSES`` code, clipped as there,
+    summed in float64 (NaN kept: a clip by comparisons leaves it as np.clip does)."""
+    total = 0.0
+    n = outputs.shape[1]
+    for i in range(order.shape[0]):
+        a_i, y_i = outputs[i], Y_rows[order[i]]
+        for j in range(n):
+            a, y = a_i[j], y_i[j]
+            if loss == 2:  # ½‖a − y‖²
+                total += 0.5 * (a - y) * (a - y)
+            elif loss == 3:  # (1/n[L])·‖a − y‖²
+                total += (a - y) * (a - y) / n
+            else:  # the cross-entropies: −y·log(a) (− (1 − y)·log(1 − a)), a clipped
+                high = 1.0 - eps if loss == 0 else 1.0
+                if a < eps:
+                    a = eps
+                elif a > high:
+                    a = high
+                if y != 0.0 or a != a:  # 0·log(a) is 0 for a clipped a: not computed
+                    total -= y * np.log(a)
+                if loss == 0 and (y != 1.0 or a != a):
+                    total -= (1.0 - y) * np.log1p(-a)
+    return total
 
 
 def _jit(numba, function):
@@ -509,8 +627,8 @@ def _jit(numba, function):
         return numba.njit(nogil=True)(function)
 
 
-_compiled: dict = {}  # "epoch": the compiled loop, once built
-_building = threading.Lock()  # one thread builds it; the others wait for it
+_compiled: dict = {}  # "epoch": the compiled loop, "loss": the loss' sum, once built
+_building = threading.Lock()  # one thread builds them; the others wait for it
 
 
 def _kernel():
@@ -519,14 +637,217 @@ def _kernel():
         return _compiled["epoch"] if "epoch" in _compiled else _build()
 
 
+def _loss_kernel():
+    """The compiled ``_loss_sum`` (jitted on first use, after the loop's helpers)."""
+    _kernel()
+    with _building:
+        if "loss" not in _compiled:
+            import numba
+
+            _compiled["loss"] = _jit(numba, _loss_sum)
+        return _compiled["loss"]
+
+
 def _build():
     """Numba imported, the helpers and the loop jitted (compiled at their first call)."""
     import numba
+    from numba.extending import overload
 
-    helpers = ("_slice", "_sigmoid", "_tanh_softplus", "_g", "_g_prime", "_forward",
-               "_output_dz", "_dz", "_backward", "_step")
+    @overload(_tanh, jit_options={"fastmath": {"contract"}})
+    def _tanh_by_type(z):  # which tanh the compiled _tanh is, chosen by the type of z
+        return _tanh_float32 if z == numba.float32 else _tanh
+
+    helpers = ("_slice", "_sigmoid", "_tanh_softplus", "_g", "_g_prime", "_activate",
+               "_derive", "_forward", "_dL_da", "_output_dz", "_dz", "_backward", "_step")
     for name in helpers:  # the loop calls them by these global names
         globals()[name] = _jit(numba, globals()[name])
     _compiled["epoch"] = _jit(numba, _epoch_loop)
     return _compiled["epoch"]
 
+
+
+# ---------------------------------------------------------------------- the vectorized pass
+# The notes' second form of backpropagation, compiled: per minibatch of m_b examples,
+#
+#     A[0] = X_b;  Z[l] = W[l] A[l−1] + b[l];  A[l] = g[l](Z[l])          (l = 1 … L)
+#     dZ[L] = (A[L] − Y_b) / m_b  (or dL/dA ⊙ g'(Z[L]) / m_b);
+#     dW[l] = dZ[l] A[l−1]ᵀ;  db[l] = Σᵢ dZ[l][:, i];  dZ[l−1] = (W[l]ᵀ dZ[l]) ⊙ g'(Z[l−1]),
+#
+# then one optimizer step. The three matrix products of each layer are BLAS's (Numba calls
+# it for np.dot on contiguous arrays, into the kept buffers: nothing is allocated per
+# step); everything element-wise is a compiled loop. Departures from the NumPy engine,
+# which computes the same: the 1/m_b is applied once, to dZ[L] (every dW, db is linear in
+# it), instead of to the gradient vector; and A[0] is kept transposed (one example per row,
+# as X_rows holds them), which BLAS reads as it reads A[0].
+
+
+def _matrix(v, start, n_rows, n_cols):
+    """v[start:start + n_rows·n_cols] as an (n_rows, n_cols) C-ordered matrix (a view)."""
+    return v[start:start + n_rows * n_cols].reshape(n_rows, n_cols)
+
+
+def _dL_da(loss, eps, n, a, y):
+    """dL/da of one output unit a with target y, for the losses whose dZ[L] is not the
+    shortcut (n = n[L])."""
+    if loss == 0:  # binary cross-entropy, a clipped to [ε, 1 − ε]
+        a = min(max(a, eps), 1.0 - eps)
+        return (a - y) / (a * (1.0 - a))
+    if loss == 1:  # categorical cross-entropy, a clipped to [ε, 1]
+        return -y / min(max(a, eps), 1.0)
+    if loss == 2:
+        return a - y
+    return (a - y) * (2.0 / n)
+
+
+def _layer_forward(W, A_prev, b, Z, A, code, alpha, scale):
+    """Z = W A_prev + b, A = g(Z) of one layer (softmax down each example's column)."""
+    np.dot(W, A_prev, Z)
+    n, m_b = Z.shape
+    for j in range(n):
+        z = Z[j]
+        for i in range(m_b):
+            z[i] += b[j]
+    _activate(code, alpha, scale, Z.reshape(n * m_b), A.reshape(n * m_b))
+    if code == 8:  # e^(z − max z) / Σ e^(z − max z), as _forward
+        for i in range(m_b):
+            top = Z[0, i]
+            for j in range(n):
+                top = max(top, Z[j, i])
+            total = 0.0
+            for j in range(n):
+                A[j, i] = np.exp(Z[j, i] - top)
+                total += A[j, i]
+            for j in range(n):
+                A[j, i] /= total
+
+
+def _layer_dZ(code, alpha, scale, Z, A, dA, dZ):
+    """dZ = dA ⊙ g'(Z) of one layer (for softmax, A ⊙ (dA − Σₖ Aₖ dAₖ) per column)."""
+    n, m_b = Z.shape
+    if code == 8:
+        for i in range(m_b):
+            weighted = 0.0
+            for j in range(n):
+                weighted += dA[j, i] * A[j, i]
+            for j in range(n):
+                dZ[j, i] = (dA[j, i] - weighted) * A[j, i]
+        return
+    _derive(code, alpha, scale, Z.reshape(n * m_b), A.reshape(n * m_b), dA.reshape(n * m_b),
+            dZ.reshape(n * m_b))
+
+
+def _layer_sums(dZ, A_prev_T, dW, db):
+    """dW = dZ A_prevᵀ (A_prevᵀ given) and db = the sum of dZ's columns, of one layer."""
+    np.dot(dZ, A_prev_T, dW)
+    n, m_b = dZ.shape
+    for j in range(n):
+        dz = dZ[j]
+        total = 0.0
+        for i in range(m_b):
+            total += dz[i]
+        db[j] = total
+
+
+def _vectorized_epoch(X_rows, Y_rows, order, s, B, sizes, w_at, b_at, g, g_alpha, g_scale,
+                      loss, eps, theta, grad, work, rows, outputs, optimizer, learning_rate,
+                      beta_1, beta_2, epsilon, t, l1, l2, s1, s2):
+    """Every step of one epoch as the notes' vectorized pass (the section's comment);
+    returns Σ_b m_b·(the step's regularization term). The arguments are _epoch_loop's;
+    ``work`` holds Z, A, dZ, dA of layers 1 … L, layer l's (n[l], m_b) matrix from unit
+    ``at`` = n[1] + … + n[l−1] on (at·B), and ``rows`` holds A[0]ᵀ."""
+    m, n_w, L, n_x = order.shape[0], b_at[0], sizes.shape[0] - 1, sizes[0]
+    n_L = sizes[L]
+    weighted = s.shape[0] > 0
+    penalty = 0.0
+    for start in range(0, m, B):
+        m_b = min(B, m - start)
+        mass = float(m_b)  # m̃_b, Σ s_i with sample weights
+        if weighted:
+            mass = 0.0
+            for i in range(start, start + m_b):
+                mass += s[order[i]]
+        t += 1
+        if l1 != 0.0 or l2 != 0.0:  # the term of this step's J, before its step
+            squares, absolutes = 0.0, 0.0
+            for i in range(n_w):
+                squares += theta[i] * theta[i]
+                absolutes += abs(theta[i])
+            penalty += m_b * (0.5 * l2 / mass * squares + l1 / mass * absolutes)
+        A0_T = _matrix(rows, 0, m_b, n_x)
+        for i in range(m_b):  # A[0]ᵀ: x(i) of the minibatch, one per row
+            A0_T[i] = X_rows[order[start + i]]
+        for l in range(1, L + 1):
+            n, at = sizes[l], (b_at[l - 1] - n_w) * B
+            W = _matrix(theta, w_at[l - 1], n, sizes[l - 1])
+            Z, A = _matrix(work[0], at, n, m_b), _matrix(work[1], at, n, m_b)
+            b = theta[b_at[l - 1]:b_at[l - 1] + n]
+            if l == 1:
+                _layer_forward(W, A0_T.T, b, Z, A, g[0], g_alpha[0], g_scale[0])
+            else:
+                A_prev = _matrix(work[1], (b_at[l - 2] - n_w) * B, sizes[l - 1], m_b)
+                _layer_forward(W, A_prev, b, Z, A, g[l - 1], g_alpha[l - 1], g_scale[l - 1])
+        at = (b_at[L - 1] - n_w) * B
+        Z, A = _matrix(work[0], at, n_L, m_b), _matrix(work[1], at, n_L, m_b)
+        dZ, dA = _matrix(work[2], at, n_L, m_b), _matrix(work[3], at, n_L, m_b)
+        for i in range(m_b):
+            y = Y_rows[order[start + i]]
+            for j in range(n_L):
+                outputs[start + i, j] = A[j, i]
+                if loss == 4:  # the shortcut dZ[L] = A[L] − Y
+                    dZ[j, i] = A[j, i] - y[j]
+                else:
+                    dA[j, i] = _dL_da(loss, eps, n_L, A[j, i], y[j])
+        if loss != 4:
+            _layer_dZ(g[L - 1], g_alpha[L - 1], g_scale[L - 1], Z, A, dA, dZ)
+        for i in range(m_b):  # the 1/m̃_b of every dW, db (and each example's weight s_i)
+            share = (s[order[start + i]] if weighted else 1.0) / mass
+            for j in range(n_L):
+                dZ[j, i] *= share
+        for l in range(L, 1, -1):
+            n, n_prev = sizes[l], sizes[l - 1]
+            at, at_prev = (b_at[l - 1] - n_w) * B, (b_at[l - 2] - n_w) * B
+            dZ = _matrix(work[2], at, n, m_b)
+            A_prev = _matrix(work[1], at_prev, n_prev, m_b)
+            _layer_sums(dZ, A_prev.T, _matrix(grad, w_at[l - 1], n, n_prev),
+                        grad[b_at[l - 1]:b_at[l - 1] + n])
+            dA_prev = _matrix(work[3], at_prev, n_prev, m_b)
+            np.dot(_matrix(theta, w_at[l - 1], n, n_prev).T, dZ, dA_prev)
+            _layer_dZ(g[l - 2], g_alpha[l - 2], g_scale[l - 2],
+                      _matrix(work[0], at_prev, n_prev, m_b), A_prev, dA_prev,
+                      _matrix(work[2], at_prev, n_prev, m_b))
+        _layer_sums(_matrix(work[2], 0, sizes[1], m_b), A0_T,
+                    _matrix(grad, 0, sizes[1], n_x), grad[b_at[0]:b_at[0] + sizes[1]])
+        if l1 != 0.0 or l2 != 0.0:  # the L1/L2 gradient, (λ₂/m̃_b)·w + (λ₁/m̃_b)·sign(w)
+            for i in range(n_w):
+                grad[i] += (l2 / mass) * theta[i] + (l1 / mass) * np.sign(theta[i])
+        _step(optimizer, theta, grad, learning_rate, beta_1, beta_2, epsilon, t, s1, s2)
+    return penalty
+
+
+def _vectorized_kernel():
+    """The compiled ``_vectorized_epoch`` (after the per-example loop's helpers)."""
+    _kernel()
+    with _building:
+        if "vectorized" not in _compiled:
+            import numba
+
+            for name in ("_matrix", "_layer_forward", "_layer_dZ", "_layer_sums"):
+                globals()[name] = _jit(numba, globals()[name])
+            _compiled["vectorized"] = _jit(numba, _vectorized_epoch)
+        return _compiled["vectorized"]
+
+
+class VectorizedEngine(CompiledEngine):
+    """An epoch's steps in one compiled call, as the notes' vectorized pass: BLAS's matrix
+    products, the element-wise rest in compiled loops (the section's comment). Built and
+    used as ``CompiledEngine``; faster than it once a step has enough work for BLAS."""
+
+    def _buffers(self, sizes, dtype):
+        """(work, rows): Z, A, dZ, dA of layers 1 … L for B examples; A[0]ᵀ."""
+        B = self.batch_size
+        return (np.zeros((4, int(sizes[1:].sum()) * B), dtype=dtype),
+                np.zeros(B * int(sizes[0]), dtype=dtype))
+
+    @staticmethod
+    def _kernel():
+        return _vectorized_kernel()

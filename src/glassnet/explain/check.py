@@ -39,6 +39,7 @@ from ..errors import ConfigError, DataError, GlassnetError
 from . import names as names_module
 from . import shapes
 from .formulas import Context, Values, entry_formula, stage
+from .notation import count
 from .precision import DEFAULT, agrees, decimals_of, imprecise, written_number
 from .problems import Problem, load_problem, read_file
 from .trace import lookup, position, run
@@ -341,7 +342,7 @@ class CheckResult:
         ctx = Context(self.exact)
         n_values = len(self.entries)
         title = self.problem.title or (self.problem.path.name if self.problem.path else "")
-        lines = [f"Checking {len(self.answers)} answers ({n_values} values) against "
+        lines = [f"Checking {count(len(self.answers), 'answer')} ({count(n_values, 'value')}) against "
                  f"{title or 'the problem'}.",
                  f"A value is right when it agrees with the exact value to "
                  f"{self.problem.precision.describe()} (rounded or truncated), or with the "
@@ -381,7 +382,7 @@ class CheckResult:
         right = _fmt(e.exact, e.decimals)
         verdict = "wrong"
         if e.verdict == "imprecise":
-            verdict = (f"given to {_count(e.decimals_written, 'decimal')}, "
+            verdict = (f"given to {count(e.decimals_written, 'decimal')}, "
                        f"{decimals_of(e.asked)} asked")
         text = (f"{verdict}, should be {right} ({_full(e.exact)}), computed in "
                 f"{stage(ctx, e.key)}: {self._how(ctx, e, carried=False)}")
@@ -408,12 +409,7 @@ class CheckResult:
             vals = Values(ctx, step.parameters, step.values)
         rhs = entry_formula(ctx, vals, e.key, *e.position, decimals=e.decimals)
         value = vals[e.key][e.position]
-        return (f"{e.label} = " + (rhs.text if rhs is not None else _fmt(value, e.decimals))
-                ).replace("\n", " ")
-
-
-def _count(n, word):
-    return f"{n} {word}{'s' * (n != 1)}"
+        return f"{e.label} = " + (rhs.text if rhs is not None else _fmt(value, e.decimals))
 
 
 def _fmt(x, decimals):

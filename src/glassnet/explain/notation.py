@@ -212,3 +212,8 @@ def _bracket(lines):
     left = ["⎡"] + ["⎢"] * (len(lines) - 2) + ["⎣"]
     right = ["⎤"] + ["⎥"] * (len(lines) - 2) + ["⎦"]
     return "\n".join(f"{a}{line}{b}" for a, line, b in zip(left, lines, right, strict=True))
+
+
+def count(n, word):
+    """``n`` and the word, plural unless n is 1: "1 answer", "3 answers"."""
+    return f"{n} {word}{'s' * (n != 1)}"

@@ -50,6 +50,7 @@ from .fields import (
     number,
     whole_number,
 )
+from .notation import count
 from .precision import DEFAULT, precision_from_field
 from .trace import MAX_STEPS, Trace, trace
 
@@ -305,7 +306,8 @@ def _data(data, network):
     X = matrix(data["X"], "X", row_if_flat=network.n_x == 1)
     if X.shape[0] != network.n_x:
         hint = " (examples must be columns: transpose X)" if X.shape[1] == network.n_x else ""
-        raise ShapeError(f"X has {X.shape[0]} rows but W[1] has {network.n_x} columns: X must "
+        raise ShapeError(f"X has {count(X.shape[0], 'row')} but W[1] has "
+                         f"{count(network.n_x, 'column')}: X must "
                          f"have shape (n_x, m) = ({network.n_x}, m){hint}")
     if data.get("Y") is None:
         return X, None

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import ConfigError, DataError
+from .notation import count
 
 #: the sizes a variant draws for n_x and each hidden layer
 SIZES = range(2, 10)
@@ -244,7 +245,7 @@ class ShapesResult:
 
     def report(self):
         title = self.problem.title or "the problem"
-        lines = [f"Checking {len(self.judged)} answers against {title}.", ""]
+        lines = [f"Checking {count(len(self.judged), 'answer')} against {title}.", ""]
         for j in self.judged:
             detail = "right" if j.right else (j.why or "wrong") + f", should be {j.exact}"
             if j.verdict == "carried":
