@@ -350,3 +350,74 @@ def test_a_minibatch_epochs_cost_adds_each_steps_penalty(l1, l2, cost):
     X, Y = np.array([[1.0, 2.0, 3.0, 4.0]]), np.zeros((1, 4))
     history = train(net, X, Y, epochs=1, learning_rate=1e-300, batch_size=2, shuffle=False)
     assert history.cost == [cost]
+
+
+# -- network: kill-tests for the mutants of network.py (mutmut run "glassnet.network*") ------
+import pickle  # noqa: E402
+
+from glassnet.errors import DataError, NumericError  # noqa: E402
+
+
+def _one_unit(W=1.0, b=0.0, dtype="float64", **kw):
+    """a = W·x + b, one linear unit scored by the half squared error L = ½(a − y)²."""
+    net = Network([1, 1], output="linear", loss="half_squared_error", seed=0, dtype=dtype, **kw)
+    net.W[1] = [[W]]
+    net.b[1] = [[b]]
+    return net
+
+
+def test_evaluate_scores_y_in_the_networks_dtype_and_checks_the_targets():
+    # a = 0, y = 0.1 held in float32: J = ½·fl32(0.1)² in float32, not float64's 0.005
+    net32 = _one_unit(W=0.0, dtype="float32")
+    by_hand = float(np.float32(0.5) * np.float32(0.1) * np.float32(0.1))
+    assert by_hand != 0.5 * 0.1 * 0.1
+    assert net32.evaluate([[1.0]], [[0.1]])["cost"] == by_hand
+    bce = Network([1, 1], seed=0)  # sigmoid + binary cross-entropy: y must be 0 or 1
+    with pytest.raises(DataError, match="but Y holds 2; encode the two classes as 0 and 1$"):
+        bce.evaluate([[1.0]], [[2.0]])
+
+
+@pytest.mark.parametrize("method", ["evaluate", "cost", "gradient"])
+def test_the_checked_passes_judge_floating_point_trouble_themselves(method):
+    """Under np.errstate(all="raise") the checked passes still give their own answer:
+    a = x = 1e200 and y = 0 make ½a² overflow (a NumericError, not FloatingPointError);
+    x = 1e-200 makes ½a² = 5e-401 underflow to the cost 0.0 (dW = a·x also underflows)."""
+    net = _one_unit()
+    with np.errstate(all="raise"):
+        with pytest.raises(NumericError):
+            getattr(net, method)([[1e200]], [[0.0]])
+        J = getattr(net, method)([[1e-200]], [[0.0]])
+    assert (J[0] if method == "gradient" else J["cost"] if method == "evaluate" else J) == 0.0
+
+
+def test_set_bias_column_judges_the_values_in_the_networks_dtype():
+    net32 = Network([3, 4, 1], seed=0, dtype="float32")
+    with pytest.raises(DataError) as err:  # finite in float64, beyond the largest float32
+        net32.set_bias_column(1, [[0.0, 1e300, 0.0, 0.0]] * 4)
+    assert str(err.value) == ("W̃[1] holds 1e+300 at [0, 1], beyond the largest float32 "
+                              "(3.4e+38); scale it down or use dtype='float64'")
+
+
+def test_a_pickled_network_keeps_its_seed_and_parameters():
+    net = Network([2, 3, 1], seed=7)
+    again = pickle.loads(pickle.dumps(net))
+    assert again.seed == 7
+    np.testing.assert_array_equal(again.parameters, net.parameters)
+    np.testing.assert_array_equal(again.initialize(7).parameters, net.parameters)
+
+
+def test_a_layer_quantity_counts_its_layers():
+    net = Network([2, 3, 4, 1], seed=0)  # L = 3: W[1..3], A[0..3]
+    assert len(net.W) == len(net.dZ) == 3
+    assert len(net.A) == 4
+
+
+def test_the_summary_as_html_for_a_notebook():
+    net = Network([2, 3, 1], activations="tanh", seed=0, l2=0.25)
+    html = net._repr_html_()
+    assert html.startswith('<div><table class="glassnet"><caption>Network with L = 2 layers '
+                           "(the input layer is not counted), loss: binary_cross_entropy, "
+                           "dtype: float64</caption><thead><tr><th>layer</th><th>units</th>")
+    assert "<tr><td>1</td><td>3</td><td>tanh</td><td>(3, 2)</td><td>(3, 1)</td>" in html
+    assert html.endswith("</table><p>total parameters: 13; regularization: L2 λ₂ = 0.25</p>"
+                         "</div>")
