@@ -1,10 +1,13 @@
 """The benchmark's other measures: the notes' per-example loop against the vectorized pass,
-the peak memory of a training run, and the time ``import glassnet`` takes.
+the peak memory of a training run, the time ``import glassnet`` takes, and the first
+``glassnet train`` on an empty Numba cache.
 """
 
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 
@@ -88,3 +91,29 @@ def import_time(repeats=7):
             "ratio": glassnet_s / numpy_s,
             "heavy_modules_loaded": sorted(m for m in loaded if m.split(".")[0] in _HEAVY
                                            and "." not in m)}
+
+
+COLD_START_GOAL = 3.0  # seconds of the first `glassnet train` after install (issue 15)
+
+
+def cold_start():
+    """Wall and CPU seconds of ``glassnet train --engine auto`` on an empty Numba cache,
+    then of the same run once the background warm-up it started has filled the cache."""
+    import resource  # POSIX only, as the benchmark's machines
+
+    def timed(*args):
+        cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "glassnet", *args], env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return (time.perf_counter() - started,
+                after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime)
+
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache, "GLASSNET_WARMUP": "1"}
+        first = timed("train", "--engine", "auto")
+        timed("warmup", "--dtype", "float64")  # waits for the background warm-up's lock
+        second = timed("train", "--engine", "auto")
+    return {"first_seconds": first[0], "first_cpu_seconds": first[1],
+            "second_seconds": second[0], "second_cpu_seconds": second[1]}

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import glassnet
-from glassnet import compiled
+from glassnet import compiled, warmup
 from glassnet.errors import ConfigError, DivergenceError
 from glassnet.training import train
 
@@ -234,6 +234,8 @@ def test_batch_descent_and_a_strided_X():
 def test_auto_and_compiled_pick_the_loop_for_small_steps_and_the_vectorized_pass_above():
     """n_W·B ≤ 6,000: the playground's 88 weights × 10 and up to B = 68 the loop; the
     digits network's 9472 weights the vectorized pass even for B = 1; the edge case."""
+    for engine in (compiled.CompiledEngine, compiled.VectorizedEngine):
+        warmup.compile("float64", engine)  # "auto" takes an engine once its code is ready
     playground = glassnet.Network([2, 8, 8, 1], "tanh")
     digits = glassnet.Network([64, 128, 10], "relu")
     edge = glassnet.Network([60, 1], "sigmoid")  # n_W = 60: B = 100 is exactly 6,000
@@ -251,6 +253,8 @@ def test_auto_and_compiled_pick_the_loop_for_small_steps_and_the_vectorized_pass
 
 
 def test_auto_in_train_decides_by_the_batch_size(monkeypatch):
+    for engine in (compiled.CompiledEngine, compiled.VectorizedEngine):
+        warmup.compile("float64", engine)  # auto takes an engine once its code is ready
     built = []
     real = compiled.CompiledEngine.__init__
     monkeypatch.setattr(compiled.CompiledEngine, "__init__",

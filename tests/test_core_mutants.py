@@ -203,3 +203,66 @@ def test_dense_backward_in_float32():
     layer.backward(np.array([[1.0, 3.0]], np.float32), np.ones((2, 2), np.float32))
     assert layer.db.dtype == np.float32
     np.testing.assert_array_equal(layer.db, [[2.0]])
+
+
+# --- activations, losses, regularization, layers, optimizers (mut-core) ---
+def test_softmax_of_a_single_number_is_1():
+    """A number z is a 1 × 1 Z: one class, whose share e^z / e^z is 1 (a 2 × 1 Z of two
+    equal classes would give ½)."""
+    assert activations.get("softmax")(3.0) == 1.0
+
+
+def test_relu_of_a_0_d_and_a_long_1_d_array():
+    """forward takes any array: a 0-d one (no last axis to build a row of zeros on) and a
+    1-d one of 4096 values (the vectorized path, whose row of zeros is its one axis)."""
+    relu = activations.get("relu")
+    assert relu(np.array(-2.0)) == 0.0 and relu(np.array(1.5)) == 1.5
+    z = np.linspace(-1.0, 1.0, 4096)
+    np.testing.assert_array_equal(relu(z), np.where(z > 0, z, 0.0))
+
+
+def test_cce_column_sum_tolerance_is_inclusive():
+    """The tolerance is 1e-6·n[L]; with n[L] = 15625 it is exactly 2⁻⁶ = 0.015625, so a
+    column summing to 1 − 2⁻⁶ = 0.984375 (exact in binary) is accepted, one 2⁻³⁰ below it
+    is refused."""
+    Y = np.zeros((15625, 2))
+    Y[0] = [0.984375, 1.0]
+    losses.get("cce").check_targets(Y)
+    Y[0, 0] -= 2.0 ** -30
+    with pytest.raises(gn.DataError, match=r"column 0 \(example 1\) sums to 0\.984375$"):
+        losses.get("cce").check_targets(Y)
+
+
+def test_poisson_clips_a_at_the_float32_epsilon():
+    """In float32 a = 0 is taken as ε = 2⁻²³ (1.19e-7), not float64's 2⁻⁵²: for y = 1,
+    L = log(1/ε) − 1 + ε = 23·ln 2 − 1 + ε and dL/da = 1 − 1/ε = 1 − 2²³."""
+    poisson = losses.get("poisson")
+    A = np.zeros((1, 2), np.float32)
+    Y = np.array([[1.0, 0.0]], np.float32)
+    eps = 2.0 ** -23
+    np.testing.assert_allclose(poisson.loss(A, Y), [[23 * math.log(2) - 1 + eps, eps]],
+                               rtol=1e-6)
+    np.testing.assert_array_equal(poisson.dA(A, Y), [[1 - 2.0 ** 23, 1.0]])
+
+
+@pytest.mark.parametrize(("Y", "shown"), [([[0.0, 2.0, -3.0, -1.0]], "-3"),
+                                          ([[0.5], [-0.25]], "-0.25")])
+def test_poisson_names_the_first_negative_target(Y, shown):
+    """Counts and rates are ≥ 0: 0 is a target (no error), the first y < 0 is named."""
+    poisson = losses.get("poisson")
+    with pytest.raises(gn.DataError) as err:
+        poisson.check_targets(np.array(Y))
+    assert str(err.value) == (f"the Poisson loss needs targets y ≥ 0 (counts or rates), but "
+                              f"Y holds {shown}")
+    poisson.check_targets(np.array([[0.0, 0.5, 3.0]]))
+
+
+def test_mse_dA_by_hand_into_the_buffer_given():
+    """dL/da = (2/n[L])·(a − y): with n[L] = 2, a − y = (0.5, −1; 2, 0) gives (0.5, −1; 2, 0),
+    written into ``out``."""
+    A = np.array([[1.0, 0.0], [3.0, 2.0]])
+    Y = np.array([[0.5, 1.0], [1.0, 2.0]])
+    out = np.empty_like(A)
+    dA = losses.get("mse").dA(A, Y, out=out)
+    assert dA is out
+    np.testing.assert_array_equal(out, [[0.5, -1.0], [2.0, 0.0]])

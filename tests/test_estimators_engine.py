@@ -18,7 +18,7 @@ import scipy.sparse
 from sklearn.datasets import make_classification, make_regression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from glassnet import compiled
+from glassnet import compiled, warmup
 from glassnet.errors import ConfigError
 from glassnet.estimators import (
     LinearRegression,
@@ -122,9 +122,10 @@ def test_the_mean_of_minibatch_losses_with_sample_weights_by_hand():
     net = type("Net", (), {"loss": Squares()})()
     A, Y = np.sqrt(np.array([[2.0, 4.0, 5.0]])), np.array([[1.0, 1.0, 0.0]])
     s = np.array([1.0, 3.0, 2.0])
-    assert run.mean_minibatch_loss(net, A, Y, s, 2, False) == pytest.approx(10 / 3, rel=1e-15)
-    assert run.mean_minibatch_loss(net, A, Y, s, 2, True) == pytest.approx(10 / 3, rel=1e-15)
-    assert run.mean_minibatch_loss(net, A, Y, None, 2, False) == pytest.approx(3.0, rel=1e-15)
+    assert run.weighted_minibatch_loss(net, A, Y, s, 2) == pytest.approx(10 / 3, rel=1e-15)
+    # equal weights: the mean over all m examples (what the engines take unweighted)
+    assert run.weighted_minibatch_loss(net, A, Y, np.full(3, 0.5), 2) == pytest.approx(
+        3.0, rel=1e-15)
 
 
 def test_float32_agrees_to_float32_rounding():
@@ -150,6 +151,7 @@ def test_partial_fit_goes_on_the_same_and_may_switch_engines():
 
 
 def test_auto_is_the_compiled_engine_on_a_small_network(monkeypatch):
+    warmup.compile("float64")  # auto takes the compiled loop once it is ready
     cls, settings, data, s = CASES["classifier, sgd + Nesterov, L1 + L2"]
     calls = _compiled_epochs(monkeypatch)
     auto = _fit(cls, settings, data, s, "auto")

@@ -595,3 +595,22 @@ def test_a_problem_built_from_a_network_alone_is_a_forward_pass_in_w_b():
     assert (p.X, p.Y, p.learning_rate, p.steps, p.notation, p.title, p.source,
             p.description, p.m, p.path, p.precision) == (
         None, None, None, 1, "W,b", None, None, None, None, None, explain.precision.DEFAULT)
+
+
+@pytest.mark.parametrize("text", ["a: &x {b: *x}\n", "a: &x [*x]\n"])
+def test_a_yaml_alias_of_itself_is_refused_as_nested_too_deeply(tmp_path, text):
+    # the safe loader builds the endless structure lazily; the walk stops at level 21
+    path = tmp_path / "endless.yaml"
+    path.write_text(text)
+    assert _refused(path) == f"{path}: nested too deeply (at most 20 levels)"
+
+
+def test_a_problems_notation_and_products_reach_its_trace():
+    given = explain.problem_from_dict(_seed003_with(notation="bias-column",
+                                                    products="input-first"))
+    shapes_only = explain.problem_from_dict({"n_x": 2, "products": "input-first",
+                                             "notation": "bias-column", "layers": [
+                                                 {"units": 1, "activation": "sigmoid"}]})
+    for problem in (given, shapes_only):
+        t = problem.trace()
+        assert (t.notation, t.products) == ("bias-column", "input-first")

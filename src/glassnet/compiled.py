@@ -110,7 +110,9 @@ def engine_for(spec, net, optimizer, numpy_engine, batch_size):
     "compiled" is the faster compiled engine for the step's work n_W·B (B =
     ``batch_size``, the examples of a minibatch): the per-example loop up to AUTO_MAX_WORK,
     the vectorized pass above it. "auto" is that engine when Numba is installed and it
-    supports the network and the optimizer, else NumPy's.
+    supports the network and the optimizer, and its machine code is cached
+    (``glassnet.warmup.ready``, which else starts compiling it in the background); else
+    NumPy's.
     """
     if not isinstance(spec, str):
         return spec
@@ -123,7 +125,12 @@ def engine_for(spec, net, optimizer, numpy_engine, batch_size):
     if spec == "auto" and (reason is not None or not available()):
         return numpy_engine
     small = net.n_weights * batch_size <= AUTO_MAX_WORK
-    return CompiledEngine if small else VectorizedEngine
+    chosen = CompiledEngine if small else VectorizedEngine
+    if spec == "compiled":
+        return chosen
+    from . import warmup  # not cached yet: NumPy's engine this time, compiled for the next
+
+    return chosen if warmup.ready(net.dtype, chosen) else numpy_engine
 
 
 def _optimizer_name(optimizer):
@@ -176,9 +183,12 @@ class CompiledEngine:
         # the leaky ReLU slope, ELU's (and SELU's) α and scale λ; 0 and 1 elsewhere
         self.g_alpha = np.array([getattr(a, "slope", getattr(a, "alpha", 0.0)) for a in acts])
         self.g_scale = np.array([getattr(a, "scale", 1.0) for a in acts])
-        self.loss = SHORTCUT if net.uses_shortcut else LOSSES[net.loss.name]
+        self.loss_code = LOSSES[net.loss.name]  # L(a, y) of the epoch's cost
+        self.loss = SHORTCUT if net.uses_shortcut else self.loss_code  # how dz[L] starts
         self.eps = float(np.finfo(net.dtype).eps)  # the clipping ε of the cross-entropies
         self.work, self.rows = self._buffers(sizes, net.dtype)
+        self.order = np.arange(0)  # the last epoch's order of the examples
+        self._checked = None  # the last optimizer found supported
 
     def _buffers(self, sizes, dtype):
         """(work, rows): z, a, dz, da of every layer, for a block of m_k ≤ BLOCK examples:
@@ -198,7 +208,14 @@ class CompiledEngine:
         if order is None or self.batch_size == m:  # batch descent: the order as stored
             order = np.arange(m)
         penalty = self.steps(order, optimizer, learning_rate)
-        return self.net.loss.cost(self.outputs, self.Y_rows[order].T), penalty / m
+        return self.epoch_loss(), penalty / m
+
+    def epoch_loss(self):
+        """(1/m) Σᵢ L(a(i), y(i)) over the last epoch's examples, each a(i) taken at its
+        own step: the network's loss, summed by one compiled call (``_loss_sum``)."""
+        order = self.order
+        return _loss_kernel()(self.outputs_rows, self.Y_rows, order, self.loss_code,
+                              self.eps) / order.shape[0]
 
     def steps(self, order, optimizer, learning_rate, s=None):
         """The epoch's steps, the examples taken in ``order`` (an index array of all m).
@@ -210,25 +227,33 @@ class CompiledEngine:
         loss of example i counts s_i times, and each step divides by Σ s_i of its
         minibatch instead of m_b.
         """
-        reason = unsupported(self.net, optimizer)
-        if reason is not None:
-            raise ConfigError(f"the compiled engine cannot train with {reason}; "
-                              f"use engine='numpy'")
+        if optimizer is not self._checked:  # checked once per optimizer, not each epoch
+            reason = unsupported(self.net, optimizer)
+            if reason is not None:
+                raise ConfigError(f"the compiled engine cannot train with {reason}; "
+                                  f"use engine='numpy'")
+            self._checked = optimizer
+        self.order = order.astype(np.int64, copy=False)
+        penalty = self._kernel()(*self.arguments(self.order, optimizer, learning_rate, s))
+        optimizer.t += -(-order.shape[0] // self.batch_size)
+        return penalty
+
+    def arguments(self, order, optimizer, learning_rate, s=None):
+        """The compiled loop's arguments for the steps ``steps`` takes (their types are
+        the signature Numba compiles and caches the loop for: glassnet.warmup)."""
         net = self.net
         name = _optimizer_name(optimizer)
         states = [_state(optimizer, key, net.parameters) for key in STATE_KEYS[name]]
         states += [net.gradients[:0]] * (2 - len(states))
         beta_1, beta_2, epsilon = _optimizer_settings(optimizer)
         s = net.gradients[:0] if s is None else np.asarray(s, dtype=net.dtype)
-        penalty = self._kernel()(self.X_rows, self.Y_rows, order.astype(np.int64), s,
-                         self.batch_size, self.sizes, self.w_at, self.b_at, self.g,
-                         self.g_alpha, self.g_scale, self.loss, self.eps, net.parameters,
-                         net.gradients, self.work, self.rows, self.outputs_rows,
-                         OPTIMIZERS[name],
-                         float(learning_rate), float(beta_1), float(beta_2), float(epsilon),
-                         optimizer.t, float(net.l1), float(net.l2), states[0], states[1])
-        optimizer.t += -(-order.shape[0] // self.batch_size)
-        return penalty
+        return (self.X_rows, self.Y_rows, order.astype(np.int64, copy=False), s,
+                self.batch_size, self.sizes, self.w_at, self.b_at, self.g,
+                self.g_alpha, self.g_scale, self.loss, self.eps, net.parameters,
+                net.gradients, self.work, self.rows, self.outputs_rows,
+                OPTIMIZERS[name],
+                float(learning_rate), float(beta_1), float(beta_2), float(epsilon),
+                optimizer.t, float(net.l1), float(net.l2), states[0], states[1])
 
 
     @property
@@ -353,7 +378,8 @@ def _activate(code, alpha, scale, z, a):
         for e in range(z.shape[0]):
             a[e] = z[e] if z[e] > 0 else alpha * z[e]
     elif code == 0:
-        a[:] = z
+        for e in range(z.shape[0]):
+            a[e] = z[e]
     else:
         for e in range(z.shape[0]):
             a[e] = _g(code, alpha, scale, z[e])
@@ -388,7 +414,8 @@ def _derive(code, alpha, scale, z, a, da, dz):
         for e in range(z.shape[0]):
             dz[e] = da[e] * (1.0 if z[e] > 0 else alpha)
     elif code == 0:
-        dz[:] = da
+        for e in range(z.shape[0]):
+            dz[e] = da[e]
     else:
         for e in range(z.shape[0]):
             dz[e] = da[e] * _g_prime(code, alpha, scale, z[e], a[e])
@@ -572,6 +599,33 @@ def _epoch_loop(X_rows, Y_rows, order, s, B, sizes, w_at, b_at, g, g_alpha, g_sc
     return penalty
 
 
+def _loss_sum(outputs, Y_rows, order, loss, eps):
+    """Σᵢ L(a(i), y(i)) over the epoch's examples, a(i) = outputs[i] and y(i) =
+    Y_rows[order[i]]: ``glassnet.losses``' L of the ``LOSSES`` code, clipped as there,
+    summed in float64 (NaN kept: a clip by comparisons leaves it as np.clip does)."""
+    total = 0.0
+    n = outputs.shape[1]
+    for i in range(order.shape[0]):
+        a_i, y_i = outputs[i], Y_rows[order[i]]
+        for j in range(n):
+            a, y = a_i[j], y_i[j]
+            if loss == 2:  # ½‖a − y‖²
+                total += 0.5 * (a - y) * (a - y)
+            elif loss == 3:  # (1/n[L])·‖a − y‖²
+                total += (a - y) * (a - y) / n
+            else:  # the cross-entropies: −y·log(a) (− (1 − y)·log(1 − a)), a clipped
+                high = 1.0 - eps if loss == 0 else 1.0
+                if a < eps:
+                    a = eps
+                elif a > high:
+                    a = high
+                if y != 0.0 or a != a:  # 0·log(a) is 0 for a clipped a: not computed
+                    total -= y * np.log(a)
+                if loss == 0 and (y != 1.0 or a != a):
+                    total -= (1.0 - y) * np.log1p(-a)
+    return total
+
+
 def _jit(numba, function):
     """``function`` compiled, its machine code cached on disk; uncached when no cache
     directory is writable (Numba then says so with a RuntimeError at decoration)."""
@@ -581,8 +635,8 @@ def _jit(numba, function):
         return numba.njit(nogil=True)(function)
 
 
-_compiled: dict = {}  # "epoch": the compiled loop, once built
-_building = threading.Lock()  # one thread builds it; the others wait for it
+_compiled: dict = {}  # "epoch": the compiled loop, "loss": the loss' sum, once built
+_building = threading.Lock()  # one thread builds them; the others wait for it
 
 
 def _kernel():
@@ -591,16 +645,25 @@ def _kernel():
         return _compiled["epoch"] if "epoch" in _compiled else _build()
 
 
+def _loss_kernel():
+    """The compiled ``_loss_sum`` (jitted on first use, after the loop's helpers)."""
+    _kernel()
+    with _building:
+        if "loss" not in _compiled:
+            import numba
+
+            _compiled["loss"] = _jit(numba, _loss_sum)
+        return _compiled["loss"]
+
+
 def _build():
     """Numba imported, the helpers and the loop jitted (compiled at their first call)."""
     import numba
     from numba.extending import overload
 
-    float32_tanh = _jit(numba, _tanh_float32)
-
     @overload(_tanh, jit_options={"fastmath": {"contract"}})
     def _tanh_by_type(z):  # which tanh the compiled _tanh is, chosen by the type of z
-        return (lambda z: float32_tanh(z)) if z == numba.float32 else (lambda z: np.tanh(z))
+        return _tanh_float32 if z == numba.float32 else _tanh
 
     helpers = ("_slice", "_sigmoid", "_tanh_softplus", "_g", "_g_prime", "_activate",
                "_derive", "_forward", "_dL_da", "_output_dz", "_dz", "_backward", "_step")

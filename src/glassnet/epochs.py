@@ -16,7 +16,9 @@ Three strategies, each replaceable:
 * ``Batches`` decides each epoch's order of the examples (the batch iterator);
 * an *engine* runs the steps of one epoch: ``NumpyEngine`` here; another engine (a
   compiled one, say) is any class built as ``engine(net, X, Y, batch_size)`` whose
-  ``run_epoch(order, optimizer, learning_rate)`` returns the epoch's ``(loss, penalty)``;
+  ``run_epoch(order, optimizer, learning_rate)`` returns the epoch's ``(loss, penalty)``
+  (the core's engines also offer its parts, ``steps`` and ``epoch_loss``, which the
+  estimators use);
 * ``EpochRunner`` puts them together, keeps a snapshot of the parameters at the start of
   every epoch, puts them back if the epoch fails or diverges (``glassnet.divergence``
   judges), and raises ``DivergenceError``.
@@ -164,10 +166,14 @@ class NumpyEngine:
 
     def run_epoch(self, order, optimizer, learning_rate):
         """One step per minibatch in ``order``; returns (the epoch's loss, its penalty)."""
-        batches = self.minibatches
         penalty = self.steps(order, optimizer, learning_rate)
-        return (self.net.loss.cost(batches.outputs, batches.Y_epoch),
-                penalty / batches.X.shape[1])
+        return self.epoch_loss(), penalty / self.minibatches.X.shape[1]
+
+    def epoch_loss(self):
+        """(1/m) Σᵢ L(a(i), y(i)) over the last epoch's examples, each a(i) taken at its
+        own step."""
+        batches = self.minibatches
+        return self.net.loss.cost(batches.outputs, batches.Y_epoch)
 
     def steps(self, order, optimizer, learning_rate):
         """The epoch's steps in ``order``; returns Σ_b m_b·(the regularization term of step

@@ -8,7 +8,7 @@ plain dict of lists with Keras' names beside them: ``"loss"`` is ``"cost"`` and
 example's L(a, y)).
 """
 
-from collections.abc import KeysView
+from collections.abc import Iterator, KeysView
 
 from .display import curve_svg, html_table
 
@@ -49,12 +49,14 @@ class History:
     @property
     def history(self) -> dict[str, list[float]]:
         """A dict of lists: the notes' keys and, beside them, Keras' ("loss", "val_loss")."""
-        out = {}
+        return {key: list(values) for key, values in self._by_both_names()}
+
+    def _by_both_names(self) -> Iterator[tuple[str, list[float]]]:
+        """(key, the record) for each record, and again under Keras' name where it differs."""
         for key, values in self.records.items():
-            out[key] = list(values)
+            yield key, values
             if key in KERAS_NAMES:
-                out[KERAS_NAMES[key]] = list(values)
-        return out
+                yield KERAS_NAMES[key], values
 
     @property
     def epoch(self) -> list[int]:
@@ -69,7 +71,7 @@ class History:
 
     def last(self) -> dict[str, float]:
         """The last epoch's scores under both names (the ``logs`` callbacks receive)."""
-        return {key: values[-1] for key, values in self.history.items() if values}
+        return {key: values[-1] for key, values in self._by_both_names() if values}
 
     def __repr__(self) -> str:
         last = {k: round(v[-1], 6) for k, v in self.records.items() if v}

@@ -68,6 +68,17 @@ class Registry(Generic[T]):
                 f"unknown {self.kind} {name!r}; valid names are: {', '.join(self.names())}"
             )
         cls = self._classes[key]
+        if params:  # (inspect.signature takes tens of µs: only settings given need it)
+            self._check_settings(key, cls, params)
+        try:
+            return cls(**params)
+        except GlassnetError:
+            raise
+        except TypeError as exc:
+            raise ConfigError(f"{self.kind} {key!r} does not take these settings: {exc}") from None
+
+    def _check_settings(self, key: str, cls: type[T], params: dict[str, Any]) -> None:
+        """A ConfigError naming the settings ``cls`` does not take, and those it does."""
         valid = [p for p in inspect.signature(cls).parameters if p != "self"]
         unknown = [p for p in params if p not in valid]
         if unknown:
@@ -75,12 +86,6 @@ class Registry(Generic[T]):
                      else "it takes no settings")
             raise ConfigError(
                 f"{self.kind} {key!r} has no setting {', '.join(map(repr, unknown))}; {takes}")
-        try:
-            return cls(**params)
-        except GlassnetError:
-            raise
-        except TypeError as exc:
-            raise ConfigError(f"{self.kind} {key!r} does not take these settings: {exc}") from None
 
 
 class Named:

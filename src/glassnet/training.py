@@ -177,6 +177,8 @@ class _Scores:
 
     def after_epoch(self, cost):
         out = {"cost": cost}
+        if not self.names and self.validation is None:
+            return out
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
             if self.names:
                 A = self.net.predict_unchecked(self.X)  # a chunk at a time: no cache of all m

@@ -24,6 +24,7 @@ COMMANDS = {
     "check": "glassnet.cli.check",
     "exercise": "glassnet.cli.exercise",
     "mark": "glassnet.cli.mark",
+    "warmup": "glassnet.cli.warmup",
 }
 
 

@@ -21,7 +21,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from .. import divergence, optimizers
@@ -781,9 +781,12 @@ def _binarized(encoder, y, multilabel):
 
 
 def _check_labels_known(y, classes, multilabel, where):
+    """A DataError naming the labels of y (of a kind ``type_of_target`` found to be class
+    labels) that are not in ``classes``. ``np.setdiff1d`` sorts y's labels as
+    ``unique_labels`` would, without its second ``type_of_target`` (some 0.3 ms a fit)."""
     if multilabel:
         return
-    unknown = np.setdiff1d(unique_labels(y), classes)
+    unknown = np.setdiff1d(y, classes)
     if unknown.size:
         raise DataError(f"y holds the label(s) {unknown.tolist()!r} that are not in {where} "
                         f"{classes.tolist()!r}")

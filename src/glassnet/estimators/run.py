@@ -73,7 +73,13 @@ def loss(net, A, Y, s, outputs_averaged):
     L(a, y) (divided by n[L] for the squared error, which it averages over the outputs)."""
     losses = net.loss.loss(A, Y)[0]
     per_example = losses.mean() if s is None else np.average(losses, weights=s)
-    return per_example / A.shape[0] if outputs_averaged else per_example
+    return over_outputs(net, per_example, outputs_averaged)
+
+
+def over_outputs(net, per_example, outputs_averaged):
+    """The mean loss per example, divided by n[L] where scikit-learn averages it over the
+    output units too (its squared error)."""
+    return per_example / net.sizes[-1] if outputs_averaged else per_example
 
 
 def loss_and_gradient(net, X, Y, s, outputs_averaged):
@@ -130,22 +136,21 @@ def engine_epoch(engine, net, Y, s, optimizer, learning_rate, batch_size, order,
         order = np.arange(batch_size)
     weights = () if s is None else (s,)
     regularization = engine.steps(order, optimizer, learning_rate, *weights)
-    J = mean_minibatch_loss(net, engine.outputs, Y[:, order],
-                            None if s is None else s[order], batch_size, outputs_averaged)
-    return J + regularization / order.shape[0]
+    # unweighted, the mean of the minibatches' mean losses (each counted by its size) is
+    # the mean over all m examples, which the engine takes
+    per_example = engine.epoch_loss() if s is None else weighted_minibatch_loss(
+        net, engine.outputs, Y[:, order], s[order], batch_size)
+    return over_outputs(net, per_example, outputs_averaged) + regularization / order.shape[0]
 
 
-def mean_minibatch_loss(net, A, Y, s, batch_size, outputs_averaged):
-    """scikit-learn's epoch loss without its L2 term, from the epoch's A and Y (columns in
-    the epoch's order): the mean of the minibatches' (weighted) mean losses, each counted
-    by its size. Unweighted, that is the mean over all m examples."""
-    if s is None:
-        return loss(net, A, Y, None, outputs_averaged)
+def weighted_minibatch_loss(net, A, Y, s, batch_size):
+    """scikit-learn's epoch loss with sample weights s, without its L2 term, from the
+    epoch's A and Y (columns in the epoch's order): the mean of the minibatches' weighted
+    mean losses, each counted by its size."""
     m = A.shape[1]
     starts = np.arange(0, m, batch_size)
     means = np.add.reduceat(s * net.loss.loss(A, Y)[0], starts) / np.add.reduceat(s, starts)
-    per_example = np.dot(np.diff(np.append(starts, m)), means) / m
-    return per_example / A.shape[0] if outputs_averaged else per_example
+    return np.dot(np.diff(np.append(starts, m)), means) / m
 
 
 def engine_for(spec, net, optimizer, X, Y, s, batch_size):

@@ -39,7 +39,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..errors import ConfigError, DivergenceError, GlassnetError
-from . import protocol
+from . import engine, protocol
 from .data import catalog
 from .session import Session
 
@@ -545,6 +545,7 @@ def serve(host="127.0.0.1", port=8000, sock=None, ready=None, allowed_hosts=(),
     local = ipaddress.ip_address(host.split("%")[0]).is_loopback
     own = () if local else (socket.gethostname(), socket.getfqdn())
     app = create_app(allowed_hosts=[*LOOPBACK_HOSTS, *own, *allowed_hosts], limits=limits)
+    engine.warm_up()  # the compiled engine, ready by the first Play (NumPy's trains till then)
     uvicorn.Server(server_config(app)).run(sockets=[sock])
 
 

@@ -3,7 +3,9 @@
 The session is plain, synchronous Python (the server drives it from a WebSocket): it
 builds its data with ``glassnet.datasets``, its network with ``glassnet.Network`` and
 trains with the library's epoch runner (``glassnet.epochs``, as ``glassnet.training``
-does), so the page shows the library at work, not a copy of it. After some epochs it
+does), so the page shows the library at work, not a copy of it. Its engine is
+``engine="auto"``'s (the compiled one on small networks; ``playground.engine`` says how
+the maths panel still gets the last step's backward pass). After some epochs it
 draws a *frame*: one forward pass over the 100×100 grid of the view gives every neuron's
 activations at once, which are sent as one byte per pixel at the size the page draws them
 (``playground.wire``).
@@ -44,12 +46,14 @@ import numpy as np
 
 from .. import datasets, explain, expressions, metrics, optimizers
 from .. import io as model_io
+from ..compiled import check_engine_name
 from ..epochs import Batches, EpochRunner
-from ..errors import ConfigError, DivergenceError, NotFittedError
+from ..errors import ConfigError, DivergenceError
 from ..layers import Dense
 from ..network import Network
 from . import protocol, wire
 from .data import RECIPES, data_name, make_data, read_upload
+from .engine import engine_class
 from .snippet import snippet
 from .wire import GRID
 
@@ -93,9 +97,14 @@ def _display_map(F):
 
 
 class Session:
-    """One tab's playground: state (the settings), data, network, optimizer, epoch."""
+    """One tab's playground: state (the settings), data, network, optimizer, epoch.
 
-    def __init__(self, state=None):
+    ``engine`` ("auto", "numpy" or "compiled") is the engine that trains it, as
+    ``train(engine=...)``'s; the maths panel gets NumPy's numbers with either.
+    """
+
+    def __init__(self, state=None, engine="auto"):
+        self.engine = check_engine_name(engine)
         self.upload = None
         self.playing = False
         self.stopped = None  # why the last training stopped by a stop condition
@@ -311,14 +320,19 @@ class Session:
 
         It is built again when the network, the data or the batch size changed (or a
         weight was edited); the batch order comes from the session's generator, drawn on
-        from epoch to epoch. Its epochs are numbered on from the session's.
+        from epoch to epoch. Its epochs are numbered on from the session's. Its engine is
+        changed, the runner kept, when another one is now chosen (the compiled one once
+        the warm-up has compiled it): the engines share the optimizer's state.
         """
         B = self.batch_size()
+        engine = engine_class(self.engine, self.net, self.optimizer, B)
         if self._runner is None or self._runner.batches.batch_size != B:
             self._runner = EpochRunner(self.net, self.A_train, self.Y_train,
-                                       Batches(B, shuffle=True, seed=self._rng))
+                                       Batches(B, shuffle=True, seed=self._rng), engine)
             self._runner.epoch = self.epoch
             self._runner.watch.best_epoch = self.epoch + 1
+        elif type(self._runner.engine) is not engine:
+            self._runner.engine = engine(self.net, self.A_train, self.Y_train, B)
         return self._runner
 
     def train(self, epochs, seconds=math.inf):
@@ -332,13 +346,17 @@ class Session:
         runner = self._epoch_runner()
         deadline = time.perf_counter() + seconds
         done = 0
+        # NumPy's last step is in the network's caches, which the stop conditions' forward
+        # passes overwrite: then it is kept after each epoch, else once at the end
+        each_epoch = runner.engine.from_caches and bool(self.state["stopLoss"]
+                                                        or self.state["stopScore"])
         try:
             while done < epochs:  # epochs may be math.inf: then only ``seconds`` ends the run
                 # learningRate is the wire's (TensorFlow's) name of learning_rate, α
                 runner.run_epoch(self.optimizer, self.state["learningRate"])
                 self.epoch += 1
                 done += 1
-                if self.state["stopLoss"] or self.state["stopScore"]:
+                if each_epoch:
                     self._keep_last_step()  # before the scores' forward passes
                 self.stopped = self.stop_reason()
                 if self.stopped:
@@ -350,27 +368,14 @@ class Session:
             self.playing = False
             self.last_step = None
             raise
-        if not (self.state["stopLoss"] or self.state["stopScore"]):
-            self._keep_last_step()  # else kept after each epoch, before stop_reason
+        if not each_epoch:
+            self._keep_last_step()
 
     def _keep_last_step(self):
-        """Copy the last step's backward pass, for the maths panel (later forward passes
-        overwrite the network's caches): its minibatch's A[l], dA[l] (None where the loss
-        and output make dZ[L] = A[L] − Y directly), dZ[l], and the gradients dW[l], db[l]
-        that step used."""
-        net = self.net
-
-        def kept(arrays, start=1):
-            return [None] * start + [copy(arrays, l) for l in range(start, net.L + 1)]
-
-        def copy(arrays, l):
-            try:
-                return arrays[l].copy()
-            except NotFittedError:  # dA[L], never formed when dZ[L] = A[L] − Y
-                return None
-
-        self.last_step = {"m": net.A[0].shape[1], "A": kept(net.A, 0), "dA": kept(net.dA),
-                          "dZ": kept(net.dZ), "dW": kept(net.dW), "db": kept(net.db)}
+        """Keep the last step's backward pass for the maths panel
+        (``playground.engine.backward_pass``), from the runner's engine."""
+        runner = self._runner
+        self.last_step = runner.engine.last_step(runner.start) or self.last_step
 
     def dead(self):
         """Text naming a dead network, or None: a hidden layer whose every unit has
