@@ -47,7 +47,7 @@ DTYPES = ("float32", "float64")
 
 #: the compiled engines ``engine="auto"`` may take, whose kernels ``glassnet warmup``
 #: compiles (each has a ``_kernel()`` and an ``arguments(...)`` for it)
-ENGINES = (compiled.CompiledEngine, compiled.VectorizedEngine)
+ENGINES = (compiled.CompiledEngine,)
 
 _signatures: dict = {}  # (engine, dtype) → its kernel's signature
 _ready: set = set()  # (engine, dtype) this process found ready
