@@ -26,10 +26,15 @@ ENGINES = {"numpy": NumpyEngine, "loop": compiled.CompiledEngine,
            "vectorized": compiled.VectorizedEngine}
 
 
+def work(sizes, B):
+    """n_W·B: the weights Σ n[l]·n[l−1] of ``sizes`` times the minibatch size B."""
+    return B * sum(a * b for a, b in zip(sizes, sizes[1:], strict=False))
+
+
 def per_step(sizes, B, dtype="float32", rounds=5):
     """Median CPU µs per step of each engine on ``sizes`` with minibatches of B."""
     rng = np.random.default_rng(0)
-    steps = max(4, min(400, 2_000_000 // (B * sum(a * b for a, b in zip(sizes, sizes[1:], strict=False)))))
+    steps = max(4, min(400, 2_000_000 // work(sizes, B)))
     m = steps * B
     X = rng.standard_normal((sizes[0], m)).astype(dtype)
     Y = np.eye(sizes[-1])[:, rng.integers(0, sizes[-1], m)].astype(dtype)
@@ -51,9 +56,8 @@ def main(networks=NETWORKS):
         print("| network | B | n_W·B | NumPy µs/step | loop µs/step | vectorized µs/step |")
         print("|---|---|---|---|---|---|")
         for sizes, B in networks:
-            work = B * sum(a * b for a, b in zip(sizes, sizes[1:], strict=False))
             t = per_step(sizes, B)
-            print(f"| {' → '.join(map(str, sizes))} | {B} | {work:,} | {t['numpy']:,.1f} | "
+            print(f"| {' → '.join(map(str, sizes))} | {B} | {work(sizes, B):,} | {t['numpy']:,.1f} | "
                   f"{t['loop']:,.1f} | {t['vectorized']:,.1f} |", flush=True)
 
 

@@ -1,11 +1,13 @@
-"""The compiled engine (glassnet.compiled) against the NumPy engine: the same training.
+"""The compiled engines (glassnet.compiled) against the NumPy engine: the same training.
 
 Every hidden activation × optimizer and every output activation/loss × optimizer, each
 without regularization and with L1 + L2, and every optimizer with L1 alone and L2 alone:
-100 minibatch steps of each engine from the same network and the same epoch orders
-must give the same parameters and costs, to 1e-12 relative in float64 (the sums run in
-another order) and to float32 rounding in float32. One compiled kernel serves them all
-(integer codes), so the whole file compiles it once per dtype (cached on disk after that).
+100 minibatch steps of each engine (NumPy's, the compiled per-example loop and the
+compiled vectorized pass) from the same network and the same epoch orders must give the
+same parameters and costs, to 1e-12 relative in float64 (the sums run in another order)
+and to float32 rounding in float32; and so must a few steps on each of the benchmark's
+network shapes. One compiled kernel of each kind serves them all (integer codes), so the
+whole file compiles each once per dtype (cached on disk after that).
 """
 
 import os
@@ -47,13 +49,18 @@ def _data(n_out, loss, dtype):
     return X.astype(dtype), Y.astype(dtype)
 
 
-def _pair(hidden, output, loss, optimizer, l1, l2, dtype="float64", epochs=EPOCHS,
-          learning_rate=0.05):
-    """The network trained by each engine: (NumPy's net, history), (compiled's net, history)."""
+# the compiled engines: "compiled" is the per-example loop on these small steps
+COMPILED = ["compiled", compiled.VectorizedEngine]
+
+
+def _trained(hidden, output, loss, optimizer, l1, l2, dtype="float64", epochs=EPOCHS,
+             learning_rate=0.05):
+    """The network trained by each engine: [(NumPy's net, history), (the loop's net,
+    history), (the vectorized pass's net, history)]."""
     n_out = 1 if output == "sigmoid" and loss == "binary_cross_entropy" else 3
     X, Y = _data(n_out, loss, dtype)
     out = []
-    for engine in ("numpy", "compiled"):
+    for engine in ("numpy", *COMPILED):
         net = glassnet.Network([3, 5, 4, n_out], hidden, output=output, loss=loss, seed=1,
                                dtype=dtype, l1=l1, l2=l2)
         history = train(net, X, Y, epochs=epochs, batch_size=B, seed=3, optimizer=optimizer,
@@ -68,11 +75,13 @@ def _relative(a, b):
 
 def _check_equal(hidden, output, loss, optimizer, regularization):
     for l1, l2 in regularization:
-        (a, ha), (b, hb) = _pair(hidden, output, loss, optimizer, l1, l2)
+        (a, ha), *others = _trained(hidden, output, loss, optimizer, l1, l2)
         assert not np.array_equal(a.parameters, glassnet.Network(
             [3, 5, 4, a.sizes[-1]], hidden, output=output, loss=loss, seed=1).parameters)
-        assert _relative(a.parameters, b.parameters) <= _TOLERANCE[_name(optimizer)], (l1, l2)
-        assert _relative(np.array(ha.cost), np.array(hb.cost)) <= 1e-12, (l1, l2)
+        for engine, (b, hb) in zip(COMPILED, others, strict=True):
+            assert _relative(a.parameters, b.parameters) <= _TOLERANCE[_name(optimizer)], (
+                engine, l1, l2)
+            assert _relative(np.array(ha.cost), np.array(hb.cost)) <= 1e-12, (engine, l1, l2)
 
 
 def _name(optimizer):
@@ -109,12 +118,67 @@ def test_l1_alone_and_l2_alone_equal_in_float64(optimizer):
 @pytest.mark.parametrize("output, loss", OUTPUTS[:3])
 def test_100_steps_equal_to_float32_rounding(output, loss, optimizer):
     for l1, l2 in REGULARIZATION:
-        (a, ha), (b, hb) = _pair("tanh", output, loss, optimizer, l1, l2, dtype="float32",
-                                 learning_rate=0.01)
-        assert a.parameters.dtype == b.parameters.dtype == np.float32
-        # 100 steps, each rounding to float32 (ε = 1.2e-7) in its own order
-        assert _relative(a.parameters, b.parameters) <= 2e-5, (l1, l2)
-        assert _relative(np.array(ha.cost), np.array(hb.cost)) <= 2e-5, (l1, l2)
+        (a, ha), *others = _trained("tanh", output, loss, optimizer, l1, l2,
+                                    dtype="float32", learning_rate=0.01)
+        for engine, (b, hb) in zip(COMPILED, others, strict=True):
+            assert a.parameters.dtype == b.parameters.dtype == np.float32
+            # 100 steps, each rounding to float32 (ε = 1.2e-7) in its own order
+            assert _relative(a.parameters, b.parameters) <= 2e-5, (engine, l1, l2)
+            assert _relative(np.array(ha.cost), np.array(hb.cost)) <= 2e-5, (engine, l1, l2)
+
+
+# the benchmark's networks (benchmarks/workloads.py): (sizes, hidden g, output g, B, m);
+# m is 2.5 minibatches, so that each epoch ends on a smaller one
+WORKLOADS = {"playground": ([2, 8, 8, 1], "tanh", "sigmoid", 10, 25),
+             "digits": ([64, 128, 10], "relu", "softmax", 64, 160),
+             "wide": ([784, 512, 512, 10], "relu", "softmax", 256, 640)}
+
+
+@pytest.mark.parametrize("dtype, tolerance", [("float64", 1e-12), ("float32", 2e-5)])
+@pytest.mark.parametrize("workload", WORKLOADS)
+def test_each_benchmark_network_trains_the_same_on_every_engine(workload, dtype, tolerance):
+    """6 steps of SGD with L2 on each shape (as the benchmark trains): "compiled" picks the loop on the playground's
+    network, the vectorized pass on digits' and wide's; all three engines agree."""
+    sizes, hidden, output, B, m = WORKLOADS[workload]
+    rng = np.random.default_rng(11)
+    X = rng.random((sizes[0], m)).astype(dtype)
+    Y = np.eye(sizes[-1])[:, rng.integers(0, sizes[-1], m)].astype(dtype)[:sizes[-1]]
+    Y = (X[:1] > 0.5).astype(dtype) if sizes[-1] == 1 else Y
+    picked = compiled.engine_for("compiled", glassnet.Network(sizes, hidden, output=output),
+                                 glassnet.optimizers.get("sgd"), None, B)
+    assert picked is (compiled.CompiledEngine if workload == "playground"
+                      else compiled.VectorizedEngine)
+    results = []
+    for engine in ("numpy", compiled.CompiledEngine, compiled.VectorizedEngine):
+        net = glassnet.Network(sizes, hidden, output=output, seed=2, dtype=dtype, l2=0.01)
+        history = train(net, X, Y, epochs=2, batch_size=B, seed=5, optimizer="sgd",
+                        learning_rate=0.1, engine=engine, progress=False)
+        results.append((net.parameters, np.array(history.cost)))
+    (theta, cost), *others = results
+    assert not np.array_equal(theta, glassnet.Network(sizes, hidden, output=output, seed=2,
+                                                      dtype=dtype).parameters)
+    for other_theta, other_cost in others:
+        assert _relative(theta, other_theta) <= tolerance
+        assert _relative(cost, other_cost) <= tolerance
+
+
+def test_sample_weights_step_the_same_on_the_loop_and_the_vectorized_pass():
+    """The estimators' weighted steps (each example's loss counted s_i times, divided by
+    Σ s_i of its minibatch): the vectorized pass as the loop (which test_estimators_engine
+    holds to NumPy's)."""
+    X, Y = _data(3, "categorical_cross_entropy", "float64")
+    s = np.random.default_rng(8).random(M) * 2
+    order = np.random.default_rng(9).permutation(M)
+    nets = []
+    for engine in (compiled.CompiledEngine, compiled.VectorizedEngine):
+        net = glassnet.Network([3, 5, 3], "elu", seed=4, l1=0.01)
+        opt = glassnet.optimizers.get("rmsprop")
+        runner = engine(net, X, Y, B)
+        penalties = [runner.steps(order, opt, 0.01, s) for _ in range(25)]
+        nets.append((net.parameters, np.array(penalties), runner.outputs.copy()))
+    (a, pa, oa), (b, pb, ob) = nets
+    assert _relative(a, b) <= 1e-11 and _relative(pa, pb) <= 1e-12
+    assert _relative(oa, ob) <= 1e-12
 
 
 def test_the_optimizer_goes_on_across_engines():
@@ -167,43 +231,43 @@ def test_batch_descent_and_a_strided_X():
     assert _relative(nets[0].parameters, nets[1].parameters) <= 1e-12
 
 
-def test_auto_picks_compiled_for_small_steps_and_numpy_for_large_ones():
-    """n_W·B ≤ 10,000: the playground's 88 weights × 10 and up to B = 113 compiled; the
-    digits network's 9472 weights numpy's even for B = 2; one weight more numpy's (once
-    the compiled loop is ready: glassnet.warmup, tests/test_warmup.py)."""
-    warmup.compile("float64")
+def test_auto_and_compiled_pick_the_loop_for_small_steps_and_the_vectorized_pass_above():
+    """n_W·B ≤ 6,000: the playground's 88 weights × 10 and up to B = 68 the loop; the
+    digits network's 9472 weights the vectorized pass even for B = 1; the edge case."""
+    for engine in (compiled.CompiledEngine, compiled.VectorizedEngine):
+        warmup.compile("float64", engine)  # "auto" takes an engine once its code is ready
     playground = glassnet.Network([2, 8, 8, 1], "tanh")
     digits = glassnet.Network([64, 128, 10], "relu")
-    edge = glassnet.Network([100, 1], "sigmoid")  # n_W = 100: B = 100 is exactly 10,000
+    edge = glassnet.Network([60, 1], "sigmoid")  # n_W = 60: B = 100 is exactly 6,000
     sgd = glassnet.optimizers.get("sgd")
     NumpyEngine = glassnet.epochs.NumpyEngine
-    assert compiled.AUTO_MAX_WORK == 10_000
-    picks = {(net.sizes[0], B): compiled.engine_for("auto", net, sgd, NumpyEngine, B)
-             for net, B in ((playground, 10), (playground, 113), (playground, 114),
-                            (digits, 1), (digits, 2), (edge, 100), (edge, 101))}
-    assert picks == {(2, 10): compiled.CompiledEngine, (2, 113): compiled.CompiledEngine,
-                     (2, 114): NumpyEngine, (64, 1): compiled.CompiledEngine,
-                     (64, 2): NumpyEngine, (100, 100): compiled.CompiledEngine,
-                     (100, 101): NumpyEngine}
+    loop, vectorized = compiled.CompiledEngine, compiled.VectorizedEngine
+    assert compiled.AUTO_MAX_WORK == 6_000
+    for spec in ("auto", "compiled"):
+        picks = {(net.sizes[0], B): compiled.engine_for(spec, net, sgd, NumpyEngine, B)
+                 for net, B in ((playground, 10), (playground, 68), (playground, 69),
+                                (digits, 1), (edge, 100), (edge, 101))}
+        assert picks == {(2, 10): loop, (2, 68): loop, (2, 69): vectorized,
+                         (64, 1): vectorized, (60, 100): loop, (60, 101): vectorized}
     assert compiled.engine_for("numpy", playground, sgd, NumpyEngine, 10) is NumpyEngine
-    assert compiled.engine_for("compiled", digits, sgd, NumpyEngine, 64) is \
-        compiled.CompiledEngine
 
 
 def test_auto_in_train_decides_by_the_batch_size(monkeypatch):
-    warmup.compile("float64")  # auto takes the compiled loop once it is ready
+    for engine in (compiled.CompiledEngine, compiled.VectorizedEngine):
+        warmup.compile("float64", engine)  # auto takes an engine once its code is ready
     built = []
     real = compiled.CompiledEngine.__init__
     monkeypatch.setattr(compiled.CompiledEngine, "__init__",
-                        lambda self, *a: built.append(a[-1]) or real(self, *a))
+                        lambda self, *a: built.append((type(self), a[-1])) or real(self, *a))
     X, Y = _data(1, "binary_cross_entropy", "float64")
-    for B in (5, None):  # 3·5 + 5·4 + 4·1 = 39 weights: ×5 compiled, batch descent too (×20)
+    for B in (5, None):  # 3·5 + 5·4 + 4·1 = 39 weights: ×5 the loop, batch descent too (×20)
         train(glassnet.Network([3, 5, 4, 1], "tanh"), X, Y, epochs=1, batch_size=B,
               engine="auto")
-    big = np.tile(X, 20)  # m = 400: 39 × 400 > 10,000 in batch descent
+    big = np.tile(X, 20)  # m = 400: 39 × 400 > 6,000 in batch descent
     train(glassnet.Network([3, 5, 4, 1], "tanh"), big, np.tile(Y, 20), epochs=1,
           engine="auto")
-    assert built == [5, 20]
+    loop, vectorized = compiled.CompiledEngine, compiled.VectorizedEngine
+    assert built == [(loop, 5), (loop, 20), (vectorized, 400)]
 
 
 def test_an_unknown_engine_name_is_refused():

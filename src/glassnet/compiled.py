@@ -83,11 +83,15 @@ def _known(obj, codes, registry):
 
 
 #: the most work per step, n_W·B (the number of weights n_W = Σ n[l]·n[l−1] times the
-#: minibatch size B, the multiplications of one pass), for which ``engine="auto"`` picks
-#: the compiled loop. NumPy's step costs some 25 µs of calls whatever the size, plus its
-#: products at BLAS speed; the compiled loop has no such fixed cost but multiplies several
-#: times slower than BLAS; they cross near n_W·B = 10,000 (docs/speed.md has the figures)
-AUTO_MAX_WORK = 10_000
+#: minibatch size B, the multiplications of one pass), for which ``engine="compiled"`` and
+#: ``"auto"`` pick the compiled per-example loop (``CompiledEngine``); above it, the
+#: compiled vectorized pass (``VectorizedEngine``). The loop has no fixed cost per step but
+#: multiplies several times slower than BLAS; the vectorized pass pays a few µs per BLAS
+#: call; they cross between n_W·B = 3,000 and 10,000. NumPy's engine, the same BLAS
+#: products plus some 25 µs of NumPy calls per step, is slower than the vectorized pass at
+#: every size measured, so "auto" picks it only where the compiled engines cannot run
+#: (``python -m benchmarks.crossover`` measures the three; docs/speed.md has the figures)
+AUTO_MAX_WORK = 6_000
 
 #: the engines ``train(engine=...)`` names
 ENGINE_NAMES = ("auto", "numpy", "compiled")
@@ -103,26 +107,30 @@ def check_engine_name(spec):
 def engine_for(spec, net, optimizer, numpy_engine, batch_size):
     """The engine class ``spec`` names: "numpy", "compiled", "auto" or a class (as it is).
 
-    "auto" is the compiled engine when Numba is installed, it supports the network and the
-    optimizer, and a step is small: n_W·B ≤ AUTO_MAX_WORK for B = ``batch_size``, the
-    examples of a minibatch, and its machine code is cached (``glassnet.warmup.ready``,
-    which else starts compiling it in the background); else NumPy's.
+    "compiled" is the faster compiled engine for the step's work n_W·B (B =
+    ``batch_size``, the examples of a minibatch): the per-example loop up to AUTO_MAX_WORK,
+    the vectorized pass above it. "auto" is that engine when Numba is installed and it
+    supports the network and the optimizer, and its machine code is cached
+    (``glassnet.warmup.ready``, which else starts compiling it in the background); else
+    NumPy's.
     """
     if not isinstance(spec, str):
         return spec
     check_engine_name(spec)
     if spec == "numpy":
         return numpy_engine
-    if spec == "compiled":
-        reason = unsupported(net, optimizer)
-        if reason is not None:
-            raise ConfigError(f"the compiled engine cannot train {reason}; use engine='numpy'")
-        return CompiledEngine
+    reason = unsupported(net, optimizer)
+    if spec == "compiled" and reason is not None:
+        raise ConfigError(f"the compiled engine cannot train {reason}; use engine='numpy'")
+    if spec == "auto" and (reason is not None or not available()):
+        return numpy_engine
     small = net.n_weights * batch_size <= AUTO_MAX_WORK
-    fits = available() and unsupported(net, optimizer) is None
+    chosen = CompiledEngine if small else VectorizedEngine
+    if spec == "compiled":
+        return chosen
     from . import warmup  # not cached yet: NumPy's engine this time, compiled for the next
 
-    return CompiledEngine if small and fits and warmup.ready(net.dtype) else numpy_engine
+    return chosen if warmup.ready(net.dtype, chosen) else numpy_engine
 
 
 def _optimizer_name(optimizer):
