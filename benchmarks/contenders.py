@@ -49,10 +49,12 @@ def prepare_core(workload, X, y, Y, W0, b0, engine="auto"):
 
 
 def compiled_ready(dtype):
-    """The compiled kernel compiled (or loaded) for ``dtype`` before any timed round:
-    ``engine="auto"`` takes it only once it is ready, and trains with NumPy's before."""
+    """Both compiled kernels (the loop and the vectorized pass) compiled or loaded for
+    ``dtype`` before any timed round: ``engine="auto"`` takes one only once it is ready,
+    and trains with NumPy's before."""
     if glassnet.compiled.available():
-        glassnet.warmup.compile(dtype)
+        for engine in (glassnet.compiled.CompiledEngine, glassnet.compiled.VectorizedEngine):
+            glassnet.warmup.compile(dtype, engine)
 
 
 def prepare_numpy_engine(workload, X, y, Y, W0, b0):
