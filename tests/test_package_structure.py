@@ -193,9 +193,17 @@ def test_the_private_attribute_reader_sees_a_reach_in(tmp_path):
     assert private_attribute_uses(path, "probe") == ["probe:5: net._forward"]
 
 
+# The one reach-in allowed, and why: Numba has no public way to ask whether a kernel's
+# machine code is in its disk cache, so glassnet.warmup reads the cache's own index (the
+# key load_overload would look up); tests/test_warmup.py fails if Numba changes them.
+NUMBA_CACHE_INTERNALS = {"_cache", "_index_key", "_cache_file", "_load_index", "_data_path"}
+
+
 def test_no_private_attribute_of_another_module_is_used():
     found = [use for module, path in MODULES.items()
-             for use in private_attribute_uses(path, module)]
+             for use in private_attribute_uses(path, module)
+             if not (module == "glassnet.warmup"
+                     and use.rsplit(".", 1)[-1].removesuffix("()") in NUMBA_CACHE_INTERNALS)]
     assert found == []
 
 
@@ -204,12 +212,12 @@ def test_train_and_the_playground_session_run_the_same_epoch_runner(monkeypatch)
     original = epochs.EpochRunner.run_epoch
 
     def counted(runner, optimizer, learning_rate):
-        runs.append(type(runner.engine).__name__)
+        runs.append(isinstance(runner.engine, epochs.NumpyEngine))
         return original(runner, optimizer, learning_rate)
 
     monkeypatch.setattr(epochs.EpochRunner, "run_epoch", counted)
     rng = np.random.default_rng(0)
     X, Y = rng.normal(size=(2, 20)), (rng.uniform(size=(1, 20)) > 0.5).astype(float)
     train(gn.Network([2, 3, 1], seed=0), X, Y, epochs=2)
-    Session().train(3)
-    assert runs == ["NumpyEngine"] * 5
+    Session(engine="numpy").train(3)
+    assert runs == [True] * 5  # NumPy's engine (the session's keeps its last step's caches)

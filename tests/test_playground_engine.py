@@ -202,13 +202,14 @@ def test_auto_trains_with_numpy_while_the_warm_up_compiles(monkeypatch):
 
 def test_auto_follows_engine_for(monkeypatch):
     """"auto" is compiled.engine_for's choice: compiled on the small default network (the
-    kernel loaded), NumPy's above AUTO_MAX_WORK and without Numba."""
+    kernel loaded), NumPy's without Numba. Above AUTO_MAX_WORK engine_for takes the
+    vectorized pass, and the playground its own compiled engine, the loop, all the same."""
     monkeypatch.setattr(engine, "_warm_up", {})
     s = session("compiled")
     s.train(1)  # the kernel compiled or loaded in this process: glassnet.warmup.ready
     assert engine.engine_class("auto", s.net, s.optimizer, 10) is CompiledLastStep
     monkeypatch.setattr(compiled, "AUTO_MAX_WORK", s.net.n_weights * 10 - 1)
-    assert engine.engine_class("auto", s.net, s.optimizer, 10) is NumpyLastStep
+    assert engine.engine_class("compiled", s.net, s.optimizer, 10) is CompiledLastStep
     assert engine.engine_class("compiled", s.net, s.optimizer, 10) is CompiledLastStep
     monkeypatch.setattr(compiled, "numba_installed", False)
     assert engine.engine_class("auto", s.net, s.optimizer, 1) is NumpyLastStep
@@ -243,7 +244,7 @@ def test_no_compile_coming_leaves_auto_on_numpy(monkeypatch):
     """Not cached, and no background compile may start (GLASSNET_WARMUP=0): the warm-up
     ends at once, and "auto" is NumPy's engine."""
     monkeypatch.setattr(engine, "_warm_up", {})
-    monkeypatch.setattr(warmup, "ready", lambda dtype: False)
+    monkeypatch.setattr(warmup, "ready", lambda dtype, engine=None: False)
     monkeypatch.setenv("GLASSNET_WARMUP", "0")
     engine.warm_up().join(120)
     s = session("auto")
@@ -257,7 +258,7 @@ def test_the_warm_up_waits_for_the_background_compile(monkeypatch):
     session("compiled").train(1)
     answers = iter([False, False, True])
     monkeypatch.setattr(engine, "_warm_up", {})
-    monkeypatch.setattr(warmup, "ready", lambda dtype: False)
+    monkeypatch.setattr(warmup, "ready", lambda dtype, engine=None: False)
     monkeypatch.setattr(warmup, "cached", lambda dtype: next(answers))
     monkeypatch.setenv("GLASSNET_WARMUP", "1")
     monkeypatch.setattr(engine, "_load", functools.partial(engine._load, poll=0.01))

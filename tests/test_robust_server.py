@@ -63,6 +63,10 @@ def report(path):
         os.replace(path + ".tmp", path)
         time.sleep(0.1)
 threading.Thread(target=report, args=(sys.argv[1],), daemon=True).start()
+from glassnet.playground import engine
+warm = engine.warm_up()  # the compiled kernel loaded (if cached) before memory is measured:
+if warm is not None:     # Numba's code is loaded once and kept, it is not a session's
+    warm.join()
 from glassnet.cli import main
 sys.exit(main(["playground", "--port", "0"]))
 """

@@ -75,7 +75,7 @@ def test_auto_on_a_cold_cache_trains_with_numpy_and_starts_one_warmup(cold, spaw
     assert warmup.cached("float64") is False
     net = glassnet.Network([2, 8, 8, 1], "tanh")
     assert compiled.engine_for("auto", net, glassnet.optimizers.get("sgd"),
-                               NumpyEngine, 10) is NumpyEngine
+                               NumpyEngine, 10, warmup.ready) is NumpyEngine
     auto, auto_history = _trained("auto")
     numpy, numpy_history = _trained("numpy")
     assert np.array_equal(auto.parameters, numpy.parameters)  # NumPy's engine itself

@@ -104,15 +104,15 @@ def check_engine_name(spec):
     return spec
 
 
-def engine_for(spec, net, optimizer, numpy_engine, batch_size):
+def engine_for(spec, net, optimizer, numpy_engine, batch_size, ready=None):
     """The engine class ``spec`` names: "numpy", "compiled", "auto" or a class (as it is).
 
     "compiled" is the faster compiled engine for the step's work n_W·B (B =
     ``batch_size``, the examples of a minibatch): the per-example loop up to AUTO_MAX_WORK,
     the vectorized pass above it. "auto" is that engine when Numba is installed and it
     supports the network and the optimizer, and its machine code is cached
-    (``glassnet.warmup.ready``, which else starts compiling it in the background); else
-    NumPy's.
+    (``ready(dtype, engine)``, the caller's: ``glassnet.warmup.ready``, which else starts
+    compiling it in the background; None: always ready); else NumPy's.
     """
     if not isinstance(spec, str):
         return spec
@@ -128,9 +128,8 @@ def engine_for(spec, net, optimizer, numpy_engine, batch_size):
     chosen = CompiledEngine if small else VectorizedEngine
     if spec == "compiled":
         return chosen
-    from . import warmup  # not cached yet: NumPy's engine this time, compiled for the next
-
-    return chosen if warmup.ready(net.dtype, chosen) else numpy_engine
+    # not cached yet: NumPy's engine this time, compiled for the next
+    return chosen if ready is None or ready(net.dtype, chosen) else numpy_engine
 
 
 def _optimizer_name(optimizer):
@@ -198,7 +197,7 @@ class CompiledEngine:
                 np.zeros(int(sizes[:-1].max()) * BLOCK, dtype=dtype))
 
     @staticmethod
-    def _kernel():
+    def kernel():
         """The compiled function that runs the steps."""
         return _kernel()
 
@@ -234,7 +233,7 @@ class CompiledEngine:
                                   f"use engine='numpy'")
             self._checked = optimizer
         self.order = order.astype(np.int64, copy=False)
-        penalty = self._kernel()(*self.arguments(self.order, optimizer, learning_rate, s))
+        penalty = self.kernel()(*self.arguments(self.order, optimizer, learning_rate, s))
         optimizer.t += -(-order.shape[0] // self.batch_size)
         return penalty
 
@@ -848,5 +847,5 @@ class VectorizedEngine(CompiledEngine):
                 np.zeros(B * int(sizes[0]), dtype=dtype))
 
     @staticmethod
-    def _kernel():
+    def kernel():
         return _vectorized_kernel()

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import compiled, optimizers, schedules
+from . import compiled, optimizers, schedules, warmup
 from .callbacks import Callback, EarlyStopping, as_callbacks
 from .epochs import Batches, EpochRunner, NumpyEngine, generator
 from .errors import ConfigError, DivergenceError, ShapeError
@@ -94,7 +94,8 @@ def train(net: Network, X: ArrayLike, Y: ArrayLike, *, epochs: int = 100,
     batches, callbacks = _shortcuts(batches, as_callbacks(callbacks), settings,
                                     validation_data is not None)
     scores = _Scores(net, X, Y, validation_data, metrics)
-    engine = compiled.engine_for(engine, net, optimizer, NumpyEngine, batches.size(X.shape[1]))
+    engine = compiled.engine_for(engine, net, optimizer, NumpyEngine, batches.size(X.shape[1]),
+                                 warmup.ready)
 
     runner = EpochRunner(net, X, Y, batches, engine, watch)
     run = Run(net, History(), runner)

@@ -46,7 +46,7 @@ LOCK = "glassnet-warmup.lock"
 DTYPES = ("float32", "float64")
 
 #: the compiled engines ``engine="auto"`` may take, whose kernels ``glassnet warmup``
-#: compiles (each has a ``_kernel()`` and an ``arguments(...)`` for it)
+#: compiles (each has a ``kernel()`` and an ``arguments(...)`` for it)
 ENGINES = (compiled.CompiledEngine,)
 
 _signatures: dict = {}  # (engine, dtype) → its kernel's signature
@@ -68,7 +68,7 @@ def ready(dtype, engine=compiled.CompiledEngine):
 def cached(dtype, engine=compiled.CompiledEngine):
     """True when ``engine``'s kernel for ``dtype`` is in this process or in Numba's disk
     cache."""
-    kernel = engine._kernel()
+    kernel = engine.kernel()
     signature = _signature(engine, np.dtype(dtype))
     if signature in kernel.overloads:
         return True
@@ -85,7 +85,7 @@ def cache_dir(engine=compiled.CompiledEngine):
     glassnet/compiled.py or Numba's user-wide directory), or None when none is writable."""
     from numba.core.caching import Cache
 
-    cache = engine._kernel()._cache
+    cache = engine.kernel()._cache
     return Path(cache.cache_path) if isinstance(cache, Cache) else None
 
 
@@ -95,7 +95,7 @@ def compile(dtype, engine=compiled.CompiledEngine):
     dtype = np.dtype(dtype)
     if cached(dtype, engine):
         return False
-    engine._kernel().compile(_signature(engine, dtype))
+    engine.kernel().compile(_signature(engine, dtype))
     return True
 
 
@@ -106,7 +106,7 @@ def _signature(engine, dtype):
         net = Network([1, 1], seed=0, dtype=dtype)
         X = np.zeros((1, 1), dtype=dtype)
         arguments = engine(net, X, X, 1).arguments(np.arange(1), optimizers.get("sgd"), 0.1)
-        kernel = engine._kernel()
+        kernel = engine.kernel()
         _signatures[engine, dtype] = tuple(kernel.typeof_pyval(a) for a in arguments)
     return _signatures[engine, dtype]
 

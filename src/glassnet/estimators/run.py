@@ -29,7 +29,7 @@ import numpy as np
 import scipy.optimize
 import scipy.sparse
 
-from .. import compiled, optimizers, regularization
+from .. import compiled, optimizers, regularization, warmup
 from ..epochs import NumpyEngine
 from ..errors import ConfigError, DivergenceError
 
@@ -166,7 +166,7 @@ def engine_for(spec, net, optimizer, X, Y, s, batch_size):
             raise ConfigError("the compiled engine needs a dense X; a scipy.sparse X is "
                               "trained by engine='numpy' (or 'auto')")
         return None
-    chosen = compiled.engine_for(spec, net, optimizer, NumpyEngine, batch_size)
+    chosen = compiled.engine_for(spec, net, optimizer, NumpyEngine, batch_size, warmup.ready)
     if chosen is NumpyEngine and s is not None:
         return None
     return chosen(net, X, Y, batch_size)

@@ -109,7 +109,7 @@ def engine_class(spec, net, optimizer, batch_size):
     """The engine class a session trains with: ``compiled.engine_for``'s choice for
     ``spec`` ("auto", "numpy" or "compiled"), except that "auto" keeps NumPy's while the
     warm-up loads the kernel."""
-    chosen = compiled.engine_for(spec, net, optimizer, NumpyLastStep, batch_size)
+    chosen = compiled.engine_for(spec, net, optimizer, NumpyLastStep, batch_size, warmup.ready)
     if chosen is NumpyLastStep or (spec == "auto" and not compiled_ready()):
         return NumpyLastStep
     return CompiledLastStep
