@@ -527,6 +527,28 @@ def _step(optimizer, theta, grad, learning_rate, beta_1, beta_2, epsilon, t, s1,
                 theta[i] += -rate * s1[i] / (np.sqrt(s2[i]) + epsilon)
 
 
+def _mass(s, order, start, m_b, weighted):
+    """m̃_b of the minibatch that starts at ``start``: m_b, or Σ s_i with sample weights."""
+    if not weighted:
+        return float(m_b)
+    mass = 0.0
+    for i in range(start, start + m_b):
+        mass += s[order[i]]
+    return mass
+
+
+def _penalty_term(theta, n_w, l1, l2, m_b, mass):
+    """m_b·(λ₂/2m̃_b·Σ w² + λ₁/m̃_b·Σ |w|): this step's regularization term of J, taken
+    before its step, over the n_w weights at the start of θ."""
+    if l1 == 0.0 and l2 == 0.0:
+        return 0.0
+    squares, absolutes = 0.0, 0.0
+    for i in range(n_w):
+        squares += theta[i] * theta[i]
+        absolutes += abs(theta[i])
+    return m_b * (0.5 * l2 / mass * squares + l1 / mass * absolutes)
+
+
 def _epoch_loop(X_rows, Y_rows, order, s, B, sizes, w_at, b_at, g, g_alpha, g_scale, loss,
                 eps, theta, grad, work, rows, outputs, optimizer, learning_rate, beta_1, beta_2,
                 epsilon, t, l1, l2, s1, s2):
@@ -544,18 +566,9 @@ def _epoch_loop(X_rows, Y_rows, order, s, B, sizes, w_at, b_at, g, g_alpha, g_sc
     for start in range(0, m, B):
         stop = min(start + B, m)
         m_b = stop - start
-        mass = float(m_b)  # m̃_b
-        if weighted:
-            mass = 0.0
-            for i in range(start, stop):
-                mass += s[order[i]]
+        mass = _mass(s, order, start, m_b, weighted)
         t += 1
-        if l1 != 0.0 or l2 != 0.0:  # the term of this step's J, before its step
-            squares, absolutes = 0.0, 0.0
-            for i in range(n_w):
-                squares += theta[i] * theta[i]
-                absolutes += abs(theta[i])
-            penalty += m_b * (0.5 * l2 / mass * squares + l1 / mass * absolutes)
+        penalty += _penalty_term(theta, n_w, l1, l2, m_b, mass)
         for i in range(grad.shape[0]):
             grad[i] = 0.0
         for first in range(start, stop, BLOCK):  # the minibatch's examples, a block at a time
@@ -656,7 +669,8 @@ def _build():
         return _tanh_float32 if z == numba.float32 else _tanh
 
     helpers = ("_slice", "_sigmoid", "_tanh_softplus", "_g", "_g_prime", "_activate",
-               "_derive", "_forward", "_dL_da", "_output_dz", "_dz", "_backward", "_step")
+               "_derive", "_forward", "_dL_da", "_output_dz", "_dz", "_backward", "_step",
+               "_mass", "_penalty_term")
     for name in helpers:  # the loop calls them by these global names
         globals()[name] = _jit(numba, globals()[name])
     _compiled["epoch"] = _jit(numba, _epoch_loop)
@@ -759,18 +773,9 @@ def _vectorized_epoch(X_rows, Y_rows, order, s, B, sizes, w_at, b_at, g, g_alpha
     penalty = 0.0
     for start in range(0, m, B):
         m_b = min(B, m - start)
-        mass = float(m_b)  # m̃_b, Σ s_i with sample weights
-        if weighted:
-            mass = 0.0
-            for i in range(start, start + m_b):
-                mass += s[order[i]]
+        mass = _mass(s, order, start, m_b, weighted)
         t += 1
-        if l1 != 0.0 or l2 != 0.0:  # the term of this step's J, before its step
-            squares, absolutes = 0.0, 0.0
-            for i in range(n_w):
-                squares += theta[i] * theta[i]
-                absolutes += abs(theta[i])
-            penalty += m_b * (0.5 * l2 / mass * squares + l1 / mass * absolutes)
+        penalty += _penalty_term(theta, n_w, l1, l2, m_b, mass)
         A0_T = _matrix(rows, 0, m_b, n_x)
         for i in range(m_b):  # A[0]ᵀ: x(i) of the minibatch, one per row
             A0_T[i] = X_rows[order[start + i]]
