@@ -624,3 +624,22 @@ def test_predict_unchecked_leaves_the_judging_to_the_caller():
     with np.errstate(over="ignore"):
         A = net.predict_unchecked(np.array([[1e200, 1.0]]))
     assert A.tolist() == [[np.inf, 1e200]]
+
+
+def test_from_bias_columns_judges_the_values_in_the_networks_dtype():
+    with pytest.raises(DataError) as err:  # finite in float64, beyond the largest float32
+        Network.from_bias_columns([[[0.0, 1e300]]], ["linear"], dtype="float32")
+    assert str(err.value) == ("W̃[1] holds 1e+300 at [0, 1], beyond the largest float32 "
+                              "(3.4e+38); scale it down or use dtype='float64'")
+
+
+@pytest.mark.parametrize("method", ["evaluate", "cost", "gradient"])
+def test_an_output_that_overflows_after_a_finite_Z_is_a_numeric_error(method):
+    """A SELU output a = λz with λ ≈ 1.0507: z = 1e308·1.75 is finite but a = 1.84e308 is
+    not; the Poisson loss y·(log y − log a) − y + a of a = inf is inf − inf = NaN for y = 0
+    and y = 1. Under np.errstate(all="raise") too, the cost J is named as not finite."""
+    net = Network([1, 1], output="selu", loss="poisson", seed=0)
+    net.W[1], net.b[1] = [[1e308]], [[0.0]]
+    for y in (0.0, 1.0):
+        with np.errstate(all="raise"), pytest.raises(NumericError, match="^the cost J is nan"):
+            getattr(net, method)([[1.75]], [[y]])
