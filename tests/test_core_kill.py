@@ -643,3 +643,46 @@ def test_an_output_that_overflows_after_a_finite_Z_is_a_numeric_error(method):
     for y in (0.0, 1.0):
         with np.errstate(all="raise"), pytest.raises(NumericError, match="^the cost J is nan"):
             getattr(net, method)([[1.75]], [[y]])
+
+
+def test_from_parameters_names_a_missing_entry_and_a_faulty_W():
+    W, b = [np.zeros((3, 2)), np.zeros((1, 3))], [np.zeros((3, 1)), np.zeros((1, 1))]
+    for args, got in (((W, b[:1], ["relu", "linear"]), "2 W, 1 b and 2 activations"),
+                      ((W, b, ["relu"]), "2 W, 2 b and 1 activations")):
+        with pytest.raises(ConfigError) as err:
+            Network.from_parameters(*args)
+        assert str(err.value) == f"W, b and activations need one entry per layer; got {got}"
+    with pytest.raises(ShapeError) as err:  # W[2] must take A[1]'s 3 rows, not n_x = 2
+        Network.from_parameters([W[0], np.zeros((1, 4))], b, ["relu", "linear"])
+    assert str(err.value) == ("W[2] has shape (1, 4) but A[1] has 3 rows (W[1] has 3 units): "
+                              "W[2] needs 3 columns")
+    for l in (1, 2):
+        bad = [[["x"] * 2] * 3, W[1]] if l == 1 else [W[0], [["x"] * 3]]
+        with pytest.raises(GlassnetError) as err:
+            Network.from_parameters(bad, b, ["relu", "linear"])
+        assert str(err.value) == f"W[{l}] must hold numbers, got an array of <U1"
+
+
+def test_from_parameters_rounds_whole_number_weights_once_to_the_dtype():
+    """n = 2⁶⁰ + 2³⁶ + 1 lies just above the midpoint 2⁶⁰ + 2³⁶ of float32's neighbours
+    2⁶⁰ and 2⁶⁰ + 2³⁷ (24 bits: a step of 2³⁷), so its nearest float32 is 2⁶⁰ + 2³⁷; rounded
+    to float64 first it would fall on the midpoint and round (to even) down to 2⁶⁰."""
+    n = 2**60 + 2**36 + 1
+    net = Network.from_parameters([np.array([[n]])], [[0]], ["linear"], dtype="float32")
+    assert int(net.W[1][0, 0]) == 2**60 + 2**37
+
+
+def test_forward_judges_floating_point_trouble_itself():
+    """Under np.errstate(all="raise"): z = 1e-200·1e-200 underflows to 0 (a = 0 for a linear
+    unit); the overflowing softmax is the test above."""
+    net = _one_unit(W=1e-200)
+    with np.errstate(all="raise"):
+        assert net.forward([[1e-200]]).tolist() == [[0.0]]
+
+
+def test_a_cost_that_overflows_is_named():
+    """a = 1e200, y = 0: J = ½a² = 5e399 overflows to inf."""
+    with pytest.raises(NumericError) as err:
+        _one_unit().cost([[1e200]], [[0.0]])
+    assert str(err.value) == ("the cost J is inf: the squared error of outputs this large "
+                              "overflows; scale Y (and X) to moderate values")
