@@ -680,9 +680,19 @@ def test_forward_judges_floating_point_trouble_itself():
         assert net.forward([[1e-200]]).tolist() == [[0.0]]
 
 
-def test_a_cost_that_overflows_is_named():
-    """a = 1e200, y = 0: J = ½a² = 5e399 overflows to inf."""
+@pytest.mark.parametrize("method", ["evaluate", "cost", "gradient"])
+def test_a_cost_that_is_not_finite_names_the_loss_and_the_regularization_term(method):
+    """W = 0, b = 1e200, x = 1, y = 0: a = 1e200 and J = ½a² = 5e399 overflows to inf (dW =
+    db = 1e200 are finite). With W = 1e200, x = 0, λ₂ = 1: the loss is 0 but the term
+    (λ₂/2m)·W² = 5e399 overflows, so the weights are named too; W = 1e100 gives 5e199."""
+    cost = {"evaluate": lambda J: J["cost"], "gradient": lambda J: J[0]}.get(method, float)
     with pytest.raises(NumericError) as err:
-        _one_unit().cost([[1e200]], [[0.0]])
-    assert str(err.value) == ("the cost J is inf: the squared error of outputs this large "
-                              "overflows; scale Y (and X) to moderate values")
+        getattr(_one_unit(W=0.0, b=1e200), method)([[1.0]], [[0.0]])
+    assert str(err.value) == ("the cost J is inf: the half_squared_error of outputs this "
+                              "large is not finite; scale Y (and X) to moderate values")
+    with pytest.raises(NumericError) as err:
+        getattr(_one_unit(W=1e200, l2=1.0), method)([[0.0]], [[0.0]])
+    assert str(err.value) == ("the cost J is inf: the half_squared_error of outputs this "
+                              "large or the regularization term of weights this large is not "
+                              "finite; scale Y (and X) to moderate values or use smaller weights")
+    assert cost(getattr(_one_unit(W=1e100, l2=1.0), method)([[0.0]], [[0.0]])) == 0.5e200
