@@ -696,3 +696,50 @@ def test_a_cost_that_is_not_finite_names_the_loss_and_the_regularization_term(me
                               "large or the regularization term of weights this large is not "
                               "finite; scale Y (and X) to moderate values or use smaller weights")
     assert cost(getattr(_one_unit(W=1e100, l2=1.0), method)([[0.0]], [[0.0]])) == 0.5e200
+
+
+def test_a_layer_is_numbered_by_a_whole_number():
+    net = Network([2, 3, 1], seed=0)
+    for l in (1.5, True, "1"):
+        with pytest.raises(GlassnetError) as err:
+            net.W[l]
+        assert str(err.value) == f"layers are numbered by whole numbers, as in W[1]; got {l!r}"
+    assert net.W[np.int64(2)].shape == (1, 3)
+
+
+def test_a_forward_quantity_not_computed_yet_asks_for_forward_only():
+    net = Network([2, 3, 1], seed=0)
+    for q in ("Z", "A"):
+        with pytest.raises(NotFittedError) as err:
+            getattr(net, q)[1]
+        assert str(err.value) == f"{q}[1] is not computed yet: run net.forward(X)"
+
+
+def test_setting_a_parameter_checks_it_in_the_networks_dtype_and_names_it():
+    net32 = Network([2, 3, 1], seed=0, dtype="float32")
+    with pytest.raises(DataError) as err:  # finite in float64, beyond the largest float32
+        net32.W[1] = [[0.0, 0.0], [0.0, 1e300], [0.0, 0.0]]
+    assert str(err.value) == ("W[1] holds 1e+300 at [1, 1], beyond the largest float32 "
+                              "(3.4e+38); scale it down or use dtype='float64'")
+    with pytest.raises(DataError) as err:
+        net32.b[1] = [[0.0], [np.nan], [0.0]]
+    assert str(err.value) == ("b[1] holds nan at [1, 0]; remove or fill missing values "
+                              "before training")
+    with pytest.raises(ShapeError) as err:
+        net32.b[2] = np.zeros((1, 3))
+    assert str(err.value) == "b[2] must have shape (1, 1) (n[2], 1), got (1, 3)"
+    assert np.all(np.isfinite(net32.parameters))
+
+
+@pytest.mark.parametrize("method", ["forward", "predict", "cost"])
+def test_an_overflow_in_a_later_layer_names_that_layer_and_its_inputs(method):
+    """x = 1e10, W[1] = 2: a[1] = 2e10 (linear), then W[2] = 1e300 gives z[2] = 2e310 = inf."""
+    net = Network([1, 1, 1], activations="linear", output="linear",
+                  loss="half_squared_error", seed=0)
+    net.W[1], net.W[2] = [[2.0]], [[1e300]]
+    with pytest.raises(NumericError) as err:
+        getattr(net, method)(*(([[1e10]], [[0.0]]) if method == "cost" else ([[1e10]],)))
+    where = "Z[2]" if method == "predict" else "Z[2] = W[2] A[1] + b[2]"
+    assert str(err.value) == (f"forward propagation overflowed at layer 2: {where} holds "
+                              "values that are not finite (largest |A[1]| is 2e+10, largest "
+                              "|W[2]| is 1e+300); scale X or use smaller weights")
