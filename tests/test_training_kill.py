@@ -427,15 +427,35 @@ def _hostile(case):
     return net, np.array([[1000.0, 1.0]]), np.array([[1e-30, 2.0]])
 
 
+def counted_engine():
+    """NumPy's engine, counting the runners built with it: the run's own and one per rate
+    ``divergence.advise`` tries (TRIALS at most, each without advice of its own). One more
+    is a trial that advised itself, which on data where every rate diverges would never
+    end: it fails the test at once (an outcome no ``except Exception`` swallows)."""
+    built = []
+
+    class Counted(NumpyEngine):
+        def __init__(self, *args):
+            built.append(args[0])
+            if len(built) > 1 + divergence.TRIALS:
+                pytest.fail("a trial runner advised itself")
+            super().__init__(*args)
+
+    return Counted, built
+
+
 @pytest.mark.parametrize("case", ["softmax", "poisson"])
 def test_the_runner_ignores_floating_point_trouble_under_any_error_setting(case):
+    # every rate diverges at its first epoch: the run's runner and all TRIALS trials
     net, X, Y = _hostile(case)
     start = net.parameters.copy()
+    engine, built = counted_engine()
     with np.errstate(all="raise"):
-        runner = EpochRunner(net, X, Y, Batches(None))
+        runner = EpochRunner(net, X, Y, Batches(None), engine)
         with pytest.raises(gn.DivergenceError) as info:
             runner.run_epoch(optimizers.get("sgd"), 0.1)
     assert info.value.reason == "parameters" and info.value.epoch == 1
+    assert info.value.suggested_rate is None and len(built) == 1 + divergence.TRIALS
     np.testing.assert_array_equal(net.parameters, start)
 
 
