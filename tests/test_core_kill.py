@@ -582,3 +582,66 @@ def test_the_bias_column_by_hand_is_a_read_only_copy():
         net.bias_column(3)
     assert str(err.value) == ("W[3] does not exist: this network has L = 2 layers, so "
                               "W[1] … W[2]")
+
+
+import tracemalloc  # noqa: E402
+
+
+def _predict_peak(net, X):
+    """predict(X) and the most memory (bytes, NumPy's buffers included) it held at once."""
+    tracemalloc.start()
+    try:
+        A = net.predict(X)
+        return A, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize(("n_1", "m"), [(2**16, 64), (2**20 + 1, 4)])
+def test_predict_works_a_chunk_of_examples_at_a_time(n_1, m):
+    """predict holds 2²³ bytes of the widest Z[l] at a time: with n[1] = 2¹⁶ units that is
+    2²³ / (2¹⁶ · 8) = 16 examples, so X of 64 goes in 4 chunks of Z[1], A[1] (8 MiB each),
+    where one pass of all 64 holds 2 × 32 MiB; a layer wider than 2²⁰ units goes one example
+    at a time (8 MiB per column). Either way less than 4 × 8 MiB at once, and A[L] is
+    σ(W[2] relu(W[1] X + b[1]) + b[2]) worked out in one go (to a sum's rounding)."""
+    net = Network([1, n_1, 1], seed=0)
+    net.b[1] = np.linspace(-0.5, 0.5, n_1)
+    X = np.linspace(-1.0, 1.0, m).reshape(1, -1)
+    Z_2 = net.W[2] @ np.maximum(net.W[1] @ X + net.b[1], 0.0) + net.b[2]
+    A, peak = _predict_peak(net, X)
+    np.testing.assert_allclose(A, 1 / (1 + np.exp(-Z_2)), rtol=1e-12)
+    assert peak < 4 * 2**23
+
+
+def test_predict_is_forwards_A_in_the_networks_dtype_bit_for_bit():
+    net = Network([2, 3, 2], activations="tanh", output="softmax", seed=1, dtype="float32")
+    X = np.random.default_rng(2).normal(size=(2, 7))
+    A = net.predict(X)
+    assert A.dtype == np.float32
+    np.testing.assert_array_equal(A, net.forward(X))
+
+
+def test_predict_unchecked_leaves_the_judging_to_the_caller():
+    net = _one_unit(W=1e200)  # a = 1e200·x: x = 1e200 overflows to inf, x = 1 does not
+    with np.errstate(over="ignore"):
+        A = net.predict_unchecked(np.array([[1e200, 1.0]]))
+    assert A.tolist() == [[np.inf, 1e200]]
+
+
+def test_from_bias_columns_judges_the_values_in_the_networks_dtype():
+    with pytest.raises(DataError) as err:  # finite in float64, beyond the largest float32
+        Network.from_bias_columns([[[0.0, 1e300]]], ["linear"], dtype="float32")
+    assert str(err.value) == ("W̃[1] holds 1e+300 at [0, 1], beyond the largest float32 "
+                              "(3.4e+38); scale it down or use dtype='float64'")
+
+
+@pytest.mark.parametrize("method", ["evaluate", "cost", "gradient"])
+def test_an_output_that_overflows_after_a_finite_Z_is_a_numeric_error(method):
+    """A SELU output a = λz with λ ≈ 1.0507: z = 1e308·1.75 is finite but a = 1.84e308 is
+    not; the Poisson loss y·(log y − log a) − y + a of a = inf is inf − inf = NaN for y = 0
+    and y = 1. Under np.errstate(all="raise") too, the cost J is named as not finite."""
+    net = Network([1, 1], output="selu", loss="poisson", seed=0)
+    net.W[1], net.b[1] = [[1e308]], [[0.0]]
+    for y in (0.0, 1.0):
+        with np.errstate(all="raise"), pytest.raises(NumericError, match="^the cost J is nan"):
+            getattr(net, method)([[1.75]], [[y]])
