@@ -645,3 +645,56 @@ def test_an_output_that_overflows_after_a_finite_Z_is_a_numeric_error(method):
     for y in (0.0, 1.0):
         with np.errstate(all="raise"), pytest.raises(NumericError, match="^the cost J is nan"):
             getattr(net, method)([[1.75]], [[y]])
+
+
+def test_from_parameters_names_a_missing_entry_and_a_faulty_W():
+    W, b = [np.zeros((3, 2)), np.zeros((1, 3))], [np.zeros((3, 1)), np.zeros((1, 1))]
+    for args, got in (((W, b[:1], ["relu", "linear"]), "2 W, 1 b and 2 activations"),
+                      ((W, b, ["relu"]), "2 W, 2 b and 1 activations")):
+        with pytest.raises(ConfigError) as err:
+            Network.from_parameters(*args)
+        assert str(err.value) == f"W, b and activations need one entry per layer; got {got}"
+    with pytest.raises(ShapeError) as err:  # W[2] must take A[1]'s 3 rows, not n_x = 2
+        Network.from_parameters([W[0], np.zeros((1, 4))], b, ["relu", "linear"])
+    assert str(err.value) == ("W[2] has shape (1, 4) but A[1] has 3 rows (W[1] has 3 units): "
+                              "W[2] needs 3 columns")
+    for l in (1, 2):
+        bad = [[["x"] * 2] * 3, W[1]] if l == 1 else [W[0], [["x"] * 3]]
+        with pytest.raises(GlassnetError) as err:
+            Network.from_parameters(bad, b, ["relu", "linear"])
+        assert str(err.value) == f"W[{l}] must hold numbers, got an array of <U1"
+
+
+def test_from_parameters_rounds_whole_number_weights_once_to_the_dtype():
+    """n = 2⁶⁰ + 2³⁶ + 1 lies just above the midpoint 2⁶⁰ + 2³⁶ of float32's neighbours
+    2⁶⁰ and 2⁶⁰ + 2³⁷ (24 bits: a step of 2³⁷), so its nearest float32 is 2⁶⁰ + 2³⁷; rounded
+    to float64 first it would fall on the midpoint and round (to even) down to 2⁶⁰."""
+    n = 2**60 + 2**36 + 1
+    net = Network.from_parameters([np.array([[n]])], [[0]], ["linear"], dtype="float32")
+    assert int(net.W[1][0, 0]) == 2**60 + 2**37
+
+
+def test_forward_judges_floating_point_trouble_itself():
+    """Under np.errstate(all="raise"): z = 1e-200·1e-200 underflows to 0 (a = 0 for a linear
+    unit); the overflowing softmax is the test above."""
+    net = _one_unit(W=1e-200)
+    with np.errstate(all="raise"):
+        assert net.forward([[1e-200]]).tolist() == [[0.0]]
+
+
+@pytest.mark.parametrize("method", ["evaluate", "cost", "gradient"])
+def test_a_cost_that_is_not_finite_names_the_loss_and_the_regularization_term(method):
+    """W = 0, b = 1e200, x = 1, y = 0: a = 1e200 and J = ½a² = 5e399 overflows to inf (dW =
+    db = 1e200 are finite). With W = 1e200, x = 0, λ₂ = 1: the loss is 0 but the term
+    (λ₂/2m)·W² = 5e399 overflows, so the weights are named too; W = 1e100 gives 5e199."""
+    cost = {"evaluate": lambda J: J["cost"], "gradient": lambda J: J[0]}.get(method, float)
+    with pytest.raises(NumericError) as err:
+        getattr(_one_unit(W=0.0, b=1e200), method)([[1.0]], [[0.0]])
+    assert str(err.value) == ("the cost J is inf: the half_squared_error of outputs this "
+                              "large is not finite; scale Y (and X) to moderate values")
+    with pytest.raises(NumericError) as err:
+        getattr(_one_unit(W=1e200, l2=1.0), method)([[0.0]], [[0.0]])
+    assert str(err.value) == ("the cost J is inf: the half_squared_error of outputs this "
+                              "large or the regularization term of weights this large is not "
+                              "finite; scale Y (and X) to moderate values or use smaller weights")
+    assert cost(getattr(_one_unit(W=1e100, l2=1.0), method)([[0.0]], [[0.0]])) == 0.5e200
