@@ -87,11 +87,13 @@ def _known(obj, codes, registry):
 #: ``"auto"`` pick the compiled per-example loop (``CompiledEngine``); above it, the
 #: compiled vectorized pass (``VectorizedEngine``). The loop has no fixed cost per step but
 #: multiplies several times slower than BLAS; the vectorized pass pays a few µs per BLAS
-#: call; they cross between n_W·B = 3,000 and 10,000. NumPy's engine, the same BLAS
+#: call; they cross near n_W·B = 3,000 (ReLU's and tanh's networks, float32, one core:
+#: 2 → 8 → 8 → 1 with B = 32, 2,816, 13.0 µs a step on the loop, 13.7 vectorized; with
+#: 2 → 16 → 16 → 1 and B = 10, 3,040, 14.1 and 11.4). NumPy's engine, the same BLAS
 #: products plus some 25 µs of NumPy calls per step, is slower than the vectorized pass at
 #: every size measured, so "auto" picks it only where the compiled engines cannot run
 #: (``python -m benchmarks.crossover`` measures the three; docs/speed.md has the figures)
-AUTO_MAX_WORK = 6_000
+AUTO_MAX_WORK = 3_000
 
 #: the engines ``train(engine=...)`` names
 ENGINE_NAMES = ("auto", "numpy", "compiled")
