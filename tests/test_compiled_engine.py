@@ -181,6 +181,38 @@ def test_sample_weights_step_the_same_on_the_loop_and_the_vectorized_pass():
     assert _relative(oa, ob) <= 1e-12
 
 
+@pytest.mark.parametrize("l1, l2", REGULARIZATION)
+def test_plain_sgd_folded_into_the_product_steps_as_numpy(l1, l2):
+    """The vectorized pass takes plain SGD's step inside the dW product (W := βW − α dZ
+    A[l−1]ᵀ, β = 1 − αλ₂/m̃_b; L1 by a pass first): against NumPy's engine with a smaller
+    last minibatch (m = 20, B = 6: 6, 6, 6, 2), and against the loop (held to NumPy's by
+    test_estimators_engine) with sample weights too. net.gradients is never written."""
+    X, Y = _data(3, "categorical_cross_entropy", "float64")
+    results = []
+    for engine in ("numpy", compiled.VectorizedEngine):
+        net = glassnet.Network([3, 5, 4, 3], "leaky_relu", seed=3, l1=l1, l2=l2)
+        history = train(net, X, Y, epochs=25, batch_size=6, seed=2, optimizer="sgd",
+                        learning_rate=0.1, engine=engine, progress=False)
+        results.append((net, np.array(history.cost)))
+    (a, ca), (b, cb) = results
+    assert not np.array_equal(a.parameters, glassnet.Network(
+        [3, 5, 4, 3], "leaky_relu", seed=3).parameters)
+    assert _relative(a.parameters, b.parameters) <= 1e-12 and _relative(ca, cb) <= 1e-12
+    assert not b.gradients.any()
+    s = np.random.default_rng(8).random(M) * 2
+    order = np.random.default_rng(9).permutation(M)
+    weighted = []
+    for engine in (compiled.CompiledEngine, compiled.VectorizedEngine):
+        net = glassnet.Network([3, 5, 4, 3], "relu", seed=4, l1=l1, l2=l2)
+        runner = engine(net, X, Y, 6)
+        penalties = [runner.steps(order, glassnet.optimizers.get("sgd"), 0.1, s)
+                     for _ in range(25)]
+        weighted.append((net.parameters, np.array(penalties), runner.outputs.copy()))
+    (a, pa, oa), (b, pb, ob) = weighted
+    assert _relative(a, b) <= 1e-12 and _relative(oa, ob) <= 1e-12
+    assert (l1, l2) == (0.0, 0.0) or _relative(pa, pb) <= 1e-12
+
+
 def test_the_optimizer_goes_on_across_engines():
     """2 compiled epochs then 2 NumPy ones (one Adam, its t and moments kept) = 4 NumPy."""
     X, Y = _data(1, "binary_cross_entropy", "float64")

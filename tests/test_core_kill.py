@@ -8,6 +8,7 @@ import pytest
 from glassnet import optimizers, schedules
 from glassnet.errors import ConfigError, DivergenceError
 from glassnet.training import train
+from test_training_kill import counted_engine
 
 # -- schedules -------------------------------------------------------------------------------
 
@@ -330,9 +331,10 @@ def test_an_overflowing_epoch_is_a_divergence_error_even_when_numpy_raises():
                      loss="half_squared_error", seed=0)
     X = np.array([[1e200, -1e200, 3e200]])
     kept = net.parameters.copy()
+    engine, built = counted_engine()  # every trial rate overflows too: 1 + TRIALS runners
     with np.errstate(all="raise"), pytest.raises(DivergenceError) as err:
-        train(net, X, X, epochs=3, learning_rate=1.0)
-    assert err.value.epoch == 1
+        train(net, X, X, epochs=3, learning_rate=1.0, engine=engine)
+    assert err.value.epoch == 1 and len(built) == 5
     np.testing.assert_array_equal(net.parameters, kept)
 
 
@@ -421,3 +423,225 @@ def test_the_summary_as_html_for_a_notebook():
     assert "<tr><td>1</td><td>3</td><td>tanh</td><td>(3, 2)</td><td>(3, 1)</td>" in html
     assert html.endswith("</table><p>total parameters: 13; regularization: L2 λ₂ = 0.25</p>"
                          "</div>")
+
+
+# -- network: the checked passes name their own trouble (backward, cost, gradient, predict) --
+from glassnet.errors import LayerIndexError, NotFittedError  # noqa: E402
+
+
+def test_backward_needs_a_forward_pass_and_gives_the_worked_gradients():
+    net = _one_unit(W=2.0, b=0.5)
+    with pytest.raises(NotFittedError) as err:
+        net.backward([[1.0]])
+    assert str(err.value) == "backward needs a forward pass first: call net.forward(X)"
+    net.forward([[1.0, 3.0]])
+    # a = 2.5, 6.5; dZ = a − y = 2.5, 5.5; dW = (2.5·1 + 5.5·3)/2 = 9.5; db = (2.5 + 5.5)/2 = 4
+    assert net.backward([[0.0, 1.0]]) is net
+    assert net.dW[1].tolist() == [[9.5]] and net.db[1].tolist() == [[4.0]]
+
+
+def _checked(method, net, X, Y):
+    """Run one checked pass that takes targets: backward after a forward pass of X."""
+    if method == "backward":
+        net.forward(X)
+        return net.backward(Y)
+    return getattr(net, method)(X, Y)
+
+
+@pytest.mark.parametrize("method", ["backward", "cost", "gradient", "evaluate"])
+def test_the_checked_passes_read_Y_in_the_networks_dtype_for_its_loss(method):
+    with pytest.raises(DataError) as err:  # finite in float64, beyond the largest float32
+        _checked(method, _one_unit(dtype="float32"), [[1.0]], [[1e300]])
+    assert str(err.value) == ("Y holds 1e+300 at [0, 0], beyond the largest float32 "
+                              "(3.4e+38); scale it down or use dtype='float64'")
+    bce = Network([1, 1], seed=0)  # sigmoid + binary cross-entropy: y must be 0 or 1
+    with pytest.raises(DataError, match="but Y holds 2; encode the two classes as 0 and 1$"):
+        _checked(method, bce, [[1.0]], [[2.0]])
+
+
+def test_backward_judges_floating_point_trouble_itself():
+    """Under np.errstate(all="raise"): x = 1e200 gives a = 1e200 and dW = a·x = 1e400, an
+    overflow named as a NumericError; x = 1e-200 gives dW = 1e-400, which underflows to 0."""
+    net = _one_unit()
+    with np.errstate(all="raise"):
+        net.forward([[1e200]])
+        with pytest.raises(NumericError) as err:
+            net.backward([[0.0]])
+        net.forward([[1e-200]])
+        net.backward([[0.0]])
+    assert str(err.value) == ("backpropagation overflowed: dW[1] holds values that are not "
+                              "finite (largest |dZ[1]| is 1e+200); scale X and Y or use "
+                              "smaller weights")
+    assert net.dW[1].tolist() == [[0.0]] and net.db[1].tolist() == [[1e-200]]
+
+
+def _saturated_tanh():
+    """x → tanh → linear: W[1] = 0, b[1] = 30 give a[1] = tanh(30) = 1 exactly (in float64);
+    W[2] = 1e300 gives a[2] = 1e300. With y = 0: dZ[2] = 1e300, dW[2] = db[2] = 1e300
+    (finite), dA[1] = W[2]ᵀ dZ[2] = 1e600 = inf, and dZ[1] = dA[1]·(1 − a[1]²) = inf·0 = NaN."""
+    net = Network([1, 1, 1], activations="tanh", output="linear", loss="half_squared_error",
+                  seed=0)
+    net.W[1], net.b[1], net.W[2], net.b[2] = [[0.0]], [[30.0]], [[1e300]], [[0.0]]
+    return net
+
+
+@pytest.mark.parametrize("method", ["backward", "gradient"])
+def test_backpropagation_names_the_first_layer_from_the_output_that_is_not_finite(method):
+    net = _saturated_tanh()
+    with np.errstate(all="raise"), pytest.raises(NumericError) as err:
+        _checked(method, net, [[1.0]], [[0.0]])
+    assert str(err.value) == ("backpropagation overflowed: dW[1] holds values that are not "
+                              "finite (largest |dZ[1]| is nan); scale X and Y or use smaller "
+                              "weights")
+
+
+def test_backpropagation_names_a_bias_gradient_that_is_not_finite():
+    """W = 0, b = 1e308, x = (1, −1), y = 0: a = 1e308 for both examples, so dZ = 1e308,
+    dW = (1e308·1 + 1e308·(−1))/2 = 0 (finite) but db = (1e308 + 1e308)/2 = inf."""
+    net = _one_unit(W=0.0, b=1e308)
+    net.forward([[1.0, -1.0]])
+    with pytest.raises(NumericError) as err:
+        net.backward([[0.0, 0.0]])
+    assert str(err.value) == ("backpropagation overflowed: db[1] holds values that are not "
+                              "finite (largest |dZ[1]| is 1e+308); scale X and Y or use "
+                              "smaller weights")
+    assert net.layers[0].dW.tolist() == [[0.0]]
+
+
+def _softmax_overflow():
+    """x = 1e200 and W[1] = (1e200, 0): z = (inf, 0), and softmax's z − max z is inf − inf."""
+    net = Network([1, 2], output="softmax", seed=0)
+    net.W[1], net.b[1] = [[1e200], [0.0]], [[0.0], [0.0]]
+    return net
+
+
+@pytest.mark.parametrize("method", ["forward", "predict", "cost", "gradient", "evaluate"])
+def test_an_overflowing_softmax_layer_is_named_under_any_error_setting(method):
+    net = _softmax_overflow()
+    args = ([[1e200]],) if method in ("forward", "predict") else ([[1e200]], [[1.0], [0.0]])
+    with np.errstate(all="raise"), pytest.raises(NumericError) as err:
+        getattr(net, method)(*args)
+    where = "Z[1]" if method in ("predict", "evaluate") else "Z[1] = W[1] A[0] + b[1]"
+    assert str(err.value) == (f"forward propagation overflowed at layer 1: {where} holds "
+                              "values that are not finite (largest |A[0]| is 1e+200, largest "
+                              "|W[1]| is 1e+200); scale X or use smaller weights")
+
+
+def test_predict_judges_floating_point_trouble_itself():
+    """Under np.errstate(all="raise"): z = 1e200·1e200 overflows (a NumericError naming
+    layer 1); z = 1e-200·1e-200 underflows to 0, and σ(0) = 0.5."""
+    net = Network([1, 1], seed=0)
+    net.W[1] = [[1e200]]
+    with np.errstate(all="raise"):
+        with pytest.raises(NumericError, match="^forward propagation overflowed at layer 1"):
+            net.predict([[1e200]])
+        net.W[1] = [[1e-200]]
+        assert net.predict([[1e-200]]).tolist() == [[0.5]]
+
+
+def test_gradient_returns_a_copy_that_the_next_pass_leaves_alone():
+    net = _one_unit(W=2.0, b=0.5)
+    # a = 2.5, y = 0: J = ½·2.5² = 3.125, dW = 2.5·1, db = 2.5
+    J, g = net.gradient([[1.0]], [[0.0]])
+    assert J == 3.125 and g.tolist() == [2.5, 2.5]
+    net.gradient([[2.0]], [[0.0]])
+    assert g.tolist() == [2.5, 2.5] and net.gradients.tolist() == [9.0, 4.5]  # a = 4.5
+
+
+def test_the_gradients_are_readable_only_after_a_backward_pass_of_the_last_forward():
+    net = Network([1, 1], seed=0)
+    message = "dW[1] is not computed yet: run net.forward(X) and net.backward(Y)"
+    for step in ("built", "forward", "backward", "forward again", "initialized"):
+        if step == "built":
+            pass
+        elif step == "initialized":
+            net.initialize(0)
+        else:
+            net.forward([[1.0]])
+            if step == "backward":
+                net.backward([[1.0]])
+        if step == "backward":
+            assert net.dW[1].shape == net.db[1].shape == net.dZ[1].shape == (1, 1)
+            continue
+        for q in ("dW", "db", "dZ"):
+            with pytest.raises(NotFittedError) as err:
+                getattr(net, q)[1]
+            assert str(err.value) == message.replace("dW", q), (step, q)
+
+
+def test_the_bias_column_by_hand_is_a_read_only_copy():
+    net = Network([2, 2, 1], seed=0)
+    net.W[1], net.b[1] = [[1.0, 2.0], [3.0, 4.0]], [[5.0], [6.0]]
+    net.W[2], net.b[2] = [[7.0, 8.0]], [[9.0]]
+    assert net.bias_column(1).tolist() == [[5.0, 1.0, 2.0], [6.0, 3.0, 4.0]]
+    W_tilde = net.bias_column(2)
+    assert W_tilde.tolist() == [[9.0, 7.0, 8.0]]
+    with pytest.raises(ValueError, match="read-only"):
+        W_tilde[0, 0] = 0.0
+    with pytest.raises(LayerIndexError) as err:
+        net.bias_column(3)
+    assert str(err.value) == ("W[3] does not exist: this network has L = 2 layers, so "
+                              "W[1] … W[2]")
+
+
+import tracemalloc  # noqa: E402
+
+
+def _predict_peak(net, X):
+    """predict(X) and the most memory (bytes, NumPy's buffers included) it held at once."""
+    tracemalloc.start()
+    try:
+        A = net.predict(X)
+        return A, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize(("n_1", "m"), [(2**16, 64), (2**20 + 1, 4)])
+def test_predict_works_a_chunk_of_examples_at_a_time(n_1, m):
+    """predict holds 2²³ bytes of the widest Z[l] at a time: with n[1] = 2¹⁶ units that is
+    2²³ / (2¹⁶ · 8) = 16 examples, so X of 64 goes in 4 chunks of Z[1], A[1] (8 MiB each),
+    where one pass of all 64 holds 2 × 32 MiB; a layer wider than 2²⁰ units goes one example
+    at a time (8 MiB per column). Either way less than 4 × 8 MiB at once, and A[L] is
+    σ(W[2] relu(W[1] X + b[1]) + b[2]) worked out in one go (to a sum's rounding)."""
+    net = Network([1, n_1, 1], seed=0)
+    net.b[1] = np.linspace(-0.5, 0.5, n_1)
+    X = np.linspace(-1.0, 1.0, m).reshape(1, -1)
+    Z_2 = net.W[2] @ np.maximum(net.W[1] @ X + net.b[1], 0.0) + net.b[2]
+    A, peak = _predict_peak(net, X)
+    np.testing.assert_allclose(A, 1 / (1 + np.exp(-Z_2)), rtol=1e-12)
+    assert peak < 4 * 2**23
+
+
+def test_predict_is_forwards_A_in_the_networks_dtype_bit_for_bit():
+    net = Network([2, 3, 2], activations="tanh", output="softmax", seed=1, dtype="float32")
+    X = np.random.default_rng(2).normal(size=(2, 7))
+    A = net.predict(X)
+    assert A.dtype == np.float32
+    np.testing.assert_array_equal(A, net.forward(X))
+
+
+def test_predict_unchecked_leaves_the_judging_to_the_caller():
+    net = _one_unit(W=1e200)  # a = 1e200·x: x = 1e200 overflows to inf, x = 1 does not
+    with np.errstate(over="ignore"):
+        A = net.predict_unchecked(np.array([[1e200, 1.0]]))
+    assert A.tolist() == [[np.inf, 1e200]]
+
+
+def test_from_bias_columns_judges_the_values_in_the_networks_dtype():
+    with pytest.raises(DataError) as err:  # finite in float64, beyond the largest float32
+        Network.from_bias_columns([[[0.0, 1e300]]], ["linear"], dtype="float32")
+    assert str(err.value) == ("W̃[1] holds 1e+300 at [0, 1], beyond the largest float32 "
+                              "(3.4e+38); scale it down or use dtype='float64'")
+
+
+@pytest.mark.parametrize("method", ["evaluate", "cost", "gradient"])
+def test_an_output_that_overflows_after_a_finite_Z_is_a_numeric_error(method):
+    """A SELU output a = λz with λ ≈ 1.0507: z = 1e308·1.75 is finite but a = 1.84e308 is
+    not; the Poisson loss y·(log y − log a) − y + a of a = inf is inf − inf = NaN for y = 0
+    and y = 1. Under np.errstate(all="raise") too, the cost J is named as not finite."""
+    net = Network([1, 1], output="selu", loss="poisson", seed=0)
+    net.W[1], net.b[1] = [[1e308]], [[0.0]]
+    for y in (0.0, 1.0):
+        with np.errstate(all="raise"), pytest.raises(NumericError, match="^the cost J is nan"):
+            getattr(net, method)([[1.75]], [[y]])
