@@ -95,3 +95,42 @@ def test_the_csv_figures_are_measured_side_by_side(results):
     assert csv["memory"]["glassnet_peak_bytes"] > 0 and csv["memory"]["pandas_peak_bytes"] > 0
     assert csv["train"]["peak_bytes"] >= csv["train"]["baseline_bytes"] > 0
     assert csv["train"]["file_bytes"] > 4e6
+
+
+# a fresh interpreter's report after limit_threads(n): every thread's CPUs, XLA's flags
+PINNED = """
+import json, os, threading
+from benchmarks.run import limit_threads, environment
+started = threading.Event()
+before = threading.Thread(target=started.wait, daemon=True)  # a thread started before
+before.start()
+limit_threads({n})
+after = threading.Thread(target=started.wait, daemon=True)  # and one started after
+after.start()
+cpus = [sorted(os.sched_getaffinity(int(t))) for t in os.listdir("/proc/self/task")]
+started.set()
+print(json.dumps({{"threads": len(cpus), "cpus": cpus, "xla": os.environ.get("XLA_FLAGS")}}))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="CPU affinity is Linux's")
+@pytest.mark.parametrize("n", [1, 2])
+def test_limit_threads_pins_every_thread_to_n_cpus(n):
+    """--threads n is n cores for every contender: the whole process, the threads it had
+    and those it starts later, may run on the first n of its CPUs only (run in a fresh
+    interpreter, so that the limits do not stay with this one)."""
+    available = sorted(os.sched_getaffinity(0))
+    env = {k: v for k, v in os.environ.items() if k != "XLA_FLAGS"}
+    done = subprocess.run([sys.executable, "-c", PINNED.format(n=n)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert report["threads"] >= 3  # the main thread and the two above at least
+    assert report["cpus"] == [available[:n]] * report["threads"]
+    assert ("--xla_cpu_multi_thread_eigen=false" in (report["xla"] or "")) == (n == 1)
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="CPU affinity is Linux's")
+def test_the_report_records_the_cpus_in_use(results):
+    assert results["environment"]["cpus_used"] == ", ".join(
+        str(c) for c in sorted(os.sched_getaffinity(0)))

@@ -181,6 +181,38 @@ def test_sample_weights_step_the_same_on_the_loop_and_the_vectorized_pass():
     assert _relative(oa, ob) <= 1e-12
 
 
+@pytest.mark.parametrize("l1, l2", REGULARIZATION)
+def test_plain_sgd_folded_into_the_product_steps_as_numpy(l1, l2):
+    """The vectorized pass takes plain SGD's step inside the dW product (W := βW − α dZ
+    A[l−1]ᵀ, β = 1 − αλ₂/m̃_b; L1 by a pass first): against NumPy's engine with a smaller
+    last minibatch (m = 20, B = 6: 6, 6, 6, 2), and against the loop (held to NumPy's by
+    test_estimators_engine) with sample weights too. net.gradients is never written."""
+    X, Y = _data(3, "categorical_cross_entropy", "float64")
+    results = []
+    for engine in ("numpy", compiled.VectorizedEngine):
+        net = glassnet.Network([3, 5, 4, 3], "leaky_relu", seed=3, l1=l1, l2=l2)
+        history = train(net, X, Y, epochs=25, batch_size=6, seed=2, optimizer="sgd",
+                        learning_rate=0.1, engine=engine, progress=False)
+        results.append((net, np.array(history.cost)))
+    (a, ca), (b, cb) = results
+    assert not np.array_equal(a.parameters, glassnet.Network(
+        [3, 5, 4, 3], "leaky_relu", seed=3).parameters)
+    assert _relative(a.parameters, b.parameters) <= 1e-12 and _relative(ca, cb) <= 1e-12
+    assert not b.gradients.any()
+    s = np.random.default_rng(8).random(M) * 2
+    order = np.random.default_rng(9).permutation(M)
+    weighted = []
+    for engine in (compiled.CompiledEngine, compiled.VectorizedEngine):
+        net = glassnet.Network([3, 5, 4, 3], "relu", seed=4, l1=l1, l2=l2)
+        runner = engine(net, X, Y, 6)
+        penalties = [runner.steps(order, glassnet.optimizers.get("sgd"), 0.1, s)
+                     for _ in range(25)]
+        weighted.append((net.parameters, np.array(penalties), runner.outputs.copy()))
+    (a, pa, oa), (b, pb, ob) = weighted
+    assert _relative(a, b) <= 1e-12 and _relative(oa, ob) <= 1e-12
+    assert (l1, l2) == (0.0, 0.0) or _relative(pa, pb) <= 1e-12
+
+
 def test_the_optimizer_goes_on_across_engines():
     """2 compiled epochs then 2 NumPy ones (one Adam, its t and moments kept) = 4 NumPy."""
     X, Y = _data(1, "binary_cross_entropy", "float64")
@@ -232,23 +264,23 @@ def test_batch_descent_and_a_strided_X():
 
 
 def test_auto_and_compiled_pick_the_loop_for_small_steps_and_the_vectorized_pass_above():
-    """n_W·B ≤ 6,000: the playground's 88 weights × 10 and up to B = 68 the loop; the
+    """n_W·B ≤ 3,000: the playground's 88 weights × 10 and up to B = 34 the loop; the
     digits network's 9472 weights the vectorized pass even for B = 1; the edge case."""
     for engine in (compiled.CompiledEngine, compiled.VectorizedEngine):
         warmup.compile("float64", engine)  # "auto" takes an engine once its code is ready
     playground = glassnet.Network([2, 8, 8, 1], "tanh")
     digits = glassnet.Network([64, 128, 10], "relu")
-    edge = glassnet.Network([60, 1], "sigmoid")  # n_W = 60: B = 100 is exactly 6,000
+    edge = glassnet.Network([60, 1], "sigmoid")  # n_W = 60: B = 50 is exactly 3,000
     sgd = glassnet.optimizers.get("sgd")
     NumpyEngine = glassnet.epochs.NumpyEngine
     loop, vectorized = compiled.CompiledEngine, compiled.VectorizedEngine
-    assert compiled.AUTO_MAX_WORK == 6_000
+    assert compiled.AUTO_MAX_WORK == 3_000
     for spec in ("auto", "compiled"):
         picks = {(net.sizes[0], B): compiled.engine_for(spec, net, sgd, NumpyEngine, B)
-                 for net, B in ((playground, 10), (playground, 68), (playground, 69),
-                                (digits, 1), (edge, 100), (edge, 101))}
-        assert picks == {(2, 10): loop, (2, 68): loop, (2, 69): vectorized,
-                         (64, 1): vectorized, (60, 100): loop, (60, 101): vectorized}
+                 for net, B in ((playground, 10), (playground, 34), (playground, 35),
+                                (digits, 1), (edge, 50), (edge, 51))}
+        assert picks == {(2, 10): loop, (2, 34): loop, (2, 35): vectorized,
+                         (64, 1): vectorized, (60, 50): loop, (60, 51): vectorized}
     assert compiled.engine_for("numpy", playground, sgd, NumpyEngine, 10) is NumpyEngine
 
 
@@ -263,7 +295,7 @@ def test_auto_in_train_decides_by_the_batch_size(monkeypatch):
     for B in (5, None):  # 3·5 + 5·4 + 4·1 = 39 weights: ×5 the loop, batch descent too (×20)
         train(glassnet.Network([3, 5, 4, 1], "tanh"), X, Y, epochs=1, batch_size=B,
               engine="auto")
-    big = np.tile(X, 20)  # m = 400: 39 × 400 > 6,000 in batch descent
+    big = np.tile(X, 20)  # m = 400: 39 × 400 > 3,000 in batch descent
     train(glassnet.Network([3, 5, 4, 1], "tanh"), big, np.tile(Y, 20), epochs=1,
           engine="auto")
     loop, vectorized = compiled.CompiledEngine, compiled.VectorizedEngine

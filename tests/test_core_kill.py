@@ -8,6 +8,7 @@ import pytest
 from glassnet import optimizers, schedules
 from glassnet.errors import ConfigError, DivergenceError
 from glassnet.training import train
+from test_training_kill import counted_engine
 
 # -- schedules -------------------------------------------------------------------------------
 
@@ -330,9 +331,10 @@ def test_an_overflowing_epoch_is_a_divergence_error_even_when_numpy_raises():
                      loss="half_squared_error", seed=0)
     X = np.array([[1e200, -1e200, 3e200]])
     kept = net.parameters.copy()
+    engine, built = counted_engine()  # every trial rate overflows too: 1 + TRIALS runners
     with np.errstate(all="raise"), pytest.raises(DivergenceError) as err:
-        train(net, X, X, epochs=3, learning_rate=1.0)
-    assert err.value.epoch == 1
+        train(net, X, X, epochs=3, learning_rate=1.0, engine=engine)
+    assert err.value.epoch == 1 and len(built) == 5
     np.testing.assert_array_equal(net.parameters, kept)
 
 

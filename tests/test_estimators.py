@@ -499,6 +499,130 @@ def test_bad_data_is_a_glassnet_error_with_scikit_learns_message(X, y, error, ma
     assert info.value.__context__ is None or info.value.__suppress_context__
 
 
+# ---------------------------------------------------------------------- scikit-learn's checks, cheaper
+def _plain(m=6, n=3, dtype=np.float64, order="C"):
+    return np.asarray(np.random.default_rng(0).normal(size=(m, n)), dtype=dtype, order=order)
+
+
+LABELS = np.array([0, 1, 2, 1, 0, 2])
+#: (X, y, whether fit's validation may skip scikit-learn's array checks for them)
+FIT_INPUTS = {
+    "float64, labels": (_plain(), LABELS, True),
+    "float32, targets": (_plain(dtype=np.float32), LABELS / 2.0, True),
+    "column-major X, 2-D y": (_plain(order="F"), LABELS.reshape(-1, 1), True),
+    "uint8 labels": (_plain(), LABELS.astype(np.uint8), True),
+    "X holds NaN": (np.where(LABELS[:, None] == 1, np.nan, _plain()), LABELS, False),
+    "X holds inf": (np.where(LABELS[:, None] == 1, np.inf, _plain()), LABELS, False),
+    "a finite X whose sum overflows": (np.full((6, 3), 1e308), LABELS, False),
+    "integer X": (np.arange(18).reshape(6, 3), LABELS, False),
+    "float16 X": (_plain(dtype=np.float16), LABELS, False),
+    "1-D X": (np.arange(6.0), LABELS, False),
+    "no rows": (np.zeros((0, 3)), LABELS[:0], False),
+    "no columns": (np.zeros((6, 0)), LABELS, False),
+    "y too short": (_plain(), LABELS[:5], False),
+    "y of no columns": (_plain(), np.zeros((6, 0)), False),
+    "3-D y": (_plain(), np.zeros((6, 1, 1)), False),
+    "y holds NaN": (_plain(), np.where(LABELS == 1, np.nan, 0.0), False),
+    "boolean y": (_plain(), LABELS == 1, False),
+    "object y": (_plain(), LABELS.astype(object), False),
+    "lists": (_plain().tolist(), LABELS.tolist(), False),
+    "a matrix X": (np.asmatrix(_plain()), LABELS, False),
+}
+
+
+def _outcome(validate, est, X, y, reset):
+    """What a validation gives: the arrays (or the error's type and text), the warnings'
+    texts, and the estimator's n_features_in_ and feature_names_in_ after it."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = validate(est, X, y, reset)
+        except (ValueError, TypeError) as exc:
+            result = str(exc)
+    return (result, [str(w.message) for w in caught], getattr(est, "n_features_in_", None),
+            list(getattr(est, "feature_names_in_", [])))
+
+
+def _scikit_learns(est, X, y, reset):
+    """scikit-learn's validate_data as fit called it, every check run."""
+    from sklearn.utils.validation import validate_data
+
+    return validate_data(est, X, y, reset=reset, multi_output=True,
+                         accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32),
+                         **est._y_checks)
+
+
+def _ours(est, X, y, reset):
+    from glassnet.estimators import base
+
+    return base._validated(est, X, y, reset)
+
+
+@pytest.mark.parametrize("cls", [MLPClassifier, MLPRegressor])
+@pytest.mark.parametrize("before", ["unfitted", "3 features", "4 features", "feature names"])
+@pytest.mark.parametrize("case", list(FIT_INPUTS))
+def test_fits_validation_is_scikit_learns_with_or_without_its_array_checks(cls, before, case):
+    """The arrays, the error text, the warnings and n_features_in_ / feature_names_in_
+    after fit's validation equal those of scikit-learn's validate_data with every check,
+    for a first fit (reset) and a later one (warm start, partial_fit)."""
+    from glassnet.estimators import base
+
+    X, y, as_given = FIT_INPUTS[case]
+    assert base._as_given(X, y) is as_given
+    for reset in (True, False):
+        ours, theirs = cls(), cls()
+        for est in (ours, theirs):
+            if before != "unfitted":
+                est.n_features_in_ = 4 if before == "4 features" else 3
+            if before == "feature names":
+                est.feature_names_in_ = np.array(["a", "b", "c"], dtype=object)
+        got, wanted = _outcome(_ours, ours, X, y, reset), _outcome(_scikit_learns, theirs,
+                                                                   X, y, reset)
+        if isinstance(wanted[0], str):
+            assert got == wanted
+            continue
+        assert got[1:] == wanted[1:]
+        for a, b in zip(got[0], wanted[0], strict=True):
+            assert type(a) is type(b) and a.dtype == b.dtype
+            np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("y", [[0, 1, 0], [3, 3, 3], [0, 1, 2], list(range(10)), [5, -1],
+                               np.array([1, 2, 250], dtype=np.uint8), [0.0, 1.0], [0.5, 1.0],
+                               ["a", "b", "c"], [[0, 1], [1, 0]], []])
+def test_the_kind_of_the_targets_is_scikit_learns(y):
+    from sklearn.utils.multiclass import type_of_target
+
+    from glassnet.estimators import base
+
+    y = np.asarray(y)
+    assert base._target_kind(y) == type_of_target(y)
+
+
+def test_each_fit_shuffles_from_random_state_anew_without_touching_a_given_generator():
+    """An int seeds the estimator's own generator again at each fit, to the state of a new
+    RandomState(seed); a RandomState given is used as it goes on, never reseeded."""
+    X, y = blobs(3)
+    settings = dict(hidden_layer_sizes=(4,), max_iter=3, batch_size=16)
+    est = MLPClassifier(random_state=7, **settings)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        first = est.fit(X, y).loss_curve_
+        own = est._random_state
+        assert est.fit(X, y).loss_curve_ == first and est._random_state is own
+        again = MLPClassifier(random_state=7, **settings).fit(X, y)
+        assert again.loss_curve_ == first
+        given = np.random.RandomState(7)
+        est.set_params(random_state=given).fit(X, y)
+        assert est._random_state is given and est.loss_curve_ == first  # fresh: the same run
+        state = given.get_state()[1].copy()
+        est.set_params(random_state=8).fit(X, y)
+        assert est._random_state is own and est.loss_curve_ != first
+        np.testing.assert_array_equal(given.get_state()[1], state)  # left where it was
+        est.set_params(random_state=7).fit(X, y)
+        assert est.loss_curve_ == first
+
+
 # ---------------------------------------------------------------------- files and pickles
 def fitted(cls):
     if cls in (MLPClassifier, LogisticRegression):

@@ -2,6 +2,7 @@
 problems) that survived `mutmut run`: each checks a value worked by hand or the exact
 message a student reads."""
 
+import io
 import json
 import math
 import os
@@ -463,6 +464,30 @@ def test_a_file_that_grows_after_its_size_was_read_is_still_refused(tmp_path):
     with pytest.raises(FileFormatError) as err:
         explain.problems._read_text(path)
     assert str(err.value) == f"{path} has more than {MAX_BYTES} bytes"
+
+
+def test_a_file_that_grew_is_read_only_to_one_byte_past_the_most(tmp_path):
+    # it said 10 bytes when its size was taken and has 4 × 2^20 now: one byte past the
+    # most, 2^20 + 1, is all it takes to know it is too large, and all that is read
+    handed = []
+
+    class Counted(io.BytesIO):
+        def read(self, size=-1):
+            data = super().read(size)
+            handed.append(len(data))
+            return data
+
+    class Grown(type(Path())):  # 10 bytes on disk; what opening it gives has grown since
+        def open(self, mode="r", *args, **kw):
+            assert mode == "rb"
+            return Counted(b" " * (4 * MAX_BYTES))
+
+    (tmp_path / "grown.yaml").write_bytes(b" " * 10)
+    path = Grown(tmp_path / "grown.yaml")
+    with pytest.raises(FileFormatError) as err:
+        explain.problems._read_text(path)
+    assert str(err.value) == f"{path} has more than {MAX_BYTES} bytes"
+    assert sum(handed) == MAX_BYTES + 1
 
 
 def test_a_file_whose_name_cannot_be_opened_is_named_with_the_reason(tmp_path):

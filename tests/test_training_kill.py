@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import glassnet as gn
-from glassnet import optimizers
+from glassnet import divergence, optimizers
 from glassnet.callbacks import Callback, EarlyStopping
 from glassnet.epochs import Batches, EpochRunner, NumpyEngine
 from glassnet.training import split_validation, train
@@ -427,15 +427,35 @@ def _hostile(case):
     return net, np.array([[1000.0, 1.0]]), np.array([[1e-30, 2.0]])
 
 
+def counted_engine():
+    """NumPy's engine, counting the runners built with it: the run's own and one per rate
+    ``divergence.advise`` tries (TRIALS at most, each without advice of its own). One more
+    is a trial that advised itself, which on data where every rate diverges would never
+    end: it fails the test at once (an outcome no ``except Exception`` swallows)."""
+    built = []
+
+    class Counted(NumpyEngine):
+        def __init__(self, *args):
+            built.append(args[0])
+            if len(built) > 1 + divergence.TRIALS:
+                pytest.fail("a trial runner advised itself")
+            super().__init__(*args)
+
+    return Counted, built
+
+
 @pytest.mark.parametrize("case", ["softmax", "poisson"])
 def test_the_runner_ignores_floating_point_trouble_under_any_error_setting(case):
+    # every rate diverges at its first epoch: the run's runner and all TRIALS trials
     net, X, Y = _hostile(case)
     start = net.parameters.copy()
+    engine, built = counted_engine()
     with np.errstate(all="raise"):
-        runner = EpochRunner(net, X, Y, Batches(None))
+        runner = EpochRunner(net, X, Y, Batches(None), engine)
         with pytest.raises(gn.DivergenceError) as info:
             runner.run_epoch(optimizers.get("sgd"), 0.1)
     assert info.value.reason == "parameters" and info.value.epoch == 1
+    assert info.value.suggested_rate is None and len(built) == 1 + divergence.TRIALS
     np.testing.assert_array_equal(net.parameters, start)
 
 
@@ -461,6 +481,27 @@ def test_a_divergence_error_carries_what_its_message_says():
             assert err.suggested_rate == 0.01 and "α = 0.01, was tried for 10 epochs" in text
         else:
             assert err.suggested_rate is None and "none lowered the cost" in text
+
+
+def test_the_finite_watch_puts_back_the_start_of_the_epoch_that_diverged():
+    # y = 3x + 1 on x = 0 … 10 with α = 1: each step overshoots the line ~70-fold, so the
+    # parameters overflow after some 150 epochs; FiniteWatch judges only that, and puts
+    # back the parameters as they were just before the failing run_epoch call, naming it
+    x = np.linspace(0, 10, 11).reshape(1, -1)
+    net = gn.Network([1, 1], loss="mean_squared_error", seed=0)
+    runner = EpochRunner(net, x, 3 * x + 1, Batches(None), watch=divergence.FiniteWatch,
+                         advise=False)
+    sgd = optimizers.get("sgd")
+    with pytest.raises(gn.DivergenceError) as info:
+        for _ in range(5000):
+            before = net.parameters.copy()
+            runner.run_epoch(sgd, 1.0)
+    err = info.value
+    assert err.epoch == runner.epoch + 1 > 2
+    assert (err.reason in ("parameters", "cost"), err.restored_epoch) == (True, err.epoch)
+    assert f"put back as they were at the start of epoch {err.epoch}. " in str(err)
+    np.testing.assert_array_equal(net.parameters, before)
+    assert np.all(np.isfinite(before))
 
 
 class _Counting(NumpyEngine):

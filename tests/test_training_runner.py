@@ -203,6 +203,74 @@ def test_adams_overshoot_after_a_fast_descent_is_not_divergence():
     assert all(watch.judge(e, c, c, net.parameters) is None for e, c in enumerate(costs, 1))
 
 
+def counting_loss_of(monkeypatch):
+    """divergence.loss_of, counting the examples it is given (its forward passes)."""
+    seen = []
+
+    def loss_of(net, X, Y):
+        seen.append(X.shape[1])
+        return original(net, X, Y)
+
+    original = divergence.loss_of
+    monkeypatch.setattr(divergence, "loss_of", loss_of)
+    return seen
+
+
+def test_healthy_training_never_takes_the_starting_loss(monkeypatch):
+    # the starting loss J0 is a forward pass over all m examples: healthy epochs stay below
+    # GROWTH × the constant prediction's loss, so the watch never needs it
+    seen = counting_loss_of(monkeypatch)
+    X, Y = circle(200)
+    net = gn.Network([2, 8, 1], activations="tanh", seed=0)
+    runner = EpochRunner(net, check_X(X, 2, net.dtype), check_Y(Y, 1, 200, net.dtype, net.loss),
+                         Batches(10, shuffle=True, seed=0))
+    sgd = optimizers.get("sgd")
+    costs = [runner.run_epoch(sgd, 0.1) for _ in range(30)]
+    assert costs[-1] < costs[0] and seen == [] and runner.watch.reference is None
+    train(net, X, Y, epochs=30, learning_rate=0.1, batch_size=10, seed=1)
+    assert seen == []
+
+
+def far_from_the_constant(b):
+    """A line y = x on 20 points and the network ŷ = w x + b (mean squared error), with its
+    starting loss J0 (taken before any training) and the constant prediction's loss c."""
+    X = np.linspace(0, 1, 20).reshape(1, -1)
+    Y = X.copy()
+    net = gn.Network([1, 1], loss="mean_squared_error", seed=0)
+    net.b[1][...] = b
+    J0, c = net.cost(X, Y), net.loss.cost(np.full_like(Y, Y.mean()), Y)
+    return net, X, Y, J0, c
+
+
+def test_a_loss_above_growth_times_the_constants_but_below_the_starts_is_healthy(monkeypatch):
+    seen = counting_loss_of(monkeypatch)
+    net, X, Y, J0, c = far_from_the_constant(b=10.0)
+    assert J0 > 100 * c
+    runner = EpochRunner(net, X, Y)  # batch descent: epoch 1's cost is J0
+    sgd = optimizers.get("sgd")
+    costs = [runner.run_epoch(sgd, 0.1) for _ in range(5)]
+    assert costs[0] > divergence.GROWTH * c and costs[-1] < costs[0]  # healthy descent
+    # the comparison with c alone held: J0 was taken once, over all m, at the start
+    assert seen == [20] and runner.watch.reference == pytest.approx(J0, rel=1e-12)
+    assert runner.epoch == 5
+
+
+def test_where_it_started_is_the_loss_of_the_starting_parameters():
+    net, X, Y, J0, c = far_from_the_constant(b=3.0)
+    start = net.parameters.copy()
+    runner = EpochRunner(net, X, Y)  # batch descent: each epoch's cost is J at its start
+    sgd = optimizers.get("sgd")
+    with pytest.raises(gn.DivergenceError) as info:
+        for _ in range(100):
+            runner.run_epoch(sgd, -0.001)  # a step up the gradient: J rises from J0, gently
+    err = info.value
+    # J rose from epoch 1 to 2, …, from 10 to 11: RISING rises, far below GROWTH × J0
+    assert err.reason == "rising" and err.epoch == divergence.RISING + 1
+    assert f"above where it started ({J0:.4g})" in str(err) and J0 > c
+    assert runner.watch.reference == pytest.approx(J0, rel=1e-12)
+    np.testing.assert_array_equal(net.parameters, start)  # epoch 1's, put back
+
+
 HEALTHY = [("circle", "sgd", 0.1, 10), ("xor", "adam", 0.01, 10), ("gauss", "adam", 0.03, 1),
            ("spiral", "adam", 0.01, 10), ("reg-plane", "sgd", 0.01, 10),
            ("reg-gauss", "adam", 0.01, 10), ("moons", "momentum", 0.1, 10),

@@ -1,9 +1,11 @@
-"""glassnet.warmup: ``auto`` takes the compiled engine only once its loop is cached.
+"""glassnet.warmup: ``auto`` takes a compiled engine only once its kernel is cached.
 
-Each test gets a cold cache of its own: a fresh dispatcher of the compiled loop whose
-Numba cache is an empty temporary directory (``NUMBA_CACHE_DIR`` as Numba reads it). Only
-``test_the_background_warmup_writes_the_cache`` compiles for real (seconds of CPU time),
-in the background process the warm-up starts.
+Each test gets a cold cache of its own: fresh dispatchers of both compiled kernels (the
+per-example loop and the vectorized pass) whose Numba cache is an empty temporary
+directory (``NUMBA_CACHE_DIR`` as Numba reads it). Only
+``test_the_background_warmup_and_glassnet_warmup_write_the_cache`` compiles for real
+(seconds of CPU time): the loop in the background process the warm-up starts, the
+vectorized pass by ``glassnet warmup``.
 """
 
 import os
@@ -30,14 +32,23 @@ from numba.core.caching import NullCache  # noqa: E402
 
 @pytest.fixture
 def cold(tmp_path, monkeypatch):
-    """An empty cache directory, and a compiled loop that has compiled nothing yet."""
-    compiled._kernel()  # the helpers jitted, as the loop calls them
+    """An empty cache directory, and compiled kernels that have compiled nothing yet."""
+    compiled._vectorized_kernel()  # the helpers jitted, as the kernels call them
     monkeypatch.setattr(numba.config, "CACHE_DIR", str(tmp_path))
     monkeypatch.setitem(compiled._compiled, "epoch", compiled._jit(numba, compiled._epoch_loop))
+    fresh_vectorized_pass(monkeypatch)
     monkeypatch.setattr(warmup, "_ready", set())
     monkeypatch.setattr(warmup, "_started", [])
     monkeypatch.delenv("GLASSNET_WARMUP", raising=False)
     return tmp_path
+
+
+def fresh_vectorized_pass(monkeypatch):
+    """A new dispatcher of the vectorized pass, on the cache directory Numba reads now:
+    nothing compiled or loaded in this process, so ``cached`` can only read the index."""
+    monkeypatch.setitem(compiled._compiled, "vectorized",
+                        compiled._jit(numba, compiled._vectorized_epoch))
+    return compiled._vectorized_kernel()
 
 
 @pytest.fixture
@@ -61,11 +72,19 @@ def _playground():
     return X, (y.reshape(1, -1) > 0).astype(float)
 
 
-def _trained(engine):
+#: the playground's network, whose steps auto gives the per-example loop
+PLAYGROUND = {"sizes": [2, 8, 8, 1], "batch_size": 10}
+#: a step of n_W·B = 288 · 32 > compiled.AUTO_MAX_WORK: auto gives it the vectorized pass
+LARGER = {"sizes": [8, 32, 1], "batch_size": 32}
+
+
+def _trained(engine, network=PLAYGROUND):
     X, Y = _playground()
-    net = glassnet.Network([2, 8, 8, 1], "tanh", seed=0)
-    history = train(net, X, Y, epochs=3, batch_size=10, seed=0, optimizer="adam",
-                    engine=engine, progress=False)
+    n_x = network["sizes"][0]
+    X = np.vstack([X] + [np.sin(k * X) for k in range(1, n_x // 2)])[:n_x]  # n_x features
+    net = glassnet.Network(network["sizes"], "tanh", seed=0)
+    history = train(net, X, Y, epochs=3, batch_size=network["batch_size"], seed=0,
+                    optimizer="adam", engine=engine, progress=False)
     return net, history
 
 
@@ -131,30 +150,51 @@ def test_without_a_writable_cache_nothing_starts_and_auto_stays_numpy(cold, spaw
 def test_warmup_check_says_what_is_not_cached(cold, capsys):
     assert main(["warmup", "--check"]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out == [f"cache     {warmup.cache_dir()}", "float32   CompiledEngine: not cached",
-                   "float64   CompiledEngine: not cached"]
+    assert out == [f"cache     {warmup.cache_dir()}",
+                   "float32   CompiledEngine: not cached", "float64   CompiledEngine: not cached",
+                   "float32   VectorizedEngine: not cached",
+                   "float64   VectorizedEngine: not cached"]
+    assert warmup.cache_dir(compiled.VectorizedEngine) == warmup.cache_dir()  # one directory
     assert len(compiled._kernel().overloads) == 0
+    assert len(compiled._vectorized_kernel().overloads) == 0
 
 
-def test_the_background_warmup_writes_the_cache(cold, monkeypatch, capsys):
-    """The one real compile: the background process compiles the loop into the empty
-    cache; then Numba's index has it, auto takes the compiled engine, and training loads
-    the loop from the cache with the very signature it was compiled for."""
+def test_the_background_warmup_and_glassnet_warmup_write_the_cache(cold, monkeypatch, capsys):
+    """The real compiles: the background process compiles the loop into the empty cache;
+    then Numba's index has it, auto takes the compiled engine, and training loads the loop
+    from the cache with the very signature it was compiled for. ``glassnet warmup`` then
+    compiles the vectorized pass, which a fresh dispatcher (as a new process has) finds in
+    the index and loads, with the signature a larger network's training uses."""
     monkeypatch.setenv("GLASSNET_WARMUP", "1")
     assert warmup.ready("float64") is False
     (process,) = warmup._started
     assert process.wait(timeout=600) == 0
     assert warmup.cached("float64") is True
     assert warmup.cached("float32") is False  # only the dtype that was needed
+    assert warmup.cached("float64", compiled.VectorizedEngine) is False  # only the kernel
     net, _ = _trained("auto")
     stats = compiled._kernel().stats
     assert sum(stats.cache_hits.values()) == 1 and not stats.cache_misses
     numpy, _ = _trained("numpy")
     gap = np.linalg.norm(net.parameters - numpy.parameters)
     assert gap <= 1e-11 * np.linalg.norm(numpy.parameters)  # Adam's bound (docs/speed.md)
+
     assert main(["warmup", "--dtype", "float64"]) == 0
-    assert capsys.readouterr().out.splitlines()[-1] == "float64   CompiledEngine: cached already"
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 3 and out[1] == "float64   CompiledEngine: cached already"
+    assert out[2].startswith("float64   VectorizedEngine: compiled in ")
     assert not warmup._busy(warmup.cache_dir())  # the lock went with the process
+    kernel = fresh_vectorized_pass(monkeypatch)
+    assert warmup.cached("float64", compiled.VectorizedEngine) is True  # from the index
+    assert warmup.cached("float32", compiled.VectorizedEngine) is False
+    assert len(kernel.overloads) == 0  # nothing loaded to find out
+    larger, _ = _trained("auto", LARGER)
+    assert compiled.engine_for("auto", larger, glassnet.optimizers.get("adam"), NumpyEngine,
+                               LARGER["batch_size"], warmup.ready) is compiled.VectorizedEngine
+    assert sum(kernel.stats.cache_hits.values()) == 1 and not kernel.stats.cache_misses
+    numpy, _ = _trained("numpy", LARGER)
+    gap = np.linalg.norm(larger.parameters - numpy.parameters)
+    assert gap <= 1e-11 * np.linalg.norm(numpy.parameters)
 
 
 def test_numba_is_not_imported_when_numpys_engine_is_chosen():

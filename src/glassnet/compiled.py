@@ -87,11 +87,13 @@ def _known(obj, codes, registry):
 #: ``"auto"`` pick the compiled per-example loop (``CompiledEngine``); above it, the
 #: compiled vectorized pass (``VectorizedEngine``). The loop has no fixed cost per step but
 #: multiplies several times slower than BLAS; the vectorized pass pays a few µs per BLAS
-#: call; they cross between n_W·B = 3,000 and 10,000. NumPy's engine, the same BLAS
+#: call; they cross near n_W·B = 3,000 (ReLU's and tanh's networks, float32, one core:
+#: 2 → 8 → 8 → 1 with B = 32, 2,816, 13.0 µs a step on the loop, 13.7 vectorized; with
+#: 2 → 16 → 16 → 1 and B = 10, 3,040, 14.1 and 11.4). NumPy's engine, the same BLAS
 #: products plus some 25 µs of NumPy calls per step, is slower than the vectorized pass at
 #: every size measured, so "auto" picks it only where the compiled engines cannot run
 #: (``python -m benchmarks.crossover`` measures the three; docs/speed.md has the figures)
-AUTO_MAX_WORK = 6_000
+AUTO_MAX_WORK = 3_000
 
 #: the engines ``train(engine=...)`` names
 ENGINE_NAMES = ("auto", "numpy", "compiled")
@@ -283,10 +285,10 @@ def _g(code, alpha, scale, z):
         return _sigmoid(z)
     if code == 2:
         return _tanh(z)
-    if code == 3:  # max(z, 0), NaN kept as NumPy's maximum keeps it
-        return z if z > 0 or z != z else 0.0
+    if code == 3:
+        return _relu(z)
     if code == 4:
-        return z if z > 0 else alpha * z
+        return _leaky_relu(alpha, z)
     if code == 5:
         return scale * (z if z > 0 else alpha * np.expm1(min(z, 0.0)))
     if code == 6:
@@ -294,6 +296,16 @@ def _g(code, alpha, scale, z):
     if code == 7:
         return z * _tanh_softplus(z)
     return z
+
+
+def _relu(z):
+    """max(z, 0), NaN kept as NumPy's maximum keeps it."""
+    return z if z > 0 or z != z else 0.0
+
+
+def _leaky_relu(alpha, z):
+    """z, or α·z below 0."""
+    return z if z > 0 else alpha * z
 
 
 def _tanh(z):
@@ -362,14 +374,24 @@ def _slice(v, start, length):
 
 # The layer-wide loops below test the activation's code once, outside the loop, where a
 # test inside would keep the compiler from vectorizing it: tanh (the float32 one is
-# arithmetic) in both, and in _derive ReLU, the leaky ReLU and the linear g too. The
-# others go through _g and _g_prime per unit (most call libm's exp for every unit).
+# arithmetic), ReLU, the leaky ReLU and the linear g. The others go through _g and
+# _g_prime per unit (most call libm's exp for every unit). (In float32 a call of _g per
+# unit is not inlined, and cost ReLU 4 ns a unit, 30× its own loop.)
 
 def _activate(code, alpha, scale, z, a):
     """a = g(z) for every unit of a layer (z and a: one layer of a block)."""
     if code == 2:
         for e in range(z.shape[0]):
             a[e] = _tanh(z[e])
+    elif code == 3:
+        for e in range(z.shape[0]):
+            a[e] = _relu(z[e])
+    elif code == 4:
+        for e in range(z.shape[0]):
+            a[e] = _leaky_relu(alpha, z[e])
+    elif code == 0:
+        for e in range(z.shape[0]):
+            a[e] = z[e]
     else:
         for e in range(z.shape[0]):
             a[e] = _g(code, alpha, scale, z[e])
@@ -629,11 +651,13 @@ def _loss_sum(outputs, Y_rows, order, loss, eps):
     return total
 
 
-def _jit(numba, function):
+def _jit(numba, function, reassociate=False):
     """``function`` compiled, its machine code cached on disk; uncached when no cache
-    directory is writable (Numba then says so with a RuntimeError at decoration)."""
+    directory is writable (Numba then says so with a RuntimeError at decoration).
+    ``reassociate``: its sums may run in any order (which lets the compiler vectorize them)."""
+    fastmath = {"contract", "reassoc"} if reassociate else {"contract"}
     try:
-        return numba.njit(cache=True, nogil=True, error_model="numpy", fastmath={"contract"})(function)
+        return numba.njit(cache=True, nogil=True, error_model="numpy", fastmath=fastmath)(function)
     except RuntimeError:
         return numba.njit(nogil=True)(function)
 
@@ -668,8 +692,8 @@ def _build():
     def _tanh_by_type(z):  # which tanh the compiled _tanh is, chosen by the type of z
         return _tanh_float32 if z == numba.float32 else _tanh
 
-    helpers = ("_slice", "_sigmoid", "_tanh_softplus", "_g", "_g_prime", "_activate",
-               "_derive", "_forward", "_dL_da", "_output_dz", "_dz", "_backward", "_step",
+    helpers = ("_slice", "_relu", "_leaky_relu", "_sigmoid", "_tanh_softplus", "_g",
+               "_g_prime", "_activate", "_derive", "_forward", "_dL_da", "_output_dz", "_dz", "_backward", "_step",
                "_mass", "_penalty_term")
     for name in helpers:  # the loop calls them by these global names
         globals()[name] = _jit(numba, globals()[name])
@@ -686,16 +710,41 @@ def _build():
 #     dW[l] = dZ[l] A[l−1]ᵀ;  db[l] = Σᵢ dZ[l][:, i];  dZ[l−1] = (W[l]ᵀ dZ[l]) ⊙ g'(Z[l−1]),
 #
 # then one optimizer step. The three matrix products of each layer are BLAS's (Numba calls
-# it for np.dot on contiguous arrays, into the kept buffers: nothing is allocated per
-# step); everything element-wise is a compiled loop. Departures from the NumPy engine,
-# which computes the same: the 1/m_b is applied once, to dZ[L] (every dW, db is linear in
-# it), instead of to the gradient vector; and A[0] is kept transposed (one example per row,
-# as X_rows holds them), which BLAS reads as it reads A[0].
+# SciPy's BLAS for np.dot on C- or F-ordered arrays, a transposed view by a flag, without
+# a copy, into the kept buffers: nothing is allocated per step); everything element-wise
+# is a compiled loop. Departures from the NumPy engine, which computes the same:
+# - the 1/m_b is applied once, to dZ[L] (every dW, db is linear in it), instead of to the
+#   gradient vector;
+# - A[0] is kept transposed (one example per row, as X_rows holds them), which BLAS reads
+#   as it reads A[0];
+# - db[l]'s sums run in any order (``_row_sum``: the compiler vectorizes it);
+# - with plain SGD, the step is taken inside the product: W[l] := W[l] − α·dZ[l] A[l−1]ᵀ
+#   is one gemm (C := β·C + α·X Y), after dA[l−1] = W[l]ᵀ dZ[l] has used the old W[l];
+#   with L2, β = 1 − αλ₂/m̃_b does the weight decay; with L1 a pass over W[l] first. dW
+#   and db are then never written (``net.gradients`` keeps what it held): the other
+#   optimizers need them, and take their step on θ from g after the pass, as the notes.
 
 
 def _matrix(v, start, n_rows, n_cols):
     """v[start:start + n_rows·n_cols] as an (n_rows, n_cols) C-ordered matrix (a view)."""
     return v[start:start + n_rows * n_cols].reshape(n_rows, n_cols)
+
+
+_xxgemm = None  # BLAS's gemm, compiled code's only: _blas_gemm_intrinsic (when built)
+
+
+def _gemm(alpha, X, Y, beta, C):
+    """C := β·C + α·X Y by BLAS's gemm (C C-ordered; X and Y each C-ordered or the
+    transposed view of a C-ordered matrix). Fortran's BLAS sees C-ordered C as Cᵀ, so it
+    is asked for Cᵀ = Yᵀ Xᵀ, as Numba's np.dot does (numba.np.linalg.call_xxgemm)."""
+    p, q = C.shape
+    k = X.shape[1]
+    x_c, y_c = X.flags.c_contiguous, Y.flags.c_contiguous
+    done = _xxgemm(ord("n") if y_c else ord("t"), ord("n") if x_c else ord("t"), q, p, k,
+                   alpha, Y, Y.shape[1] if y_c else Y.shape[0],
+                   X, X.shape[1] if x_c else X.shape[0], beta, C, q)
+    if done != 0:
+        raise RuntimeError("BLAS's gemm could not be loaded from SciPy")
 
 
 def _dL_da(loss, eps, n, a, y):
@@ -711,26 +760,31 @@ def _dL_da(loss, eps, n, a, y):
     return (a - y) * (2.0 / n)
 
 
-def _layer_forward(W, A_prev, b, Z, A, code, alpha, scale):
-    """Z = W A_prev + b, A = g(Z) of one layer (softmax down each example's column)."""
+def _layer_forward(W, A_prev, b, Z, A, code, alpha, scale, top, total):
+    """Z = W A_prev + b, A = g(Z) of one layer. Softmax, down each example's column, is
+    computed a row at a time (the loops over the examples innermost, as in _forward; m_b
+    of ``top`` and ``total`` hold each column's max z and Σ e^(z − max z))."""
     np.dot(W, A_prev, Z)
     n, m_b = Z.shape
     for j in range(n):
         z = Z[j]
         for i in range(m_b):
             z[i] += b[j]
-    _activate(code, alpha, scale, Z.reshape(n * m_b), A.reshape(n * m_b))
-    if code == 8:  # e^(z − max z) / Σ e^(z − max z), as _forward
+    if code != 8:
+        _activate(code, alpha, scale, Z.reshape(n * m_b), A.reshape(n * m_b))
+        return
+    for i in range(m_b):  # softmax: e^(z − max z) / Σ e^(z − max z), as _forward
+        top[i], total[i] = Z[0, i], 0.0
+    for j in range(n):
         for i in range(m_b):
-            top = Z[0, i]
-            for j in range(n):
-                top = max(top, Z[j, i])
-            total = 0.0
-            for j in range(n):
-                A[j, i] = np.exp(Z[j, i] - top)
-                total += A[j, i]
-            for j in range(n):
-                A[j, i] /= total
+            top[i] = max(top[i], Z[j, i])
+    for j in range(n):
+        for i in range(m_b):
+            A[j, i] = np.exp(Z[j, i] - top[i])
+            total[i] += A[j, i]
+    for j in range(n):
+        for i in range(m_b):
+            A[j, i] /= total[i]
 
 
 def _layer_dZ(code, alpha, scale, Z, A, dA, dZ):
@@ -748,16 +802,38 @@ def _layer_dZ(code, alpha, scale, Z, A, dA, dZ):
             dZ.reshape(n * m_b))
 
 
+def _row_sum(v):
+    """Σᵢ v[i], in any order (compiled with reassociation: the compiler vectorizes it)."""
+    total = 0.0
+    for i in range(v.shape[0]):
+        total += v[i]
+    return total
+
+
 def _layer_sums(dZ, A_prev_T, dW, db):
     """dW = dZ A_prevᵀ (A_prevᵀ given) and db = the sum of dZ's columns, of one layer."""
     np.dot(dZ, A_prev_T, dW)
-    n, m_b = dZ.shape
-    for j in range(n):
-        dz = dZ[j]
-        total = 0.0
-        for i in range(m_b):
-            total += dz[i]
-        db[j] = total
+    for j in range(dZ.shape[0]):
+        db[j] = _row_sum(dZ[j])
+
+
+def _layer_update(fused, dZ, A_prev_T, W, b, dW, db, learning_rate, l1, l2, mass):
+    """dW and db of one layer (``_layer_sums``), or with ``fused`` (plain SGD) its step,
+    dW and db never stored (the section's comment):
+    W := (1 − αλ₂/m̃_b)·W − α(λ₁/m̃_b)·sign(W) − α·dZ A_prevᵀ;  b := b − α·Σᵢ dZ[:, i]."""
+    if not fused:
+        _layer_sums(dZ, A_prev_T, dW, db)
+        return
+    if l1 != 0.0:
+        w = W.reshape(W.size)
+        for i in range(w.shape[0]):
+            w[i] -= learning_rate * ((l2 / mass) * w[i] + (l1 / mass) * np.sign(w[i]))
+        decay = 1.0
+    else:
+        decay = 1.0 - learning_rate * l2 / mass
+    _gemm(-learning_rate, dZ, A_prev_T, decay, W)
+    for j in range(dZ.shape[0]):
+        b[j] -= learning_rate * _row_sum(dZ[j])
 
 
 def _vectorized_epoch(X_rows, Y_rows, order, s, B, sizes, w_at, b_at, g, g_alpha, g_scale,
@@ -770,6 +846,8 @@ def _vectorized_epoch(X_rows, Y_rows, order, s, B, sizes, w_at, b_at, g, g_alpha
     m, n_w, L, n_x = order.shape[0], b_at[0], sizes.shape[0] - 1, sizes[0]
     n_L = sizes[L]
     weighted = s.shape[0] > 0
+    fused = optimizer == 0  # plain SGD: the step inside the dW product
+    top, total = np.empty(B, theta.dtype), np.empty(B)  # softmax's, for each example
     penalty = 0.0
     for start in range(0, m, B):
         m_b = min(B, m - start)
@@ -778,17 +856,20 @@ def _vectorized_epoch(X_rows, Y_rows, order, s, B, sizes, w_at, b_at, g, g_alpha
         penalty += _penalty_term(theta, n_w, l1, l2, m_b, mass)
         A0_T = _matrix(rows, 0, m_b, n_x)
         for i in range(m_b):  # A[0]ᵀ: x(i) of the minibatch, one per row
-            A0_T[i] = X_rows[order[start + i]]
+            x, a = X_rows[order[start + i]], A0_T[i]
+            for k in range(n_x):  # (8× faster than A0_T[i] = x, Numba's array copy)
+                a[k] = x[k]
         for l in range(1, L + 1):
             n, at = sizes[l], (b_at[l - 1] - n_w) * B
             W = _matrix(theta, w_at[l - 1], n, sizes[l - 1])
             Z, A = _matrix(work[0], at, n, m_b), _matrix(work[1], at, n, m_b)
             b = theta[b_at[l - 1]:b_at[l - 1] + n]
             if l == 1:
-                _layer_forward(W, A0_T.T, b, Z, A, g[0], g_alpha[0], g_scale[0])
+                _layer_forward(W, A0_T.T, b, Z, A, g[0], g_alpha[0], g_scale[0], top, total)
             else:
                 A_prev = _matrix(work[1], (b_at[l - 2] - n_w) * B, sizes[l - 1], m_b)
-                _layer_forward(W, A_prev, b, Z, A, g[l - 1], g_alpha[l - 1], g_scale[l - 1])
+                _layer_forward(W, A_prev, b, Z, A, g[l - 1], g_alpha[l - 1], g_scale[l - 1],
+                               top, total)
         at = (b_at[L - 1] - n_w) * B
         Z, A = _matrix(work[0], at, n_L, m_b), _matrix(work[1], at, n_L, m_b)
         dZ, dA = _matrix(work[2], at, n_L, m_b), _matrix(work[3], at, n_L, m_b)
@@ -806,25 +887,77 @@ def _vectorized_epoch(X_rows, Y_rows, order, s, B, sizes, w_at, b_at, g, g_alpha
             share = (s[order[start + i]] if weighted else 1.0) / mass
             for j in range(n_L):
                 dZ[j, i] *= share
-        for l in range(L, 1, -1):
+        for l in range(L, 0, -1):
             n, n_prev = sizes[l], sizes[l - 1]
-            at, at_prev = (b_at[l - 1] - n_w) * B, (b_at[l - 2] - n_w) * B
-            dZ = _matrix(work[2], at, n, m_b)
+            dZ = _matrix(work[2], (b_at[l - 1] - n_w) * B, n, m_b)
+            W, b = _matrix(theta, w_at[l - 1], n, n_prev), theta[b_at[l - 1]:b_at[l - 1] + n]
+            dW, db = _matrix(grad, w_at[l - 1], n, n_prev), grad[b_at[l - 1]:b_at[l - 1] + n]
+            if l == 1:
+                _layer_update(fused, dZ, A0_T, W, b, dW, db, learning_rate, l1, l2, mass)
+                break
+            at_prev = (b_at[l - 2] - n_w) * B
             A_prev = _matrix(work[1], at_prev, n_prev, m_b)
-            _layer_sums(dZ, A_prev.T, _matrix(grad, w_at[l - 1], n, n_prev),
-                        grad[b_at[l - 1]:b_at[l - 1] + n])
             dA_prev = _matrix(work[3], at_prev, n_prev, m_b)
-            np.dot(_matrix(theta, w_at[l - 1], n, n_prev).T, dZ, dA_prev)
+            np.dot(W.T, dZ, dA_prev)  # dA[l−1] = W[l]ᵀ dZ[l], with W[l] before its step
+            _layer_update(fused, dZ, A_prev.T, W, b, dW, db, learning_rate, l1, l2, mass)
             _layer_dZ(g[l - 2], g_alpha[l - 2], g_scale[l - 2],
                       _matrix(work[0], at_prev, n_prev, m_b), A_prev, dA_prev,
                       _matrix(work[2], at_prev, n_prev, m_b))
-        _layer_sums(_matrix(work[2], 0, sizes[1], m_b), A0_T,
-                    _matrix(grad, 0, sizes[1], n_x), grad[b_at[0]:b_at[0] + sizes[1]])
-        if l1 != 0.0 or l2 != 0.0:  # the L1/L2 gradient, (λ₂/m̃_b)·w + (λ₁/m̃_b)·sign(w)
-            for i in range(n_w):
-                grad[i] += (l2 / mass) * theta[i] + (l1 / mass) * np.sign(theta[i])
-        _step(optimizer, theta, grad, learning_rate, beta_1, beta_2, epsilon, t, s1, s2)
+        if not fused:
+            if l1 != 0.0 or l2 != 0.0:  # the L1/L2 gradient, (λ₂/m̃_b)·w + (λ₁/m̃_b)·sign(w)
+                for i in range(n_w):
+                    grad[i] += (l2 / mass) * theta[i] + (l1 / mass) * np.sign(theta[i])
+            _step(optimizer, theta, grad, learning_rate, beta_1, beta_2, epsilon, t, s1, s2)
     return penalty
+
+
+def _blas_gemm_intrinsic(numba):
+    """``_xxgemm(transa, transb, m, n, k, α, a, lda, b, ldb, β, c, ldc)``: Fortran BLAS's
+    gemm of c's dtype (SciPy's, through Numba's own ``numba_xxgemm`` helper, the one its
+    np.dot calls), with α and β; returns 0, or −1 when SciPy's BLAS is missing."""
+    from llvmlite import ir
+    from numba.core import cgutils, types
+    from numba.extending import intrinsic
+    from numba.np.arrayobj import make_array
+    from numba.np.linalg import ensure_blas
+
+    @intrinsic
+    def _xxgemm(typingctx, transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc):
+        sig = types.int32(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+
+        def codegen(context, builder, sig, args):
+            ensure_blas()
+            char, intp = ir.IntType(8), context.get_value_type(types.intp)
+            void_p = cgutils.voidptr_t
+            fnty = ir.FunctionType(ir.IntType(32), [char, char, char, intp, intp, intp,
+                                                    void_p, void_p, intp, void_p, intp,
+                                                    void_p, void_p, intp])
+            fn = cgutils.get_or_insert_function(builder.module, fnty, "numba_xxgemm")
+            values = list(zip(sig.args, args, strict=True))
+
+            def letter(i):
+                return builder.trunc(context.cast(builder, args[i], sig.args[i], types.intp),
+                                     char)
+
+            def size(i):
+                return context.cast(builder, args[i], sig.args[i], types.intp)
+
+            def scalar(i):  # α, β by reference, in the arrays' dtype
+                value = context.cast(builder, args[i], sig.args[i], c.dtype)
+                return builder.bitcast(cgutils.alloca_once_value(builder, value), void_p)
+
+            def data(i):
+                ty, value = values[i]
+                return builder.bitcast(make_array(ty)(context, builder, value).data, void_p)
+
+            kind = ir.Constant(char, ord("s" if c.dtype == types.float32 else "d"))
+            return builder.call(fn, (kind, letter(0), letter(1), size(2), size(3), size(4),
+                                     scalar(5), data(6), size(7), data(8), size(9),
+                                     scalar(10), data(11), size(12)))
+
+        return sig, codegen
+
+    return _xxgemm
 
 
 def _vectorized_kernel():
@@ -834,7 +967,10 @@ def _vectorized_kernel():
         if "vectorized" not in _compiled:
             import numba
 
-            for name in ("_matrix", "_layer_forward", "_layer_dZ", "_layer_sums"):
+            globals()["_xxgemm"] = _blas_gemm_intrinsic(numba)
+            globals()["_row_sum"] = _jit(numba, _row_sum, reassociate=True)
+            for name in ("_matrix", "_gemm", "_layer_forward", "_layer_dZ", "_layer_sums",
+                         "_layer_update"):
                 globals()[name] = _jit(numba, globals()[name])
             _compiled["vectorized"] = _jit(numba, _vectorized_epoch)
         return _compiled["vectorized"]

@@ -74,11 +74,23 @@ def constant_loss(net, Y):
 
 
 class Watch:
-    """Judges each epoch of one run, and keeps the parameters of its lowest-cost epoch."""
+    """Judges each epoch of one run, and keeps the parameters of its lowest-cost epoch.
+
+    ``reference`` is where the run started, max(the constant prediction's loss c, the loss
+    J0 of the starting parameters). J0 is a forward pass over all m examples (on a short
+    run of a large set, a good part of the run), so it is taken only when a rule needs it:
+    loss > k · max(c, J0) holds only if loss > k · c does, and healthy training stays below
+    k · c, so J0 is computed (at the starting parameters, kept for it, on a copy of the
+    network, whose caches keep the last step) the first time a rule's comparison with c
+    alone holds. Until then ``reference`` is None; the verdicts are those of the reference
+    taken at the start.
+    """
 
     def __init__(self, net, X, Y):
-        self.net = net
-        self.reference = max(constant_loss(net, Y), loss_of(net, X, Y))
+        self.net, self.X, self.Y = net, X, Y
+        self.constant = constant_loss(net, Y)
+        self.reference = None
+        self.initial = net.parameters.copy()
         self.best = net.parameters.copy()
         self.best_cost, self.best_epoch = np.inf, 1
         self.last_cost, self.rises = np.inf, 0
@@ -104,16 +116,26 @@ class Watch:
                            f"the parameters stopped being finite numbers ({bad})")
         if not np.isfinite(cost):
             return Verdict("cost", f"the cost J became {cost} (not a finite number)")
-        if loss > GROWTH * self.reference:
+        if self._above(GROWTH, loss):
             what = (f"the cost J rose to {loss:.4g}" if cost == loss else
                     f"the loss (J without the regularization term) rose to {loss:.4g}")
             return Verdict("grew", f"{what}, more than {GROWTH:g} times where it started "
                                    f"({self.reference:.4g})")
-        if self.rises + 1 >= RISING and cost > self.last_cost and loss > self.reference:
+        if self.rises + 1 >= RISING and cost > self.last_cost and self._above(1.0, loss):
             return Verdict("rising", f"the cost J rose in each of the last {RISING} epochs, "
                                      f"to {cost:.4g}, above where it started "
                                      f"({self.reference:.4g})")
         return None
+
+    def _above(self, k, loss):
+        """loss > k · reference, the reference (J0's forward pass) taken only if loss > k · c."""
+        if self.reference is None:
+            if not loss > k * self.constant:
+                return False
+            start = self.net.copy()
+            np.copyto(start.parameters, self.initial)
+            self.reference = max(self.constant, loss_of(start, self.X, self.Y))
+        return loss > k * self.reference
 
     def restore(self, parameters, start, epoch):
         """Put the lowest-cost epoch's starting parameters back; returns that epoch."""

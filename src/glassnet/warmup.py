@@ -1,21 +1,22 @@
 """Warming up the compiled engine: its machine code put in Numba's disk cache before it is needed.
 
-Numba compiles the compiled engine's loop (``glassnet.compiled``) on its first use with a
-dtype, some 6 s of CPU time, and caches the machine code on disk, from where a later
-process loads it in a fraction of a second. A first run that compiled would cost more
-than it gains, so ``engine="auto"`` takes the compiled engine only when its code is ready
-(``ready``): compiled or loaded in this process, or cached on disk. While it is not, the
-run trains with NumPy's engine (the same training, to 1e-12: docs/speed.md) and a
-background process compiles the loop into the cache, for the next run (``start``).
-``glassnet warmup`` compiles it in the foreground, ahead of time (``compile``);
-``engine="compiled"`` still compiles in its own process when it must.
+Numba compiles each kernel of the compiled engine (``glassnet.compiled``: the per-example
+loop and the vectorized pass, ``ENGINES``) on its first use with a dtype, some 6–8 s of CPU
+time each, and caches the machine code on disk, from where a later process loads it in a
+fraction of a second. A first run that compiled would cost more than it gains, so
+``engine="auto"`` takes a compiled engine only when its kernel is ready (``ready``):
+compiled or loaded in this process, or cached on disk. While it is not, the run trains
+with NumPy's engine (the same training, to 1e-12: docs/speed.md) and a background process
+compiles that kernel into the cache, for the next run (``start``). ``glassnet warmup``
+compiles both in the foreground, ahead of time (``compile``); ``engine="compiled"`` still
+compiles in its own process when it must.
 
-Whether the loop is cached is Numba's own answer, not a guess at file names. Numba has no
-public call for it, so ``cached`` asks the loop's dispatcher what its
+Whether a kernel is cached is Numba's own answer, not a guess at file names. Numba has no
+public call for it, so ``cached`` asks the kernel's dispatcher what its
 ``Cache.load_overload`` would ask, without loading anything: the key of the signature
-(the types of the loop's arguments, ``CompiledEngine.arguments``), the CPU's code
-generator and the hash of the loop's bytecode, looked up in the loop's index file, which
-Numba reads only when this version of Numba wrote it for this very source file.
+(the types of the kernel's arguments, the engine's ``arguments``), the CPU's code
+generator and the hash of the kernel's bytecode, looked up in the kernel's index file,
+which Numba reads only when this version of Numba wrote it for this very source file.
 
 The background warm-up is bounded and harmless: at most one per process, and one per
 cache directory at a time (an exclusive lock on ``LOCK`` in the cache directory, held by
@@ -45,9 +46,10 @@ LOCK = "glassnet-warmup.lock"
 #: the dtypes the compiled engine trains in (the loop is compiled once for each)
 DTYPES = ("float32", "float64")
 
-#: the compiled engines ``engine="auto"`` may take, whose kernels ``glassnet warmup``
-#: compiles (each has a ``kernel()`` and an ``arguments(...)`` for it)
-ENGINES = (compiled.CompiledEngine,)
+#: the compiled engines ``engine="auto"`` may take (the per-example loop on small steps, the
+#: vectorized pass on larger ones), whose kernels ``glassnet warmup`` compiles (each has a
+#: ``kernel()`` and an ``arguments(...)`` for it)
+ENGINES = (compiled.CompiledEngine, compiled.VectorizedEngine)
 
 _signatures: dict = {}  # (engine, dtype) → its kernel's signature
 _ready: set = set()  # (engine, dtype) this process found ready

@@ -1,8 +1,9 @@
-"""``glassnet warmup``: compile the compiled engine's loop into Numba's disk cache now.
+"""``glassnet warmup``: compile the compiled engine's kernels into Numba's disk cache now.
 
 ``engine="auto"`` takes the compiled engine only once its machine code is cached, and
 until then trains with NumPy's engine while a background process compiles it
-(``glassnet.warmup``). This command does that compile in the foreground, ahead of time:
+(``glassnet.warmup``). This command compiles both kernels ``auto`` may take (the
+per-example loop and the vectorized pass) in the foreground, ahead of time:
 after an install, in a Docker image, before a class. ``--check`` only says what is cached.
 """
 
@@ -13,14 +14,15 @@ from ..errors import ConfigError
 def add_parser(subparsers):
     parser = subparsers.add_parser(
         "warmup", help="compile the compiled engine (Numba) into its disk cache ahead of time",
-        description="Compile the compiled engine's loop (the `fast` extra, Numba) for each "
-                    "dtype into Numba's disk cache, so that no later run compiles it; "
-                    "each dtype takes some seconds of CPU time once.")
+        description="Compile the compiled engine's kernels (the `fast` extra, Numba: the "
+                    "per-example loop and the vectorized pass) for each dtype into Numba's "
+                    "disk cache, so that no later run compiles them; each takes some "
+                    "seconds of CPU time once.")
     parser.add_argument("--dtype", choices=[*warmup.DTYPES, "all"], default="all",
                         help="the dtype to compile for (default: all)")
     parser.add_argument("--check", action="store_true",
-                        help="only say for each dtype whether it is cached (exit code 1 "
-                        "when one is not)")
+                        help="only say for each kernel and dtype whether it is cached (exit "
+                        "code 1 when one is not)")
     parser.set_defaults(run=run)
     return parser
 
