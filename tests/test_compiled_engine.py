@@ -264,23 +264,23 @@ def test_batch_descent_and_a_strided_X():
 
 
 def test_auto_and_compiled_pick_the_loop_for_small_steps_and_the_vectorized_pass_above():
-    """n_W·B ≤ 6,000: the playground's 88 weights × 10 and up to B = 68 the loop; the
+    """n_W·B ≤ 3,000: the playground's 88 weights × 10 and up to B = 34 the loop; the
     digits network's 9472 weights the vectorized pass even for B = 1; the edge case."""
     for engine in (compiled.CompiledEngine, compiled.VectorizedEngine):
         warmup.compile("float64", engine)  # "auto" takes an engine once its code is ready
     playground = glassnet.Network([2, 8, 8, 1], "tanh")
     digits = glassnet.Network([64, 128, 10], "relu")
-    edge = glassnet.Network([60, 1], "sigmoid")  # n_W = 60: B = 100 is exactly 6,000
+    edge = glassnet.Network([60, 1], "sigmoid")  # n_W = 60: B = 50 is exactly 3,000
     sgd = glassnet.optimizers.get("sgd")
     NumpyEngine = glassnet.epochs.NumpyEngine
     loop, vectorized = compiled.CompiledEngine, compiled.VectorizedEngine
-    assert compiled.AUTO_MAX_WORK == 6_000
+    assert compiled.AUTO_MAX_WORK == 3_000
     for spec in ("auto", "compiled"):
         picks = {(net.sizes[0], B): compiled.engine_for(spec, net, sgd, NumpyEngine, B)
-                 for net, B in ((playground, 10), (playground, 68), (playground, 69),
-                                (digits, 1), (edge, 100), (edge, 101))}
-        assert picks == {(2, 10): loop, (2, 68): loop, (2, 69): vectorized,
-                         (64, 1): vectorized, (60, 100): loop, (60, 101): vectorized}
+                 for net, B in ((playground, 10), (playground, 34), (playground, 35),
+                                (digits, 1), (edge, 50), (edge, 51))}
+        assert picks == {(2, 10): loop, (2, 34): loop, (2, 35): vectorized,
+                         (64, 1): vectorized, (60, 50): loop, (60, 51): vectorized}
     assert compiled.engine_for("numpy", playground, sgd, NumpyEngine, 10) is NumpyEngine
 
 
@@ -295,7 +295,7 @@ def test_auto_in_train_decides_by_the_batch_size(monkeypatch):
     for B in (5, None):  # 3·5 + 5·4 + 4·1 = 39 weights: ×5 the loop, batch descent too (×20)
         train(glassnet.Network([3, 5, 4, 1], "tanh"), X, Y, epochs=1, batch_size=B,
               engine="auto")
-    big = np.tile(X, 20)  # m = 400: 39 × 400 > 6,000 in batch descent
+    big = np.tile(X, 20)  # m = 400: 39 × 400 > 3,000 in batch descent
     train(glassnet.Network([3, 5, 4, 1], "tanh"), big, np.tile(Y, 20), epochs=1,
           engine="auto")
     loop, vectorized = compiled.CompiledEngine, compiled.VectorizedEngine

@@ -645,3 +645,103 @@ def test_an_output_that_overflows_after_a_finite_Z_is_a_numeric_error(method):
     for y in (0.0, 1.0):
         with np.errstate(all="raise"), pytest.raises(NumericError, match="^the cost J is nan"):
             getattr(net, method)([[1.75]], [[y]])
+
+
+def test_from_parameters_names_a_missing_entry_and_a_faulty_W():
+    W, b = [np.zeros((3, 2)), np.zeros((1, 3))], [np.zeros((3, 1)), np.zeros((1, 1))]
+    for args, got in (((W, b[:1], ["relu", "linear"]), "2 W, 1 b and 2 activations"),
+                      ((W, b, ["relu"]), "2 W, 2 b and 1 activations")):
+        with pytest.raises(ConfigError) as err:
+            Network.from_parameters(*args)
+        assert str(err.value) == f"W, b and activations need one entry per layer; got {got}"
+    with pytest.raises(ShapeError) as err:  # W[2] must take A[1]'s 3 rows, not n_x = 2
+        Network.from_parameters([W[0], np.zeros((1, 4))], b, ["relu", "linear"])
+    assert str(err.value) == ("W[2] has shape (1, 4) but A[1] has 3 rows (W[1] has 3 units): "
+                              "W[2] needs 3 columns")
+    for l in (1, 2):
+        bad = [[["x"] * 2] * 3, W[1]] if l == 1 else [W[0], [["x"] * 3]]
+        with pytest.raises(GlassnetError) as err:
+            Network.from_parameters(bad, b, ["relu", "linear"])
+        assert str(err.value) == f"W[{l}] must hold numbers, got an array of <U1"
+
+
+def test_from_parameters_rounds_whole_number_weights_once_to_the_dtype():
+    """n = 2⁶⁰ + 2³⁶ + 1 lies just above the midpoint 2⁶⁰ + 2³⁶ of float32's neighbours
+    2⁶⁰ and 2⁶⁰ + 2³⁷ (24 bits: a step of 2³⁷), so its nearest float32 is 2⁶⁰ + 2³⁷; rounded
+    to float64 first it would fall on the midpoint and round (to even) down to 2⁶⁰."""
+    n = 2**60 + 2**36 + 1
+    net = Network.from_parameters([np.array([[n]])], [[0]], ["linear"], dtype="float32")
+    assert int(net.W[1][0, 0]) == 2**60 + 2**37
+
+
+def test_forward_judges_floating_point_trouble_itself():
+    """Under np.errstate(all="raise"): z = 1e-200·1e-200 underflows to 0 (a = 0 for a linear
+    unit); the overflowing softmax is the test above."""
+    net = _one_unit(W=1e-200)
+    with np.errstate(all="raise"):
+        assert net.forward([[1e-200]]).tolist() == [[0.0]]
+
+
+@pytest.mark.parametrize("method", ["evaluate", "cost", "gradient"])
+def test_a_cost_that_is_not_finite_names_the_loss_and_the_regularization_term(method):
+    """W = 0, b = 1e200, x = 1, y = 0: a = 1e200 and J = ½a² = 5e399 overflows to inf (dW =
+    db = 1e200 are finite). With W = 1e200, x = 0, λ₂ = 1: the loss is 0 but the term
+    (λ₂/2m)·W² = 5e399 overflows, so the weights are named too; W = 1e100 gives 5e199."""
+    cost = {"evaluate": lambda J: J["cost"], "gradient": lambda J: J[0]}.get(method, float)
+    with pytest.raises(NumericError) as err:
+        getattr(_one_unit(W=0.0, b=1e200), method)([[1.0]], [[0.0]])
+    assert str(err.value) == ("the cost J is inf: the half_squared_error of outputs this "
+                              "large is not finite; scale Y (and X) to moderate values")
+    with pytest.raises(NumericError) as err:
+        getattr(_one_unit(W=1e200, l2=1.0), method)([[0.0]], [[0.0]])
+    assert str(err.value) == ("the cost J is inf: the half_squared_error of outputs this "
+                              "large or the regularization term of weights this large is not "
+                              "finite; scale Y (and X) to moderate values or use smaller weights")
+    assert cost(getattr(_one_unit(W=1e100, l2=1.0), method)([[0.0]], [[0.0]])) == 0.5e200
+
+
+def test_a_layer_is_numbered_by_a_whole_number():
+    net = Network([2, 3, 1], seed=0)
+    for l in (1.5, True, "1"):
+        with pytest.raises(GlassnetError) as err:
+            net.W[l]
+        assert str(err.value) == f"layers are numbered by whole numbers, as in W[1]; got {l!r}"
+    assert net.W[np.int64(2)].shape == (1, 3)
+
+
+def test_a_forward_quantity_not_computed_yet_asks_for_forward_only():
+    net = Network([2, 3, 1], seed=0)
+    for q in ("Z", "A"):
+        with pytest.raises(NotFittedError) as err:
+            getattr(net, q)[1]
+        assert str(err.value) == f"{q}[1] is not computed yet: run net.forward(X)"
+
+
+def test_setting_a_parameter_checks_it_in_the_networks_dtype_and_names_it():
+    net32 = Network([2, 3, 1], seed=0, dtype="float32")
+    with pytest.raises(DataError) as err:  # finite in float64, beyond the largest float32
+        net32.W[1] = [[0.0, 0.0], [0.0, 1e300], [0.0, 0.0]]
+    assert str(err.value) == ("W[1] holds 1e+300 at [1, 1], beyond the largest float32 "
+                              "(3.4e+38); scale it down or use dtype='float64'")
+    with pytest.raises(DataError) as err:
+        net32.b[1] = [[0.0], [np.nan], [0.0]]
+    assert str(err.value) == ("b[1] holds nan at [1, 0]; remove or fill missing values "
+                              "before training")
+    with pytest.raises(ShapeError) as err:
+        net32.b[2] = np.zeros((1, 3))
+    assert str(err.value) == "b[2] must have shape (1, 1) (n[2], 1), got (1, 3)"
+    assert np.all(np.isfinite(net32.parameters))
+
+
+@pytest.mark.parametrize("method", ["forward", "predict", "cost"])
+def test_an_overflow_in_a_later_layer_names_that_layer_and_its_inputs(method):
+    """x = 1e10, W[1] = 2: a[1] = 2e10 (linear), then W[2] = 1e300 gives z[2] = 2e310 = inf."""
+    net = Network([1, 1, 1], activations="linear", output="linear",
+                  loss="half_squared_error", seed=0)
+    net.W[1], net.W[2] = [[2.0]], [[1e300]]
+    with pytest.raises(NumericError) as err:
+        getattr(net, method)(*(([[1e10]], [[0.0]]) if method == "cost" else ([[1e10]],)))
+    where = "Z[2]" if method == "predict" else "Z[2] = W[2] A[1] + b[2]"
+    assert str(err.value) == (f"forward propagation overflowed at layer 2: {where} holds "
+                              "values that are not finite (largest |A[1]| is 2e+10, largest "
+                              "|W[2]| is 1e+300); scale X or use smaller weights")

@@ -87,11 +87,13 @@ def _known(obj, codes, registry):
 #: ``"auto"`` pick the compiled per-example loop (``CompiledEngine``); above it, the
 #: compiled vectorized pass (``VectorizedEngine``). The loop has no fixed cost per step but
 #: multiplies several times slower than BLAS; the vectorized pass pays a few µs per BLAS
-#: call; they cross between n_W·B = 3,000 and 10,000. NumPy's engine, the same BLAS
+#: call; they cross near n_W·B = 3,000 (ReLU's and tanh's networks, float32, one core:
+#: 2 → 8 → 8 → 1 with B = 32, 2,816, 13.0 µs a step on the loop, 13.7 vectorized; with
+#: 2 → 16 → 16 → 1 and B = 10, 3,040, 14.1 and 11.4). NumPy's engine, the same BLAS
 #: products plus some 25 µs of NumPy calls per step, is slower than the vectorized pass at
 #: every size measured, so "auto" picks it only where the compiled engines cannot run
 #: (``python -m benchmarks.crossover`` measures the three; docs/speed.md has the figures)
-AUTO_MAX_WORK = 6_000
+AUTO_MAX_WORK = 3_000
 
 #: the engines ``train(engine=...)`` names
 ENGINE_NAMES = ("auto", "numpy", "compiled")
@@ -715,7 +717,6 @@ def _build():
 #   gradient vector;
 # - A[0] is kept transposed (one example per row, as X_rows holds them), which BLAS reads
 #   as it reads A[0];
-# - b[l] is added to Z[l] and g[l] applied one row of Z[l] at a time, while it is in cache;
 # - db[l]'s sums run in any order (``_row_sum``: the compiler vectorizes it);
 # - with plain SGD, the step is taken inside the product: W[l] := W[l] − α·dZ[l] A[l−1]ᵀ
 #   is one gemm (C := β·C + α·X Y), after dA[l−1] = W[l]ᵀ dZ[l] has used the old W[l];
@@ -759,27 +760,31 @@ def _dL_da(loss, eps, n, a, y):
     return (a - y) * (2.0 / n)
 
 
-def _layer_forward(W, A_prev, b, Z, A, code, alpha, scale):
-    """Z = W A_prev + b, A = g(Z) of one layer (softmax down each example's column)."""
+def _layer_forward(W, A_prev, b, Z, A, code, alpha, scale, top, total):
+    """Z = W A_prev + b, A = g(Z) of one layer. Softmax, down each example's column, is
+    computed a row at a time (the loops over the examples innermost, as in _forward; m_b
+    of ``top`` and ``total`` hold each column's max z and Σ e^(z − max z))."""
     np.dot(W, A_prev, Z)
     n, m_b = Z.shape
-    for j in range(n):  # + b and g, a row at a time (still in cache)
+    for j in range(n):
         z = Z[j]
         for i in range(m_b):
             z[i] += b[j]
-        if code != 8:
-            _activate(code, alpha, scale, z, A[j])
-    if code == 8:  # e^(z − max z) / Σ e^(z − max z), as _forward
+    if code != 8:
+        _activate(code, alpha, scale, Z.reshape(n * m_b), A.reshape(n * m_b))
+        return
+    for i in range(m_b):  # softmax: e^(z − max z) / Σ e^(z − max z), as _forward
+        top[i], total[i] = Z[0, i], 0.0
+    for j in range(n):
         for i in range(m_b):
-            top = Z[0, i]
-            for j in range(n):
-                top = max(top, Z[j, i])
-            total = 0.0
-            for j in range(n):
-                A[j, i] = np.exp(Z[j, i] - top)
-                total += A[j, i]
-            for j in range(n):
-                A[j, i] /= total
+            top[i] = max(top[i], Z[j, i])
+    for j in range(n):
+        for i in range(m_b):
+            A[j, i] = np.exp(Z[j, i] - top[i])
+            total[i] += A[j, i]
+    for j in range(n):
+        for i in range(m_b):
+            A[j, i] /= total[i]
 
 
 def _layer_dZ(code, alpha, scale, Z, A, dA, dZ):
@@ -842,6 +847,7 @@ def _vectorized_epoch(X_rows, Y_rows, order, s, B, sizes, w_at, b_at, g, g_alpha
     n_L = sizes[L]
     weighted = s.shape[0] > 0
     fused = optimizer == 0  # plain SGD: the step inside the dW product
+    top, total = np.empty(B, theta.dtype), np.empty(B)  # softmax's, for each example
     penalty = 0.0
     for start in range(0, m, B):
         m_b = min(B, m - start)
@@ -850,17 +856,20 @@ def _vectorized_epoch(X_rows, Y_rows, order, s, B, sizes, w_at, b_at, g, g_alpha
         penalty += _penalty_term(theta, n_w, l1, l2, m_b, mass)
         A0_T = _matrix(rows, 0, m_b, n_x)
         for i in range(m_b):  # A[0]ᵀ: x(i) of the minibatch, one per row
-            A0_T[i] = X_rows[order[start + i]]
+            x, a = X_rows[order[start + i]], A0_T[i]
+            for k in range(n_x):  # (8× faster than A0_T[i] = x, Numba's array copy)
+                a[k] = x[k]
         for l in range(1, L + 1):
             n, at = sizes[l], (b_at[l - 1] - n_w) * B
             W = _matrix(theta, w_at[l - 1], n, sizes[l - 1])
             Z, A = _matrix(work[0], at, n, m_b), _matrix(work[1], at, n, m_b)
             b = theta[b_at[l - 1]:b_at[l - 1] + n]
             if l == 1:
-                _layer_forward(W, A0_T.T, b, Z, A, g[0], g_alpha[0], g_scale[0])
+                _layer_forward(W, A0_T.T, b, Z, A, g[0], g_alpha[0], g_scale[0], top, total)
             else:
                 A_prev = _matrix(work[1], (b_at[l - 2] - n_w) * B, sizes[l - 1], m_b)
-                _layer_forward(W, A_prev, b, Z, A, g[l - 1], g_alpha[l - 1], g_scale[l - 1])
+                _layer_forward(W, A_prev, b, Z, A, g[l - 1], g_alpha[l - 1], g_scale[l - 1],
+                               top, total)
         at = (b_at[L - 1] - n_w) * B
         Z, A = _matrix(work[0], at, n_L, m_b), _matrix(work[1], at, n_L, m_b)
         dZ, dA = _matrix(work[2], at, n_L, m_b), _matrix(work[3], at, n_L, m_b)

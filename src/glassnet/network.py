@@ -508,7 +508,7 @@ class Network:
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
             J = self.cost_of_output(self.forward_unchecked(X), Y)
         self._check_forward_finite()
-        return _finite_cost(J)
+        return _finite_cost(J, self)
 
     def gradient(self, X: ArrayLike, Y: ArrayLike) -> tuple[float, np.ndarray]:
         """One forward and backward pass; returns (J, a copy of the flat gradient vector)."""
@@ -519,7 +519,7 @@ class Network:
             self._check_forward_finite()
             self.backward_unchecked(Y)
         self._check_gradients_finite()
-        return _finite_cost(J), self.gradients.copy()
+        return _finite_cost(J, self), self.gradients.copy()
 
     def _check_forward_finite(self):
         """Raise a NumericError naming the first layer whose Z overflowed in the last pass."""
@@ -612,7 +612,7 @@ class Network:
         A = self.predict(X)
         Y = check_Y(Y, self.sizes[-1], A.shape[1], self.dtype, self.loss)
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-            J = _finite_cost(self.cost_of_output(A, Y))
+            J = _finite_cost(self.cost_of_output(A, Y), self)
         threshold = threshold_for(self.output_activation)
         return {"cost": J, "loss": J,
                 **{name: metric_value(name, A, Y, threshold) for name in names}}
@@ -695,15 +695,21 @@ class Network:
 
 
 def _largest(array):
+    """max |entry| of a non-empty array (every A[l], W[l], dZ[l] has m ≥ 1 columns, n ≥ 1
+    rows), NaN if it holds a NaN."""
     with np.errstate(invalid="ignore"):
-        return float(np.max(np.abs(array))) if array.size else 0.0
+        return float(np.max(np.abs(array)))
 
 
-def _finite_cost(J):
+def _finite_cost(J, net):
+    """J, or a NumericError naming the loss (and the regularization term, if any)."""
     if not np.isfinite(J):
+        penalized = bool(net.l1 or net.l2)
         raise NumericError(
-            f"the cost J is {J}: the squared error of outputs this large overflows; scale Y "
-            "(and X) to moderate values"
+            f"the cost J is {J}: the {net.loss.name} of outputs this large"
+            + " or the regularization term of weights this large" * penalized
+            + " is not finite; scale Y (and X) to moderate values"
+            + " or use smaller weights" * penalized
         )
     return J
 
