@@ -17,7 +17,7 @@ import pytest
 
 import glassnet
 from glassnet import compiled, warmup
-from glassnet.errors import ConfigError, DivergenceError
+from glassnet.errors import ConfigError, DivergenceError, NotFittedError
 from glassnet.training import train
 
 if not compiled.available():
@@ -373,3 +373,30 @@ def test_the_command_line_trains_with_either_engine_to_the_same_report(capsys, t
     a, b = (glassnet.load(tmp_path / e / "net.npz") for e in ("numpy", "compiled"))
     assert _relative(a.parameters, b.parameters) <= 1e-11  # Adam, the command's default
 
+
+
+@pytest.mark.parametrize("engine", [compiled.CompiledEngine, compiled.VectorizedEngine])
+def test_after_a_compiled_epoch_the_networks_passes_are_forgotten(engine):
+    """The kernels take their steps without the network's passes (the vectorized pass
+    with plain SGD never writes dW, db), so net.Z, A, dW … from before training would be
+    values of other parameters: they are dropped, and reading them says so."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((2, 20))
+    Y = (X[:1] > 0).astype(float)
+    net = glassnet.Network([2, 3, 1], seed=0)
+    net.forward(X)
+    net.backward(Y)
+    train(net, X, Y, epochs=2, learning_rate=0.1, batch_size=5, engine=engine)
+    for symbol in ("Z", "A", "dZ", "dW", "db"):
+        with pytest.raises(NotFittedError, match=rf"{symbol}\[1\]"):
+            getattr(net, symbol)[1]
+    net.forward(X)  # a pass of the trained parameters is kept again
+    assert np.array_equal(net.A[1], net.layers[0].activation.forward(net.W[1] @ X + net.b[1]))
+
+
+def test_a_fresh_draw_forgets_the_last_pass():
+    net = glassnet.Network([2, 3, 1], seed=0)
+    net.forward(np.ones((2, 4)))
+    net.initialize(seed=1)
+    with pytest.raises(NotFittedError, match=r"A\[1\]"):
+        net.A[1]

@@ -237,6 +237,7 @@ class CompiledEngine:
         self.order = order.astype(np.int64, copy=False)
         penalty = self.kernel()(*self.arguments(self.order, optimizer, learning_rate, s))
         optimizer.t += -(-order.shape[0] // self.batch_size)
+        self.net.forget_passes()  # its passes are the kernel's own, not the network's
         return penalty
 
     def arguments(self, order, optimizer, learning_rate, s=None):

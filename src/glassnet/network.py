@@ -350,6 +350,13 @@ class Network:
     def _if_backward(self, get):
         return lambda l: get(l) if self._backward_done else None
 
+    def forget_passes(self) -> None:
+        """Drop the last pass's Z, A, dZ, dA, dW and db, for when the parameters were
+        changed by something other than these passes (a fresh draw, a compiled engine's
+        epoch): net.A[l], net.dW[l], … then read None, not values of other parameters."""
+        self._last = None
+        self._backward_done = False
+
     def initialize(self, seed: Seed = None) -> Network:
         """Draw every W[l] and b[l] afresh from the layers' initializers.
 
@@ -367,7 +374,7 @@ class Network:
                         f"the initializer {init!r} gives {symbol}[{l}] values beyond the "
                         f"largest {self.dtype.name} ({np.finfo(self.dtype).max:.3g}); choose a "
                         "smaller scale")
-        self._backward_done = False
+        self.forget_passes()
         return self
 
     # ------------------------------------------------------------------ properties
