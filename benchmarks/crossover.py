@@ -19,7 +19,9 @@ from glassnet.epochs import NumpyEngine
 from glassnet.training import train
 
 #: (sizes, B) from the playground's network to the benchmark's wide one
-NETWORKS = [([2, 8, 8, 1], 10), ([2, 16, 16, 1], 32), ([2, 32, 32, 1], 10),
+NETWORKS = [([2, 8, 8, 1], 10), ([2, 4, 1], 100), ([2, 8, 8, 1], 32), ([2, 16, 16, 1], 10),
+            ([5, 16, 1], 32), ([2, 16, 16, 1], 16), ([2, 8, 8, 1], 64),
+            ([2, 16, 16, 1], 32), ([2, 32, 32, 1], 10),
             ([10, 32, 1], 32), ([64, 32, 10], 64), ([64, 128, 10], 64),
             ([784, 512, 512, 10], 256)]
 ENGINES = {"numpy": NumpyEngine, "loop": compiled.CompiledEngine,

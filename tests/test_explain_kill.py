@@ -8,6 +8,7 @@ import math
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from glassnet import explain
@@ -159,6 +160,14 @@ def test_a_wrong_softmax_output_shows_its_value():
     report = explain.check(problem, {"A[1][1]": "0.5", "A[1][2]": "0.119"}).report()
     assert ("✗ A[1][1] = 0.5: wrong, should be 0.881 (0.880797), computed in the forward pass, "
             "layer 1: A[1][1] = 0.881\n✓ A[1][2] = 0.119: right\n") in report
+
+
+def test_a_flat_x_of_one_input_is_a_row_of_examples():
+    # n_x = 1: X: [1, 2, 3] is three examples, the row (1, 3); W = 2, b = 0 give Z = 2X
+    problem = explain.problem_from_dict({"X": [1, 2, 3], "layers": [
+        {"W": [[2.0]], "b": [0], "activation": "linear"}]})
+    np.testing.assert_array_equal(problem.X, [[1.0, 2.0, 3.0]])
+    assert explain.check(problem, {"Z[1]": ["2", "4", "6"]}).ok
 
 
 SYMMETRY = explain.example_path("seed000_5_symmetry")

@@ -10,7 +10,7 @@ import pytest
 import glassnet as gn
 from glassnet import divergence, optimizers
 from glassnet.callbacks import Callback, EarlyStopping
-from glassnet.epochs import Batches, EpochRunner, NumpyEngine
+from glassnet.epochs import Batches, EpochRunner, Minibatches, NumpyEngine
 from glassnet.training import split_validation, train
 
 
@@ -502,6 +502,48 @@ def test_the_finite_watch_puts_back_the_start_of_the_epoch_that_diverged():
     assert f"put back as they were at the start of epoch {err.epoch}. " in str(err)
     np.testing.assert_array_equal(net.parameters, before)
     assert np.all(np.isfinite(before))
+
+
+def test_a_runner_without_batches_runs_batch_descent():
+    # Batches() by default: one batch of all m examples, so the epoch's cost is J of the
+    # parameters it started with, to the bit
+    x = np.linspace(0, 1, 7).reshape(1, -1)
+    X, Y = x, (x > 0.5).astype(float)
+    net = gn.Network([1, 3, 1], seed=0)
+    before = net.cost(X, Y)
+    runner = EpochRunner(net, X, Y)
+    assert runner.run_epoch(optimizers.get("sgd"), 0.5) == before
+    assert (runner.batches.batch_size, runner.batches.shuffle) == (None, True)
+
+
+def test_a_step_that_divides_by_zero_is_a_divergence_under_any_error_setting():
+    # RMSProp with ε = 0 on x = 1e-200: dW ≈ 1e-200, whose square underflows to S = 0, so
+    # W := W − α·dW/√0 divides by zero (±inf): a divergence, never a FloatingPointError
+    net = gn.Network([1, 1], loss="mean_squared_error", seed=0)
+    X, Y = np.array([[1e-200, 2e-200]]), np.array([[1.0, 1.0]])
+    start = net.parameters.copy()
+    with np.errstate(all="raise"):
+        runner = EpochRunner(net, X, Y, Batches(None), advise=False)
+        with pytest.raises(gn.DivergenceError) as info:
+            runner.run_epoch(optimizers.RMSProp(epsilon=0.0), 0.1)
+    assert (info.value.reason, info.value.epoch) == ("parameters", 1)
+    assert "W[1] holds ±inf" in str(info.value)
+    np.testing.assert_array_equal(net.parameters, start)
+
+
+@pytest.mark.parametrize("layout", ["C", "F"])
+@pytest.mark.parametrize(("batch_size", "bounds"), [
+    (70, [(0, 490), (490, 980), (980, 1000)]),
+    (300, [(0, 300), (300, 600), (600, 900), (900, 1000)])])
+def test_minibatches_are_gathered_in_chunks_of_at_most_chunk_bytes(layout, batch_size, bounds):
+    # 64 float64 features: 512 bytes an example, so 256 KiB hold 512 examples: 7 whole
+    # minibatches of 70 (490 examples); one of 300 (150 KiB) is more than fits, so one a
+    # chunk. A contiguous X is gathered from where it is, never copied whole
+    rows = np.random.default_rng(0).normal(size=(1000, 64))
+    X = np.ascontiguousarray(rows.T) if layout == "C" else rows.T
+    batches = Minibatches(X, X[:1] > 0, batch_size)
+    assert [(start, stop) for start, stop, _ in batches.chunks] == bounds
+    assert np.shares_memory(batches.X, X)
 
 
 class _Counting(NumpyEngine):
