@@ -492,6 +492,11 @@ def test_the_keyboard_alone_picks_data_features_neurons_and_weights(page):
 def test_the_keyboard_alone_trains_and_uploads(page, tmp_path):
     from playwright.sync_api import expect
 
+    # Playwright turns on Chromium's file-chooser interception only when a listener is
+    # added, without waiting for the browser to confirm. A listener added just before the
+    # key press can lose that race on a loaded machine, and the chooser then opens unseen.
+    # Adding one here, long before the press, keeps the interception on from the start.
+    page.on("filechooser", lambda chooser: None)
     open_page(page, "#speed=1")
     tab_to(page, "#play-pause-button")
     page.keyboard.press(" ")
