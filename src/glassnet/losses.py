@@ -35,6 +35,10 @@ def clip_epsilon(dtype: DTypeLike) -> float:
     return float(np.finfo(dtype).eps)
 
 
+#: the bytes of A whose per-example losses ``Loss.cost`` takes at once
+COST_CHUNK_BYTES = 64 * 1024
+
+
 class Loss(Named):
     """A loss function L(a, y) and its gradient with respect to a."""
 
@@ -52,8 +56,16 @@ class Loss(Named):
         raise NotImplementedError
 
     def cost(self, A: np.ndarray, Y: np.ndarray) -> float:
-        """J = (1/m) Σ L, without regularization."""
-        return float(np.mean(self.loss(A, Y)))
+        """J = (1/m) Σ L, without regularization: the mean of the row ``loss(A, Y)``, whose
+        entries are taken a chunk of columns at a time (COST_CHUNK_BYTES of A), so that the
+        loss's temporaries stay small when m is large (the same numbers: each example's
+        loss is its own column's)."""
+        m = A.shape[1]
+        width = max(1, COST_CHUNK_BYTES // (A.shape[0] * A.itemsize))
+        if width >= m:
+            return float(np.mean(self.loss(A, Y)))
+        parts = [self.loss(A[:, i:i + width], Y[:, i:i + width]) for i in range(0, m, width)]
+        return float(np.mean(np.concatenate(parts, axis=1)))
 
     def check_targets(self, Y: np.ndarray) -> None:
         """Raise a DataError when Y holds values this loss cannot score."""
