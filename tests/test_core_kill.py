@@ -745,3 +745,152 @@ def test_an_overflow_in_a_later_layer_names_that_layer_and_its_inputs(method):
     assert str(err.value) == (f"forward propagation overflowed at layer 2: {where} holds "
                               "values that are not finite (largest |A[1]| is 2e+10, largest "
                               "|W[2]| is 1e+300); scale X or use smaller weights")
+
+
+# -- network: construction's checks and messages, the kept buffers, a fresh draw -------------
+from glassnet import initializers  # noqa: E402
+from glassnet.layers import Dense  # noqa: E402
+
+
+@pytest.mark.parametrize("layers", [[], ["sigmoid"], [Dense(3, "tanh"), "sigmoid"]])
+def test_from_layers_takes_only_a_non_empty_list_of_dense_layers(layers):
+    with pytest.raises(ConfigError) as err:
+        Network.from_layers(2, layers)
+    assert str(err.value) == "layers must be a non-empty list of Dense layers"
+
+
+def test_from_layers_checks_n_x_and_a_softmax_output_by_name():
+    with pytest.raises(ConfigError) as err:
+        Network.from_layers(0, [Dense(1, "sigmoid")])
+    assert str(err.value) == "n_x must be a whole number ≥ 1, got 0"
+    with pytest.raises(ConfigError) as err:
+        Network.from_layers(2, [Dense(1, "softmax")])
+    assert str(err.value) == "a softmax output layer needs at least 2 units (one per class)"
+
+
+def test_from_layers_defaults_and_its_seed():
+    """No l1, l2, dtype or loss named: λ₁ = λ₂ = 0, float64, and a linear output scored by
+    the half squared error (not the sigmoid's cross-entropy of a lone unit). The same seed
+    draws the same parameters, another seed others."""
+    def build(seed):
+        return Network.from_layers(2, [Dense(3, "tanh"), Dense(1, "linear")], seed=seed)
+
+    net = build(3)
+    assert (net.l1, net.l2, net.dtype, net.seed) == (0.0, 0.0, np.dtype("float64"), 3)
+    assert net.loss.name == "half_squared_error"
+    np.testing.assert_array_equal(build(3).parameters, net.parameters)
+    assert not np.array_equal(build(4).parameters, net.parameters)
+
+
+def test_from_config_rebuilds_dtype_and_rates_and_defaults_those_left_out():
+    net = Network([2, 3, 1], activations="tanh", seed=0, dtype="float32", l1=0.25, l2=0.5)
+    again = Network.from_config(net.config(), net.parameters)
+    assert (again.dtype, again.l1, again.l2) == (np.dtype("float32"), 0.25, 0.5)
+    assert repr(again) == repr(net) == "Network(2 → 3 → 1; tanh, sigmoid; loss=binary_cross_entropy)"
+    np.testing.assert_array_equal(again.parameters, net.parameters)
+    older = {key: value for key, value in net.config().items()
+             if key not in ("dtype", "l1", "l2")}  # a config written before these keys
+    old = Network.from_config(older, net.parameters)
+    assert (old.dtype, old.l1, old.l2) == (np.dtype("float64"), 0.0, 0.0)
+    np.testing.assert_array_equal(old.parameters, net.parameters.astype(np.float64))
+
+
+def test_from_config_checks_the_parameters_in_the_networks_dtype_and_their_count():
+    config = Network([2, 3, 1], seed=0, dtype="float32").config()  # 2·3 + 3 + 3·1 + 1 = 13
+    with pytest.raises(DataError) as err:  # finite in float64, beyond the largest float32
+        Network.from_config(config, [1e300] + [0.0] * 12)
+    assert str(err.value) == ("parameters holds 1e+300 at [0], beyond the largest float32 "
+                              "(3.4e+38); scale it down or use dtype='float64'")
+    with pytest.raises(ShapeError) as err:
+        Network.from_config(config, np.zeros(12))
+    assert str(err.value) == "this architecture has 13 parameters, got 12"
+
+
+@pytest.mark.parametrize("sizes", [[3], "23", 5, iter([2, 1])])
+def test_sizes_must_list_at_least_two_numbers(sizes):
+    with pytest.raises(ConfigError) as err:
+        Network(sizes)
+    assert str(err.value) == ("sizes must list the units of each layer, input included: "
+                              f"[n_x, n[1], …, n[L]] (at least 2 numbers), got {sizes!r}")
+
+
+@pytest.mark.parametrize(("sizes", "message"), [
+    ([0, 1], "n_x must be a whole number ≥ 1, got 0"),
+    ([2, 3, 1.5], "n[2] must be a whole number ≥ 1, got 1.5")])
+def test_a_bad_layer_size_is_named_in_the_notes_terms(sizes, message):
+    with pytest.raises(ConfigError) as err:
+        Network(sizes)
+    assert str(err.value) == message
+
+
+def test_a_softmax_hidden_layer_is_refused_naming_its_layer():
+    with pytest.raises(ConfigError) as err:  # layer 1 is fine, layer 2 of L = 3 is not
+        Network([2, 3, 3, 2], activations=["relu", "softmax"], output="softmax")
+    assert str(err.value) == (
+        "softmax cannot be g[2] of hidden layer 2: it is an output activation, which turns "
+        "the n[L] scores of the last layer into class probabilities that sum to 1; in a "
+        "hidden layer it would tie every unit's a to all the others. Use relu, tanh, "
+        "sigmoid, … for hidden layers and softmax as output=")
+
+
+class _LogOfMinusOne(initializers.Initializer):
+    """A user's rule whose draw is not a number: log(−1) = NaN (NumPy's "invalid")."""
+
+    def init(self, rng, shape, dtype=np.float64):
+        return np.log(np.full(shape, -1.0, dtype=dtype))
+
+
+def test_an_initializer_that_draws_nan_or_overflows_is_named_with_its_layer():
+    """Under np.errstate(all="raise") the draw is still judged by initialize itself."""
+    with np.errstate(all="raise"), pytest.raises(ConfigError) as err:
+        Network([2, 3, 1], seed=0, initializer=_LogOfMinusOne())
+    assert str(err.value) == ("the initializer _LogOfMinusOne() gives W[1] values beyond "
+                              "the largest float64 (1.8e+308) or NaN; choose a smaller scale")
+    with np.errstate(all="raise"), pytest.raises(ConfigError) as err:  # 1e300 → float32: inf
+        Network([2, 3, 1], seed=0, dtype="float32",
+                bias_initializer={"name": "constant", "value": 1e300})
+    assert str(err.value) == ("the initializer Constant(value=1e+300) gives b[1] values "
+                              "beyond the largest float32 (3.4e+38) or NaN; choose a smaller "
+                              "scale")
+
+
+def test_a_fresh_draw_forgets_the_last_pass():
+    net = Network([1, 2, 1], seed=0)
+    net.forward([[1.0]])
+    net.backward([[1.0]])
+    net.initialize(1)
+    for q, l in (("A", 0), ("A", 2), ("Z", 1)):
+        with pytest.raises(NotFittedError) as err:
+            getattr(net, q)[l]
+        assert str(err.value) == f"{q}[{l}] is not computed yet: run net.forward(X)"
+    with pytest.raises(NotFittedError) as err:
+        net.backward([[1.0]])
+    assert str(err.value) == "backward needs a forward pass first: call net.forward(X)"
+
+
+def test_dA_L_is_formed_only_without_the_shortcut():
+    """sigmoid + binary CE start from dZ[2] = A[2] − Y: dA[2] is never formed (dA[1] is);
+    a linear unit with the half squared error has dA[1] = a − y = 3 − 1 = 2 (W = 1, x = 3)."""
+    net = Network([1, 2, 1], activations="tanh", seed=0)
+    net.forward([[1.0]])
+    net.backward([[1.0]])
+    assert net.dA[1].shape == (2, 1)
+    with pytest.raises(NotFittedError, match=r"^dA\[2\] is not computed"):
+        net.dA[2]
+    unit = _one_unit()
+    unit.forward([[3.0]])
+    unit.backward([[1.0]])
+    assert unit.dA[1].tolist() == [[2.0]]
+
+
+def test_the_buffers_of_the_last_four_batch_sizes_are_kept_and_reused():
+    """forward_unchecked returns the cache's own A[L]: the same array for a batch size
+    seen before; a fifth size drops the first size's buffers (the oldest)."""
+    net = Network([1, 1], seed=0)
+    first = {m: net.forward_unchecked(np.ones((1, m))) for m in (1, 2, 3, 4, 5)}
+    for m in (2, 3, 4, 5):  # kept: the same buffers (m = 1 was dropped when 5 came)
+        assert net.forward_unchecked(np.ones((1, m))) is first[m]
+    again = net.forward_unchecked(np.ones((1, 1)))  # m = 1 anew drops m = 2, the oldest
+    assert again is not first[1] and again.shape == (1, 1)
+    assert net.forward_unchecked(np.ones((1, 3))) is first[3]
+    assert net.forward_unchecked(np.ones((1, 2))) is not first[2]

@@ -372,8 +372,8 @@ class Network:
                 if not np.all(np.isfinite(values)):
                     raise ConfigError(
                         f"the initializer {init!r} gives {symbol}[{l}] values beyond the "
-                        f"largest {self.dtype.name} ({np.finfo(self.dtype).max:.3g}); choose a "
-                        "smaller scale")
+                        f"largest {self.dtype.name} ({np.finfo(self.dtype).max:.3g}) or NaN; "
+                        "choose a smaller scale")
         self.forget_passes()
         return self
 
@@ -462,8 +462,8 @@ class Network:
             self.loss.dA(c.A[L], Y, out=c.dA[L])
             layers[-1].activation.backward(c.dA[L], c.Z[L], c.A[L], out=c.dZ[L])
         for l in range(L, 0, -1):
-            layers[l - 1].backward_sums(c.dZ[l], c.A[l - 1], c.ones,
-                                        c.dA[l - 1] if l > 1 else None)
+            # dA[0] is the cache's None: no dA is formed for X
+            layers[l - 1].backward_sums(c.dZ[l], c.A[l - 1], c.ones, c.dA[l - 1])
             if l > 1:
                 layers[l - 2].activation.backward(c.dA[l - 1], c.Z[l - 1], c.A[l - 1],
                                                   out=c.dZ[l - 1])
