@@ -14,7 +14,7 @@ import pytest
 
 import glassnet as gn
 from glassnet import divergence, losses, optimizers
-from glassnet.epochs import Batches, EpochRunner
+from glassnet.epochs import Batches, EpochRunner, Minibatches, NumpyEngine
 from glassnet.training import train
 
 
@@ -41,6 +41,7 @@ def test_cost_in_chunks_is_the_mean_of_the_whole_row(name, dtype, layout):
         A /= A.sum(axis=0)
     as_layout = np.ascontiguousarray if layout == "C" else np.asfortranarray
     A, Y = as_layout(A.astype(dtype)), as_layout(_targets(name, rng, n, m).astype(dtype))
+    np.testing.assert_array_equal(loss.chunked_loss(A, Y), loss.loss(A, Y))
     assert loss.cost(A, Y) == float(np.mean(loss.loss(A, Y)))
 
 
@@ -48,6 +49,36 @@ def test_cost_of_a_few_examples_is_one_chunk():
     loss = losses.get("half_squared_error")
     A, Y = np.array([[1.0, 2.0, 4.0]]), np.array([[0.0, 0.0, 0.0]])
     assert loss.cost(A, Y) == (0.5 + 2.0 + 8.0) / 3
+
+
+@pytest.mark.parametrize("layout", ["C", "F"])
+def test_an_epochs_loss_taken_chunk_by_chunk_is_the_cost_of_all_its_outputs(layout):
+    # 64 features of float64: 512 examples a chunk of 256 KiB, so 1300 examples in
+    # minibatches of 100 are 3 chunks (500, 500, 300), each gathering its own Y
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(64, 1300))
+    X = np.asfortranarray(X) if layout == "F" else X
+    Y = np.eye(3)[:, rng.integers(0, 3, 1300)]
+    net = gn.Network([64, 8, 3], activations="tanh", seed=0)
+    engine = NumpyEngine(net, X, Y, 100)
+    assert [(a, b) for a, b, _ in engine.minibatches.chunks] == [(0, 500), (500, 1000),
+                                                                 (1000, 1300)]
+    assert engine.minibatches._Y_chunk.shape == (3, 500)  # not all m in the epoch's order
+    order = np.random.default_rng(5).permutation(1300)
+    loss, _ = engine.run_epoch(order, optimizers.get("sgd"), 0.1)
+    assert loss == net.loss.cost(engine.outputs, Y[:, order])
+    # each example's A[L] at its own step: the first minibatch's from the starting network
+    start = gn.Network([64, 8, 3], activations="tanh", seed=0)
+    as_layout = np.asfortranarray if layout == "F" else np.ascontiguousarray  # as gathered
+    np.testing.assert_array_equal(engine.outputs[:, :100],
+                                  start.forward_unchecked(as_layout(X[:, order[:100]])))
+
+
+def test_batch_descent_takes_x_and_y_as_they_are():
+    X, Y = _data()
+    batches = Minibatches(X, Y, X.shape[1])
+    [(views, (A, Y_all))] = list(batches.epoch(None))
+    assert views[0][0] is X and views[0][1] is Y and Y_all is Y and A is batches.outputs
 
 
 def _whole(name, opt, theta, g, rate, state):

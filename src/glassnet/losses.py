@@ -56,16 +56,19 @@ class Loss(Named):
         raise NotImplementedError
 
     def cost(self, A: np.ndarray, Y: np.ndarray) -> float:
-        """J = (1/m) Σ L, without regularization: the mean of the row ``loss(A, Y)``, whose
-        entries are taken a chunk of columns at a time (COST_CHUNK_BYTES of A), so that the
-        loss's temporaries stay small when m is large (the same numbers: each example's
-        loss is its own column's)."""
+        """J = (1/m) Σ L, without regularization."""
+        return float(np.mean(self.chunked_loss(A, Y)))
+
+    def chunked_loss(self, A: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        """The row ``loss(A, Y)``, taken a chunk of columns (COST_CHUNK_BYTES of A) at a
+        time, so that the loss's temporaries stay small when m is large: the same numbers,
+        each example's loss being its own column's."""
         m = A.shape[1]
         width = max(1, COST_CHUNK_BYTES // (A.shape[0] * A.itemsize))
         if width >= m:
-            return float(np.mean(self.loss(A, Y)))
-        parts = [self.loss(A[:, i:i + width], Y[:, i:i + width]) for i in range(0, m, width)]
-        return float(np.mean(np.concatenate(parts, axis=1)))
+            return self.loss(A, Y)
+        return np.concatenate([self.loss(A[:, i:i + width], Y[:, i:i + width])
+                               for i in range(0, m, width)], axis=1)
 
     def check_targets(self, Y: np.ndarray) -> None:
         """Raise a DataError when Y holds values this loss cannot score."""
