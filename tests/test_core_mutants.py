@@ -298,13 +298,17 @@ class _Counted(losses.HalfSquaredError):
     (8193, np.float64, 3, [1, 1, 1]),                # a column of 65 544 bytes > 2¹⁶: one each
 ])
 def test_the_cost_scores_at_most_64_KiB_of_A_at_a_time(n, dtype, m, widths):
-    """J = (1/m) Σᵢ ½‖a⁽ⁱ⁾ − y⁽ⁱ⁾‖² taken in blocks of ⌊2¹⁶ / (n · itemsize)⌋ columns (at
-    least one) is the sum worked in whole numbers: a − y = ((3r + j) mod 5 − 2) − (j mod 3
-    − 1) in row r, column j, so every loss is exact."""
+    """The row of losses ½‖a⁽ⁱ⁾ − y⁽ⁱ⁾‖² and J, their mean, taken in blocks of ⌊2¹⁶ /
+    (n · itemsize)⌋ columns (at least one), are the sums worked in whole numbers:
+    a − y = ((3r + j) mod 5 − 2) − (j mod 3 − 1) in row r, column j, so every loss is exact."""
     A = np.array([[(3 * r + j) % 5 - 2 for j in range(m)] for r in range(n)], dtype=dtype)
     Y = np.array([[j % 3 - 1 for j in range(m)]] * n, dtype=dtype)
-    twice_sum = sum(((3 * r + j) % 5 - 2 - (j % 3 - 1)) ** 2 for r in range(n) for j in range(m))
+    twice = [sum(((3 * r + j) % 5 - 2 - (j % 3 - 1)) ** 2 for r in range(n)) for j in range(m)]
     loss = _Counted()
+    assert loss.chunked_loss(A, Y).tolist() == [[t / 2 for t in twice]]  # the (1, m) row
+    assert loss.widths == widths
+    twice_sum = sum(twice)
+    loss.widths = []
     J = loss.cost(A, Y)
     assert loss.widths == widths
     if dtype == np.float64:
