@@ -620,3 +620,20 @@ def test_minibatches_in_several_chunks_step_as_by_hand(layout, batch_size):
     assert [runner.run_epoch(optimizers.get("sgd"), 0.1) for _ in range(2)] == pytest.approx(
         costs, rel=1e-13, abs=0)
     np.testing.assert_allclose(net.parameters, theta, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize(("loss", "output", "y", "constant"), [
+    # the mean target 2e-200 is 1e-200 from each: its square, 1e-400, underflows to 0
+    ("mean_squared_error", "linear", [1e-200, 3e-200], 0.0),
+    # the mean of 1e308 and 1e308 overflows to inf, and the loss then meets inf − inf
+    ("poisson", "exponential", [1e308, 1e308], np.nan),
+])
+def test_the_watch_is_built_under_any_error_setting(loss, output, y, constant):
+    # the constant prediction's loss c, taken when the runner builds its watch, may
+    # underflow or be invalid on hostile targets: the runner ignores it, whatever the
+    # caller's np.errstate
+    net = gn.Network([1, 1], output=output, loss=loss, seed=0)
+    X, Y = np.array([[1.0, 2.0]]), np.array([y])
+    with np.errstate(all="raise"):
+        runner = EpochRunner(net, X, Y, Batches(None), advise=False)
+    np.testing.assert_array_equal(runner.watch.constant, constant)
