@@ -894,3 +894,15 @@ def test_the_buffers_of_the_last_four_batch_sizes_are_kept_and_reused():
     assert again is not first[1] and again.shape == (1, 1)
     assert net.forward_unchecked(np.ones((1, 3))) is first[3]
     assert net.forward_unchecked(np.ones((1, 2))) is not first[2]
+
+
+def test_an_unpickled_network_has_no_last_pass():
+    """The caches are not pickled: after a round trip net.A[l] and net.dW[l] are not
+    computed yet, though the network they came from had run forward and backward."""
+    net = Network([1, 2, 1], seed=0)
+    net.forward([[1.0]])
+    net.backward([[1.0]])
+    again = pickle.loads(pickle.dumps(net))
+    for q in ("A", "dW"):
+        with pytest.raises(NotFittedError, match=rf"^{q}\[1\] is not computed yet"):
+            getattr(again, q)[1]
