@@ -906,3 +906,14 @@ def test_an_unpickled_network_has_no_last_pass():
     for q in ("A", "dW"):
         with pytest.raises(NotFittedError, match=rf"^{q}\[1\] is not computed yet"):
             getattr(again, q)[1]
+
+
+def test_a_network_beyond_the_cap_is_refused_with_its_sizes_and_size():
+    """[10⁴, 10⁴, 1]: 10⁴·10⁴ + 1·10⁴ weights and 10⁴ + 1 biases = 100,020,001 parameters,
+    2 × 8 bytes each with the gradients: 1.6 GB."""
+    with pytest.raises(ConfigError) as err:
+        Network([10**4, 10**4, 1])
+    assert str(err.value) == (
+        "sizes [10000, 10000, 1] make 100,020,001 parameters (W and b), 1.6 GB with their "
+        "gradients in float64; glassnet builds at most 100,000,000 "
+        "(glassnet.network.MAX_PARAMETERS): use fewer or smaller layers")
