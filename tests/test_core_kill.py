@@ -76,12 +76,13 @@ def test_schedule_config_round_trip():
 G1, G2 = (0.5, -1.0), (0.2, 0.4)
 
 
-def _by_hand(name, **s):
-    """θ after the steps G1, G2 by the module docstring's formulas, one float at a time."""
+def _by_hand(name, thetas=(1.0, 2.0), grads=(G1, G2), **s):
+    """θ after the steps ``grads`` (G1, G2) by the module docstring's formulas, one float
+    at a time."""
     out = []
-    for i, theta in enumerate((1.0, 2.0)):
+    for i, theta in enumerate(thetas):
         a = v = m = sq = 0.0
-        for t, g in enumerate((G1[i], G2[i]), 1):
+        for t, g in enumerate((G[i] for G in grads), 1):
             if name == "sgd":
                 theta -= 0.1 * g
             elif name == "momentum":
@@ -137,6 +138,26 @@ def test_optimizer_defaults_give_the_worked_steps(name):
 def test_optimizer_settings_give_the_worked_steps(name, settings):
     opt = optimizers.get({"name": name, **settings})
     assert _two_steps(opt) == pytest.approx(_by_hand(name, **settings), rel=1e-14)
+
+
+# five parameters in three pieces of at most PIECE = 2: (1, 2), (3, 4) and (5)
+THETA_5 = (1.0, 2.0, 3.0, 4.0, 5.0)
+G_5 = ((0.5, -1.0, 0.25, 2.0, -0.75), (0.2, 0.4, -0.6, 1.0, 0.1))
+
+
+@pytest.mark.parametrize("name, settings", [
+    *DEFAULTS.items(), ("classic_momentum", {"momentum": 0.9, "nesterov": True})])
+def test_a_step_in_pieces_gives_every_parameter_its_worked_step(name, settings, monkeypatch):
+    """A parameter's step depends on its own g and running averages only, so θ stepped a
+    piece at a time (PIECE = 2 here: 2 + 2 + 1 values, the last piece partial) is each
+    value worked on its own, one float at a time."""
+    monkeypatch.setattr(optimizers, "PIECE", 2)
+    opt = optimizers.get({"name": name, **settings})
+    theta = np.array(THETA_5)
+    for g in G_5:
+        opt.step(theta, np.array(g), 0.1)
+    assert theta.tolist() == pytest.approx(_by_hand(name, THETA_5, G_5, **settings),
+                                           rel=1e-14)
 
 
 def test_nesterov_first_step_by_hand():

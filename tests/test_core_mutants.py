@@ -5,12 +5,13 @@ CI"); each states the fact it checks, worked out by hand from the notes' formula
 """
 
 import math
+import tracemalloc
 
 import numpy as np
 import pytest
 
 import glassnet as gn
-from glassnet import losses, regularization
+from glassnet import losses, optimizers, regularization
 from glassnet.activations import activations
 
 
@@ -275,3 +276,61 @@ def test_the_poisson_loss_stays_finite_when_y_over_a_underflows():
     A, Y = np.array([[1e300, 2.0]]), np.array([[1e-30, 2.0]])
     L = loss.loss(A, Y)
     assert L[0, 0] == 1e300 and L[0, 1] == 0.0
+
+
+# ------------------------------------------------------------------------ the cost in blocks
+class _Counted(losses.HalfSquaredError):
+    """The half squared error, noting the number of columns of every block it scores."""
+
+    def __init__(self):
+        self.widths = []
+
+    def loss(self, A, Y):
+        assert A.shape == Y.shape  # the same columns of A and Y
+        self.widths.append(A.shape[1])
+        return super().loss(A, Y)
+
+
+@pytest.mark.parametrize(("n", "dtype", "m", "widths"), [
+    (1, np.float64, 2 * 8192 + 5, [8192, 8192, 5]),  # 2¹⁶ bytes / 8 bytes a column = 8192
+    (3, np.float32, 7001, [5461, 1540]),             # 2¹⁶ / (3 · 4) = 5461.3
+    (2, np.float64, 4096, [4096]),                   # 2¹⁶ / (2 · 8) = 4096 = m: one block
+    (8193, np.float64, 3, [1, 1, 1]),                # a column of 65 544 bytes > 2¹⁶: one each
+])
+def test_the_cost_scores_at_most_64_KiB_of_A_at_a_time(n, dtype, m, widths):
+    """The row of losses ½‖a⁽ⁱ⁾ − y⁽ⁱ⁾‖² and J, their mean, taken in blocks of ⌊2¹⁶ /
+    (n · itemsize)⌋ columns (at least one), are the sums worked in whole numbers:
+    a − y = ((3r + j) mod 5 − 2) − (j mod 3 − 1) in row r, column j, so every loss is exact."""
+    A = np.array([[(3 * r + j) % 5 - 2 for j in range(m)] for r in range(n)], dtype=dtype)
+    Y = np.array([[j % 3 - 1 for j in range(m)]] * n, dtype=dtype)
+    twice = [sum(((3 * r + j) % 5 - 2 - (j % 3 - 1)) ** 2 for r in range(n)) for j in range(m)]
+    loss = _Counted()
+    assert loss.chunked_loss(A, Y).tolist() == [[t / 2 for t in twice]]  # the (1, m) row
+    assert loss.widths == widths
+    twice_sum = sum(twice)
+    loss.widths = []
+    J = loss.cost(A, Y)
+    assert loss.widths == widths
+    if dtype == np.float64:
+        assert J == twice_sum / (2 * m)  # the sum is exact: one rounding, in the division
+    else:  # float32: the exact sum, then the mean rounded to float32
+        assert J == pytest.approx(twice_sum / (2 * m), rel=np.finfo(np.float32).eps)
+
+
+# ------------------------------------------------------------------------ optimizers
+@pytest.mark.parametrize("name", ["sgd", "momentum", "classic_momentum"])
+def test_sgd_and_momentum_steps_work_in_one_kept_array(name):
+    """α·g (SGD, classic momentum), (1 − β)·g and α·V (the notes' momentum) are written into
+    the work array made at the first step, so a later step of 2¹² parameters (32 KiB)
+    allocates no array: a few hundred bytes of views."""
+    theta, g = np.linspace(-1.0, 1.0, 2**12), np.linspace(0.5, -0.5, 2**12)
+    opt = optimizers.get(name)
+    opt.step(theta, g, 0.1)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        opt.step(theta, g, 0.1)
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    assert peak < theta.nbytes / 8

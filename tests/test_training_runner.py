@@ -197,7 +197,8 @@ def test_adams_overshoot_after_a_fast_descent_is_not_divergence():
     watch = divergence.Watch.__new__(divergence.Watch)
     net = gn.Network([1, 1], loss="mse", seed=0)
     watch.net, watch.reference = net, 16.0
-    watch.best, watch.best_cost, watch.best_epoch = net.parameters.copy(), np.inf, 1
+    watch.initial = watch.best = None
+    watch.best_cost, watch.best_epoch = np.inf, 1
     watch.last_cost, watch.rises = np.inf, 0
     costs = list(np.geomspace(16, 0.1, 14)) + list(np.linspace(0.11, 0.31, 12))
     assert all(watch.judge(e, c, c, net.parameters) is None for e, c in enumerate(costs, 1))

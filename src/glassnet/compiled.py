@@ -628,26 +628,39 @@ def _epoch_loop(X_rows, Y_rows, order, s, B, sizes, w_at, b_at, g, g_alpha, g_sc
 def _loss_sum(outputs, Y_rows, order, loss, eps):
     """Σᵢ L(a(i), y(i)) over the epoch's examples, a(i) = outputs[i] and y(i) =
     Y_rows[order[i]]: ``glassnet.losses``' L of the ``LOSSES`` code, clipped as there,
-    summed in float64 (NaN kept: a clip by comparisons leaves it as np.clip does)."""
+    summed in float64 (NaN kept: a clip by comparisons leaves it as np.clip does).
+
+    A cross-entropy term is taken, and its a clipped, only where it is not 0: 0·log(a) is 0
+    for a clipped a, so y = 0 (and y = 1 in the second term of the binary one) adds
+    nothing unless a is NaN. With one-hot Y that is one term in n[L]."""
     total = 0.0
     n = outputs.shape[1]
+    if loss == 2 or loss == 3:  # ½‖a − y‖² or (1/n[L])·‖a − y‖²
+        for i in range(order.shape[0]):
+            a_i, y_i = outputs[i], Y_rows[order[i]]
+            for j in range(n):
+                a, y = a_i[j], y_i[j]
+                if loss == 2:
+                    total += 0.5 * (a - y) * (a - y)
+                else:
+                    total += (a - y) * (a - y) / n
+        return total
+    binary = loss == 0  # the cross-entropies: −y·log(a) (− (1 − y)·log(1 − a)), a clipped
+    high = 1.0 - eps if binary else 1.0
     for i in range(order.shape[0]):
         a_i, y_i = outputs[i], Y_rows[order[i]]
         for j in range(n):
             a, y = a_i[j], y_i[j]
-            if loss == 2:  # ½‖a − y‖²
-                total += 0.5 * (a - y) * (a - y)
-            elif loss == 3:  # (1/n[L])·‖a − y‖²
-                total += (a - y) * (a - y) / n
-            else:  # the cross-entropies: −y·log(a) (− (1 − y)·log(1 − a)), a clipped
-                high = 1.0 - eps if loss == 0 else 1.0
+            first = y != 0.0 or a != a
+            second = binary and (y != 1.0 or a != a)
+            if first or second:
                 if a < eps:
                     a = eps
                 elif a > high:
                     a = high
-                if y != 0.0 or a != a:  # 0·log(a) is 0 for a clipped a: not computed
+                if first:
                     total -= y * np.log(a)
-                if loss == 0 and (y != 1.0 or a != a):
+                if second:
                     total -= (1.0 - y) * np.log1p(-a)
     return total
 

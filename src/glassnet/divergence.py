@@ -84,28 +84,43 @@ class Watch:
     network, whose caches keep the last step) the first time a rule's comparison with c
     alone holds. Until then ``reference`` is None; the verdicts are those of the reference
     taken at the start.
+
+    The starting parameters (``initial``) are copied from the first epoch's ``start``
+    when it is judged: while that epoch runs they are the runner's own snapshot, so the
+    watch holds no copy of its own. ``best`` is that same array while the first epoch is
+    the lowest-cost one; a second copy is made only when a later epoch's cost is lower.
     """
 
     def __init__(self, net, X, Y):
         self.net, self.X, self.Y = net, X, Y
         self.constant = constant_loss(net, Y)
         self.reference = None
-        self.initial = net.parameters.copy()
-        self.best = net.parameters.copy()
+        self.initial = self.best = None
         self.best_cost, self.best_epoch = np.inf, 1
         self.last_cost, self.rises = np.inf, 0
 
     def judge(self, epoch, loss, cost, start):
         """None if the epoch is healthy, else a Verdict. ``start`` holds the parameters at
         the epoch's start (those its cost belongs to, with batch descent)."""
+        first = self.initial is None
+        if first:
+            self.initial = self.best = start.copy()
         verdict = self._verdict(loss, cost)
         if verdict is None:
             self.rises = self.rises + 1 if cost > self.last_cost else 0
             self.last_cost = cost
             if cost < self.best_cost:
                 self.best_cost, self.best_epoch = cost, epoch
-                np.copyto(self.best, start)
+                if not first:  # the first epoch's start is ``initial`` itself
+                    self._keep_best(start)
         return verdict
+
+    def _keep_best(self, start):
+        """``best`` := ``start``, in an array of its own once it is not the first epoch's."""
+        if self.best is self.initial:
+            self.best = start.copy()
+        else:
+            np.copyto(self.best, start)
 
     def _verdict(self, loss, cost):
         bad = _not_finite(self.net)
@@ -167,7 +182,9 @@ class FiniteWatch(Watch):
 
 def _not_finite(net):
     """Which W[l] and b[l] hold NaN or ±inf, in words ('' when all are finite)."""
-    if np.all(np.isfinite(net.parameters)):
+    # the smallest and the largest value are finite only when all are (NaN propagates):
+    # two reductions, without isfinite's array of a boolean per parameter
+    if np.isfinite(net.parameters.min()) and np.isfinite(net.parameters.max()):
         return ""
     bad = []
     for l, layer in enumerate(net.layers, 1):

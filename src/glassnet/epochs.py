@@ -87,13 +87,12 @@ CHUNK_BYTES = 256 * 1024
 class Minibatches:
     """An epoch's minibatches, as views of buffers kept for the whole training run.
 
-    Shuffling moves indices, not the data. Each epoch, the columns of X are gathered in
-    the epoch's order into a buffer that holds a chunk of whole minibatches (as many as fit
-    in CHUNK_BYTES, at least one), so that small minibatches cost one NumPy call per
-    chunk rather than per step; Y, which has only n[L] rows, is put in the epoch's order
-    at once. ``outputs`` receives each minibatch's A[L], so that the epoch's cost can be
-    taken in one go at its end. Batch gradient descent (one batch of all m examples) uses
-    X and Y as they are.
+    Shuffling moves indices, not the data. Each epoch, the columns of X and Y are gathered
+    in the epoch's order into buffers that hold a chunk of whole minibatches (as many as
+    fit in CHUNK_BYTES of X, at least one), so that small minibatches cost one NumPy call
+    per chunk rather than per step. ``outputs`` receives each minibatch's A[L], so that the
+    losses of a chunk's examples can be taken in one go once its steps are done. Batch
+    gradient descent (one batch of all m examples) uses X and Y as they are.
     """
 
     def __init__(self, X, Y, batch_size):
@@ -103,33 +102,35 @@ class Minibatches:
         self.X, self.Y = X, Y
         self.outputs = np.empty(Y.shape, Y.dtype)
         if batch_size == m:
-            self.Y_epoch = Y
-            self._X_chunk, self.chunks = None, [(0, m, [(X, Y, self.outputs)])]
+            self._X_chunk = self._Y_chunk = None
+            self.chunks = [(0, m, [(X, Y, self.outputs)])]
             return
         per_chunk = max(1, CHUNK_BYTES // (batch_size * n_x * X.itemsize))
         width = min(m, per_chunk * batch_size)
         self._X_chunk = _like(X, (n_x, width))
-        self.Y_epoch = _like(Y, Y.shape)
+        self._Y_chunk = _like(Y, (Y.shape[0], width))
         self.chunks = []
         for start in range(0, m, width):
             stop = min(start + width, m)
             views = [(self._X_chunk[:, i - start:min(i + batch_size, stop) - start],
-                      self.Y_epoch[:, i:min(i + batch_size, stop)],
+                      self._Y_chunk[:, i - start:min(i + batch_size, stop) - start],
                       self.outputs[:, i:min(i + batch_size, stop)])
                      for i in range(start, stop, batch_size)]
             self.chunks.append((start, stop, views))
 
     def epoch(self, order):
-        """(X, Y, the slot for A[L]) of each of the epoch's minibatches, in ``order``
-        (a permutation of the m examples, or None for the order they are stored in)."""
+        """The epoch's chunks in ``order`` (a permutation of the m examples, or None for
+        the order they are stored in): for each, (X, Y, the slot for A[L]) of its
+        minibatches, and its examples' (A[L] slots, Y)."""
         if self._X_chunk is None:
-            yield from self.chunks[0][2]
+            yield self.chunks[0][2], (self.outputs, self.Y)
             return
         order = np.arange(self.X.shape[1]) if order is None else order
-        _take_columns(self.Y, order, self.Y_epoch)
         for start, stop, views in self.chunks:
-            _take_columns(self.X, order[start:stop], self._X_chunk[:, :stop - start])
-            yield from views
+            width = stop - start
+            _take_columns(self.X, order[start:stop], self._X_chunk[:, :width])
+            _take_columns(self.Y, order[start:stop], self._Y_chunk[:, :width])
+            yield views, (self.outputs[:, start:stop], self._Y_chunk[:, :width])
 
 
 def _like(source, shape):
@@ -156,13 +157,15 @@ class NumpyEngine:
 
     The epoch's cost J is (1/m) Σᵢ L(a(i), y(i)), each a(i) computed by the parameters of
     its own step, plus (1/m) Σ_b m_b·(each step's regularization term). So the losses are
-    taken once, at the end of the epoch, from the A[L] kept in ``Minibatches.outputs``: a
-    few NumPy calls per epoch instead of per step. Runs under the caller's np.errstate.
+    taken once a chunk of minibatches (``Minibatches``) has taken its steps, from the A[L]
+    kept in ``Minibatches.outputs``: a few NumPy calls per chunk instead of per step, and
+    no copy of Y in the epoch's order. Runs under the caller's np.errstate.
     """
 
     def __init__(self, net, X, Y, batch_size):
         self.net = net
         self.minibatches = Minibatches(X, Y, batch_size)
+        self._losses = []  # the last epoch's L(a(i), y(i)), a row per chunk
 
     def run_epoch(self, order, optimizer, learning_rate):
         """One step per minibatch in ``order``; returns (the epoch's loss, its penalty)."""
@@ -172,8 +175,7 @@ class NumpyEngine:
     def epoch_loss(self):
         """(1/m) Σᵢ L(a(i), y(i)) over the last epoch's examples, each a(i) taken at its
         own step."""
-        batches = self.minibatches
-        return self.net.loss.cost(batches.outputs, batches.Y_epoch)
+        return float(np.mean(np.concatenate(self._losses, axis=1)))
 
     def steps(self, order, optimizer, learning_rate):
         """The epoch's steps in ``order``; returns Σ_b m_b·(the regularization term of step
@@ -181,14 +183,17 @@ class NumpyEngine:
         epoch's order)."""
         net = self.net
         penalty = 0.0
-        for Xb, Yb, slot in self.minibatches.epoch(order):
-            np.copyto(slot, net.forward_unchecked(Xb))
-            if net.l1 or net.l2:
-                m_b = Xb.shape[1]
-                penalty += m_b * regularization.penalty(net.parameters[:net.n_weights], m_b,
-                                                        net.l1, net.l2)
-            net.backward_unchecked(Yb)
-            optimizer.step(net.parameters, net.gradients, learning_rate)
+        self._losses = []
+        for views, (A_chunk, Y_chunk) in self.minibatches.epoch(order):
+            for Xb, Yb, slot in views:
+                np.copyto(slot, net.forward_unchecked(Xb))
+                if net.l1 or net.l2:
+                    m_b = Xb.shape[1]
+                    penalty += m_b * regularization.penalty(net.parameters[:net.n_weights],
+                                                            m_b, net.l1, net.l2)
+                net.backward_unchecked(Yb)
+                optimizer.step(net.parameters, net.gradients, learning_rate)
+            self._losses.append(net.loss.chunked_loss(A_chunk, Y_chunk))
         return penalty
 
     @property

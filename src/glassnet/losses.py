@@ -35,6 +35,10 @@ def clip_epsilon(dtype: DTypeLike) -> float:
     return float(np.finfo(dtype).eps)
 
 
+#: the bytes of A whose per-example losses ``Loss.cost`` takes at once
+COST_CHUNK_BYTES = 64 * 1024
+
+
 class Loss(Named):
     """A loss function L(a, y) and its gradient with respect to a."""
 
@@ -53,7 +57,18 @@ class Loss(Named):
 
     def cost(self, A: np.ndarray, Y: np.ndarray) -> float:
         """J = (1/m) Σ L, without regularization."""
-        return float(np.mean(self.loss(A, Y)))
+        return float(np.mean(self.chunked_loss(A, Y)))
+
+    def chunked_loss(self, A: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        """The row ``loss(A, Y)``, taken a chunk of columns (COST_CHUNK_BYTES of A) at a
+        time, so that the loss's temporaries stay small when m is large: the same numbers,
+        each example's loss being its own column's."""
+        m = A.shape[1]
+        width = max(1, COST_CHUNK_BYTES // (A.shape[0] * A.itemsize))
+        if width >= m:
+            return self.loss(A, Y)
+        return np.concatenate([self.loss(A[:, i:i + width], Y[:, i:i + width])
+                               for i in range(0, m, width)], axis=1)
 
     def check_targets(self, Y: np.ndarray) -> None:
         """Raise a DataError when Y holds values this loss cannot score."""

@@ -12,6 +12,10 @@ flat gradient g (every dW[l] and db[l]) in place, with the learning rate α of t
 * ``adam``:      M := β₁M + (1 − β₁)·g;  S := β₂S + (1 − β₂)·g²;
   M̂ = M / (1 − β₁ᵗ),  Ŝ = S / (1 − β₂ᵗ) (bias correction);  θ := θ − α·M̂ / (√Ŝ + ε)
 
+A step works a piece of at most ``PIECE`` parameters at a time (the same arithmetic, value
+by value), so that its intermediate results (α·g, √S + ε, …) take arrays of that size, not
+new arrays of every parameter's size at every step.
+
 Each optimizer has a usual learning rate (``default_learning_rate``) used when training
 is not given one. Its running averages are its ``state``; ``reset()`` clears them.
 """
@@ -22,6 +26,9 @@ import numpy as np
 
 from .registry import Named, Registry
 from .validation import check_fraction, check_non_negative
+
+#: the most parameters a step updates with one NumPy call (256 KiB of float32)
+PIECE = 2 ** 16
 
 
 class Optimizer(Named):
@@ -53,6 +60,17 @@ class Optimizer(Named):
             buf = store[key] = np.zeros_like(like)
         return buf
 
+    def _pieces(self, *arrays):
+        """Views of ``arrays`` (θ, g and running averages, all shaped like θ) a piece of at
+        most PIECE values at a time, each with a view of a kept work array as long (a
+        small network's arrays are one piece, as they are: slicing costs a small step)."""
+        n = arrays[0].shape[0]
+        work = self._buffer("work", arrays[0][:PIECE], scratch=True)
+        if n <= PIECE:
+            return ((*arrays, work),)
+        return [(*(a[i:i + PIECE] for a in arrays), work[:min(PIECE, n - i)])
+                for i in range(0, n, PIECE)]
+
     def _update(self, theta, g, learning_rate):
         raise NotImplementedError
 
@@ -68,8 +86,8 @@ class SGD(Optimizer):
     aliases = ("gd", "gradient_descent")
 
     def _update(self, theta, g, learning_rate):
-        # α·g goes into a kept buffer: no new array of every parameter's size per step
-        theta -= np.multiply(g, learning_rate, out=self._buffer("step", g, scratch=True))
+        for theta_i, g_i, step in self._pieces(theta, g):
+            theta_i -= np.multiply(g_i, learning_rate, out=step)  # α·g in the work array
 
 
 @optimizers.register
@@ -87,10 +105,10 @@ class Momentum(Optimizer):
         return {"beta": self.beta}
 
     def _update(self, theta, g, learning_rate):
-        V = self._buffer("V", theta)
-        V *= self.beta
-        V += (1.0 - self.beta) * g
-        theta -= learning_rate * V
+        for theta_i, g_i, V, work in self._pieces(theta, g, self._buffer("V", theta)):
+            V *= self.beta
+            V += np.multiply(1.0 - self.beta, g_i, out=work)
+            theta_i -= np.multiply(learning_rate, V, out=work)
 
 
 @optimizers.register
@@ -109,14 +127,14 @@ class ClassicMomentum(Optimizer):
         return {"momentum": self.momentum, "nesterov": self.nesterov}
 
     def _update(self, theta, g, learning_rate):
-        v = self._buffer("v", theta)
-        step = np.multiply(g, learning_rate, out=self._buffer("step", g, scratch=True))  # α·g
-        v *= self.momentum
-        v -= step
-        if self.nesterov:
-            theta += self.momentum * v - step
-        else:
-            theta += v
+        for theta_i, g_i, v, step in self._pieces(theta, g, self._buffer("v", theta)):
+            np.multiply(g_i, learning_rate, out=step)  # α·g
+            v *= self.momentum
+            v -= step
+            if self.nesterov:
+                theta_i += self.momentum * v - step
+            else:
+                theta_i += v
 
 
 @optimizers.register
@@ -135,10 +153,10 @@ class RMSProp(Optimizer):
         return {"rho": self.rho, "epsilon": self.epsilon}
 
     def _update(self, theta, g, learning_rate):
-        S = self._buffer("S", theta)
-        S *= self.rho
-        S += (1.0 - self.rho) * g * g
-        theta -= learning_rate * g / (np.sqrt(S) + self.epsilon)
+        for theta_i, g_i, S, _ in self._pieces(theta, g, self._buffer("S", theta)):
+            S *= self.rho
+            S += (1.0 - self.rho) * g_i * g_i
+            theta_i -= learning_rate * g_i / (np.sqrt(S) + self.epsilon)
 
 
 @optimizers.register
@@ -159,14 +177,15 @@ class Adam(Optimizer):
         return {"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
 
     def _update(self, theta, g, learning_rate):
-        M, S = self._buffer("M", theta), self._buffer("S", theta)
-        M *= self.beta_1
-        M += (1.0 - self.beta_1) * g
-        S *= self.beta_2
-        S += (1.0 - self.beta_2) * g * g
-        M_hat = M / (1.0 - self.beta_1 ** self.t)
-        S_hat = S / (1.0 - self.beta_2 ** self.t)
-        theta -= learning_rate * M_hat / (np.sqrt(S_hat) + self.epsilon)
+        pieces = self._pieces(theta, g, self._buffer("M", theta), self._buffer("S", theta))
+        for theta_i, g_i, M, S, _ in pieces:
+            M *= self.beta_1
+            M += (1.0 - self.beta_1) * g_i
+            S *= self.beta_2
+            S += (1.0 - self.beta_2) * g_i * g_i
+            M_hat = M / (1.0 - self.beta_1 ** self.t)
+            S_hat = S / (1.0 - self.beta_2 ** self.t)
+            theta_i -= learning_rate * M_hat / (np.sqrt(S_hat) + self.epsilon)
 
 
 def get(spec: Any) -> Optimizer:
