@@ -915,3 +915,26 @@ def test_the_buffers_of_the_last_four_batch_sizes_are_kept_and_reused():
     assert again is not first[1] and again.shape == (1, 1)
     assert net.forward_unchecked(np.ones((1, 3))) is first[3]
     assert net.forward_unchecked(np.ones((1, 2))) is not first[2]
+
+
+def test_an_unpickled_network_has_no_last_pass():
+    """The caches are not pickled: after a round trip net.A[l] and net.dW[l] are not
+    computed yet, though the network they came from had run forward and backward."""
+    net = Network([1, 2, 1], seed=0)
+    net.forward([[1.0]])
+    net.backward([[1.0]])
+    again = pickle.loads(pickle.dumps(net))
+    for q in ("A", "dW"):
+        with pytest.raises(NotFittedError, match=rf"^{q}\[1\] is not computed yet"):
+            getattr(again, q)[1]
+
+
+def test_a_network_beyond_the_cap_is_refused_with_its_sizes_and_size():
+    """[10⁴, 10⁴, 1]: 10⁴·10⁴ + 1·10⁴ weights and 10⁴ + 1 biases = 100,020,001 parameters,
+    2 × 8 bytes each with the gradients: 1.6 GB."""
+    with pytest.raises(ConfigError) as err:
+        Network([10**4, 10**4, 1])
+    assert str(err.value) == (
+        "sizes [10000, 10000, 1] make 100,020,001 parameters (W and b), 1.6 GB with their "
+        "gradients in float64; glassnet builds at most 100,000,000 "
+        "(glassnet.network.MAX_PARAMETERS): use fewer or smaller layers")
