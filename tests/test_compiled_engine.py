@@ -14,6 +14,7 @@ import os
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_info, threadpool_limits
 
 import glassnet
 from glassnet import compiled, warmup
@@ -282,6 +283,58 @@ def test_auto_and_compiled_pick_the_loop_for_small_steps_and_the_vectorized_pass
         assert picks == {(2, 10): loop, (2, 34): loop, (2, 35): vectorized,
                          (64, 1): vectorized, (60, 50): loop, (60, 51): vectorized}
     assert compiled.engine_for("numpy", playground, sgd, NumpyEngine, 10) is NumpyEngine
+
+
+class _Watched(compiled.VectorizedEngine):
+    """The vectorized pass, noting the BLAS threads its kernel runs with (``seen``);
+    ``one_thread``: as the class is built (None: by ONE_THREAD_MAX_WORK)."""
+
+    seen: list = []
+    one_thread = None
+
+    def __init__(self, net, X, Y, batch_size):
+        decide = type(self).one_thread
+        super().__init__(net, X, Y, batch_size)
+        self.one_thread = self.one_thread if decide is None else decide
+
+    @staticmethod
+    def kernel():
+        real = compiled.VectorizedEngine.kernel()
+
+        def run(*args):
+            _Watched.seen.append(max(p["num_threads"] for p in threadpool_info()
+                                     if p["user_api"] == "blas"))
+            return real(*args)
+
+        return run
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="BLAS needs two cores for two threads")
+@pytest.mark.parametrize("dtype, tolerance", [("float64", 1e-12), ("float32", 2e-5)])
+def test_small_products_run_on_one_blas_thread_with_the_same_results(dtype, tolerance):
+    """BLAS allowed two threads: digits' products (64 → 128 → 10, B = 64: at most
+    128·64·64 = 524,288 multiply-adds) run on one while the kernel runs and on two again
+    after, and give the two-thread run's parameters to rounding (float32's sums are split
+    differently); the wide network's (512·784·256 = 102,760,448) keep both threads."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((64, 160)).astype(dtype)
+    Y = np.eye(10, dtype=dtype)[:, rng.integers(0, 10, 160)]
+    assert compiled.ONE_THREAD_MAX_WORK >= 524_288
+    results = []
+    with threadpool_limits(2):
+        for one_thread in (None, False):
+            _Watched.seen, _Watched.one_thread = [], one_thread
+            net = glassnet.Network([64, 128, 10], "relu", output="softmax", seed=1,
+                                   dtype=dtype)
+            train(net, X, Y, epochs=2, batch_size=64, seed=0, learning_rate=0.1,
+                  engine=_Watched, progress=False)
+            results.append(net.parameters)
+            assert _Watched.seen == ([1, 1] if one_thread is None else [2, 2])
+            assert {p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"} == {2}
+        wide = glassnet.Network([784, 512, 512, 10], "relu", output="softmax")
+        engine = compiled.VectorizedEngine(wide, np.zeros((784, 256)), np.zeros((10, 256)), 256)
+        assert engine.one_thread is False
+    assert _relative(*results) <= tolerance
 
 
 def test_auto_in_train_decides_by_the_batch_size(monkeypatch):

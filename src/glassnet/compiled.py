@@ -27,6 +27,7 @@ machine code on disk (``cache=True``: in ``__pycache__`` beside this file, or Nu
 user-wide cache directory when that is read-only; ``NUMBA_CACHE_DIR`` chooses another).
 """
 
+import contextlib
 import importlib.util
 import threading
 
@@ -94,6 +95,15 @@ def _known(obj, codes, registry):
 #: every size measured, so "auto" picks it only where the compiled engines cannot run
 #: (``python -m benchmarks.crossover`` measures the three; docs/speed.md has the figures)
 AUTO_MAX_WORK = 3_000
+
+#: the multiply-adds n[l]·n[l−1]·B of a step's largest matrix product up to which the
+#: vectorized pass runs its products on one BLAS thread, whatever BLAS's own setting: on
+#: products this small a second thread's hand-offs cost more than it shares. With BLAS
+#: allowed two threads, one was faster by 5–30 % from 524,288 (digits' 64 → 128 → 10 with
+#: B = 64) to 2,097,152, two faster by 10–25 % from 4,194,304 (four networks each) up to
+#: the wide 784 → 512 → 512 → 10 with B = 256 (``python -m benchmarks.crossover
+#: --threads 2``; docs/speed.md)
+ONE_THREAD_MAX_WORK = 2_500_000
 
 #: the engines ``train(engine=...)`` names
 ENGINE_NAMES = ("auto", "numpy", "compiled")
@@ -995,6 +1005,20 @@ class VectorizedEngine(CompiledEngine):
     products, the element-wise rest in compiled loops (the section's comment). Built and
     used as ``CompiledEngine``; faster than it once a step has enough work for BLAS."""
 
+    def __init__(self, net, X, Y, batch_size):
+        super().__init__(net, X, Y, batch_size)
+        largest = max(n * n_prev for n, n_prev in zip(net.sizes[1:], net.sizes, strict=False))
+        self.one_thread = largest * batch_size <= ONE_THREAD_MAX_WORK
+
+    def steps(self, order, optimizer, learning_rate, s=None):
+        """``CompiledEngine.steps``, on one BLAS thread when the products are small
+        (ONE_THREAD_MAX_WORK): the same products, split differently, so the results
+        agree to rounding (tests/test_compiled_engine.py)."""
+        if not self.one_thread:
+            return super().steps(order, optimizer, learning_rate, s)
+        with _one_blas_thread():
+            return super().steps(order, optimizer, learning_rate, s)
+
     def _buffers(self, sizes, dtype):
         """(work, rows): Z, A, dZ, dA of layers 1 … L for B examples; A[0]ᵀ."""
         B = self.batch_size
@@ -1004,3 +1028,20 @@ class VectorizedEngine(CompiledEngine):
     @staticmethod
     def kernel():
         return _vectorized_kernel()
+
+
+_blas = []  # the loaded BLAS libraries' thread controls (threadpoolctl), found once
+
+
+def _one_blas_thread():
+    """A context in which every loaded BLAS runs on one thread (threadpoolctl's limit,
+    undone on leaving); nothing to do when they already do."""
+    if not _blas:
+        import scipy.linalg.cython_blas  # noqa: F401  (the BLAS the kernel calls, loaded)
+        from threadpoolctl import ThreadpoolController
+
+        _blas.append(ThreadpoolController().select(user_api="blas"))
+    controller = _blas[0]
+    if all(lib.num_threads <= 1 for lib in controller.lib_controllers):
+        return contextlib.nullcontext()
+    return controller.limit(limits=1)
