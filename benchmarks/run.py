@@ -88,6 +88,8 @@ def limit_threads(n):
     for module in ("sklearn", "torch"):  # load their thread pools first, so the limit holds
         if importlib.util.find_spec(module):
             importlib.import_module(module)
+    if glassnet.compiled.available():
+        glassnet.compiled.load_blas()  # the compiled engine's own OpenBLAS, likewise
     threadpool_limits(n)
     if n == 1:  # XLA's CPU client (JAX) reads this when JAX is first imported
         os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "")

@@ -761,9 +761,9 @@ def _build():
 #     dZ[L] = (A[L] − Y_b) / m_b  (or dL/dA ⊙ g'(Z[L]) / m_b);
 #     dW[l] = dZ[l] A[l−1]ᵀ;  db[l] = Σᵢ dZ[l][:, i];  dZ[l−1] = (W[l]ᵀ dZ[l]) ⊙ g'(Z[l−1]),
 #
-# then one optimizer step. The three matrix products of each layer are BLAS's (Numba calls
-# SciPy's BLAS for np.dot on C- or F-ordered arrays, a transposed view by a flag, without
-# a copy, into the kept buffers: nothing is allocated per step); everything element-wise
+# then one optimizer step. The three matrix products of each layer are BLAS's gemm (``_gemm``
+# on C- or F-ordered arrays, a transposed view by a flag, without a copy, into the kept
+# buffers: nothing is allocated per step); everything element-wise
 # is a compiled loop. Departures from the NumPy engine, which computes the same:
 # - the 1/m_b is applied once, to dZ[L] (every dW, db is linear in it), instead of to the
 #   gradient vector;
@@ -782,21 +782,17 @@ def _matrix(v, start, n_rows, n_cols):
     return v[start:start + n_rows * n_cols].reshape(n_rows, n_cols)
 
 
-_xxgemm = None  # BLAS's gemm, compiled code's only: _blas_gemm_intrinsic (when built)
+_cblas_gemm = None  # BLAS's gemm, compiled code's only: _blas_gemm_intrinsic (when built)
 
 
 def _gemm(alpha, X, Y, beta, C):
-    """C := β·C + α·X Y by BLAS's gemm (C C-ordered; X and Y each C-ordered or the
-    transposed view of a C-ordered matrix). Fortran's BLAS sees C-ordered C as Cᵀ, so it
-    is asked for Cᵀ = Yᵀ Xᵀ, as Numba's np.dot does (numba.np.linalg.call_xxgemm)."""
+    """C := β·C + α·X Y by BLAS's gemm (C C-ordered; X and Y each C-ordered, or the
+    transposed view of a C-ordered matrix, which BLAS reads transposed)."""
     p, q = C.shape
-    k = X.shape[1]
     x_c, y_c = X.flags.c_contiguous, Y.flags.c_contiguous
-    done = _xxgemm(ord("n") if y_c else ord("t"), ord("n") if x_c else ord("t"), q, p, k,
-                   alpha, Y, Y.shape[1] if y_c else Y.shape[0],
-                   X, X.shape[1] if x_c else X.shape[0], beta, C, q)
-    if done != 0:
-        raise RuntimeError("BLAS's gemm could not be loaded from SciPy")
+    _cblas_gemm(111 if x_c else 112, 111 if y_c else 112, p, q, X.shape[1], alpha,
+                X, X.shape[1] if x_c else X.shape[0], Y, Y.shape[1] if y_c else Y.shape[0],
+                beta, C, q)
 
 
 def _dL_da(loss, eps, n, a, y):
@@ -816,7 +812,7 @@ def _layer_forward(W, A_prev, b, Z, A, code, alpha, scale, top, total):
     """Z = W A_prev + b, A = g(Z) of one layer. Softmax, down each example's column, is
     computed a row at a time (the loops over the examples innermost, as in _forward; m_b
     of ``top`` and ``total`` hold each column's max z and Σ e^(z − max z))."""
-    np.dot(W, A_prev, Z)
+    _gemm(1.0, W, A_prev, 0.0, Z)
     n, m_b = Z.shape
     for j in range(n):
         z = Z[j]
@@ -864,7 +860,7 @@ def _row_sum(v):
 
 def _layer_sums(dZ, A_prev_T, dW, db):
     """dW = dZ A_prevᵀ (A_prevᵀ given) and db = the sum of dZ's columns, of one layer."""
-    np.dot(dZ, A_prev_T, dW)
+    _gemm(1.0, dZ, A_prev_T, 0.0, dW)
     for j in range(dZ.shape[0]):
         db[j] = _row_sum(dZ[j])
 
@@ -950,7 +946,7 @@ def _vectorized_epoch(X_rows, Y_rows, order, s, B, sizes, w_at, b_at, g, g_alpha
             at_prev = (b_at[l - 2] - n_w) * B
             A_prev = _matrix(work[1], at_prev, n_prev, m_b)
             dA_prev = _matrix(work[3], at_prev, n_prev, m_b)
-            np.dot(W.T, dZ, dA_prev)  # dA[l−1] = W[l]ᵀ dZ[l], with W[l] before its step
+            _gemm(1.0, W.T, dZ, 0.0, dA_prev)  # dA[l−1] = W[l]ᵀ dZ[l], W[l] before its step
             _layer_update(fused, dZ, A_prev.T, W, b, dW, db, learning_rate, l1, l2, mass)
             _layer_dZ(g[l - 2], g_alpha[l - 2], g_scale[l - 2],
                       _matrix(work[0], at_prev, n_prev, m_b), A_prev, dA_prev,
@@ -963,53 +959,80 @@ def _vectorized_epoch(X_rows, Y_rows, order, s, B, sizes, w_at, b_at, g, g_alpha
     return penalty
 
 
+#: the OpenBLAS the vectorized pass multiplies with: scipy-openblas32 (the build NumPy's
+#: and SciPy's wheels bundle, as a package of its own and a newer release than SciPy's copy;
+#: on digits' small products 0.3.34 took 46 µs a step where SciPy's 0.3.30 took 59). Its
+#: functions' names begin with this prefix (its pkg-config's -DBLAS_SYMBOL_PREFIX)
+BLAS_PREFIX = "scipy_"
+#: dtype → (the library's gemm, the name the compiled code calls it by: ``load_blas``)
+BLAS_GEMM = {"float32": ("cblas_sgemm", "glassnet_cblas_sgemm"),
+             "float64": ("cblas_dgemm", "glassnet_cblas_dgemm")}
+
+
+def load_blas():
+    """The compiled engine's BLAS (scipy-openblas32, a ctypes library), loaded once a process
+    and its gemm's addresses given to the compiler before any compiled code that calls them
+    is loaded from the cache. Load it before setting threadpoolctl's limits if they are to
+    hold it: they reach only the libraries loaded when they are set (the benchmark does)."""
+    if "blas" not in _compiled:
+        import ctypes
+        import os
+
+        import llvmlite.binding
+        import scipy_openblas32 as openblas
+
+        library = ctypes.CDLL(os.path.join(openblas.get_lib_dir(),
+                                           openblas.get_library(fullname=True)))
+        for name, alias in BLAS_GEMM.values():
+            address = ctypes.cast(getattr(library, BLAS_PREFIX + name), ctypes.c_void_p)
+            llvmlite.binding.add_symbol(alias, address.value)
+        _compiled["blas"] = library
+    return _compiled["blas"]
+
+
 def _blas_gemm_intrinsic(numba):
-    """``_xxgemm(transa, transb, m, n, k, α, a, lda, b, ldb, β, c, ldc)``: Fortran BLAS's
-    gemm of c's dtype (SciPy's, through Numba's own ``numba_xxgemm`` helper, the one its
-    np.dot calls), with α and β; returns 0, or −1 when SciPy's BLAS is missing."""
+    """``_cblas_gemm(trans_x, trans_y, p, q, k, α, X, ld_x, Y, ld_y, β, C, ld_c)``:
+    C := β·C + α·op(X) op(Y) by OpenBLAS's cblas gemm of C's dtype, C row-major (C's
+    own order), op a transpose when trans is 112 (CblasTrans), none when 111."""
     from llvmlite import ir
     from numba.core import cgutils, types
     from numba.extending import intrinsic
     from numba.np.arrayobj import make_array
-    from numba.np.linalg import ensure_blas
 
     @intrinsic
-    def _xxgemm(typingctx, transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc):
-        sig = types.int32(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    def _cblas_gemm(typingctx, trans_x, trans_y, p, q, k, alpha, X, ld_x, Y, ld_y, beta, C,
+                    ld_c):
+        sig = types.void(trans_x, trans_y, p, q, k, alpha, X, ld_x, Y, ld_y, beta, C, ld_c)
 
         def codegen(context, builder, sig, args):
-            ensure_blas()
-            char, intp = ir.IntType(8), context.get_value_type(types.intp)
-            void_p = cgutils.voidptr_t
-            fnty = ir.FunctionType(ir.IntType(32), [char, char, char, intp, intp, intp,
-                                                    void_p, void_p, intp, void_p, intp,
-                                                    void_p, void_p, intp])
-            fn = cgutils.get_or_insert_function(builder.module, fnty, "numba_xxgemm")
+            int32, void_p = ir.IntType(32), cgutils.voidptr_t
+            real = context.get_value_type(C.dtype)
+            fnty = ir.FunctionType(ir.VoidType(), [int32] * 6 + [real, void_p, int32, void_p,
+                                                                int32, real, void_p, int32])
+            name = BLAS_GEMM["float32" if C.dtype == types.float32 else "float64"][1]
+            fn = cgutils.get_or_insert_function(builder.module, fnty, name)
             values = list(zip(sig.args, args, strict=True))
 
-            def letter(i):
+            def integer(i):
                 return builder.trunc(context.cast(builder, args[i], sig.args[i], types.intp),
-                                     char)
+                                     int32)
 
-            def size(i):
-                return context.cast(builder, args[i], sig.args[i], types.intp)
-
-            def scalar(i):  # α, β by reference, in the arrays' dtype
-                value = context.cast(builder, args[i], sig.args[i], c.dtype)
-                return builder.bitcast(cgutils.alloca_once_value(builder, value), void_p)
+            def scalar(i):
+                return context.cast(builder, args[i], sig.args[i], C.dtype)
 
             def data(i):
                 ty, value = values[i]
                 return builder.bitcast(make_array(ty)(context, builder, value).data, void_p)
 
-            kind = ir.Constant(char, ord("s" if c.dtype == types.float32 else "d"))
-            return builder.call(fn, (kind, letter(0), letter(1), size(2), size(3), size(4),
-                                     scalar(5), data(6), size(7), data(8), size(9),
-                                     scalar(10), data(11), size(12)))
+            row_major = ir.Constant(int32, 101)  # CblasRowMajor
+            builder.call(fn, (row_major, integer(0), integer(1), integer(2), integer(3),
+                              integer(4), scalar(5), data(6), integer(7), data(8),
+                              integer(9), scalar(10), data(11), integer(12)))
+            return context.get_dummy_value()
 
         return sig, codegen
 
-    return _xxgemm
+    return _cblas_gemm
 
 
 def _vectorized_kernel():
@@ -1019,7 +1042,8 @@ def _vectorized_kernel():
         if "vectorized" not in _compiled:
             import numba
 
-            globals()["_xxgemm"] = _blas_gemm_intrinsic(numba)
+            load_blas()
+            globals()["_cblas_gemm"] = _blas_gemm_intrinsic(numba)
             globals()["_row_sum"] = _jit(numba, _row_sum, reassociate=True)
             for name in ("_matrix", "_gemm", "_layer_forward", "_layer_dZ", "_layer_sums",
                          "_layer_update"):
@@ -1058,18 +1082,17 @@ class VectorizedEngine(CompiledEngine):
         return _vectorized_kernel()
 
 
-_blas = []  # the loaded BLAS libraries' thread controls (threadpoolctl), found once
-
-
+@contextlib.contextmanager
 def _one_blas_thread():
-    """A context in which every loaded BLAS runs on one thread (threadpoolctl's limit,
-    undone on leaving); nothing to do when they already do."""
-    if not _blas:
-        import scipy.linalg.cython_blas  # noqa: F401  (the BLAS the kernel calls, loaded)
-        from threadpoolctl import ThreadpoolController
-
-        _blas.append(ThreadpoolController().select(user_api="blas"))
-    controller = _blas[0]
-    if all(lib.num_threads <= 1 for lib in controller.lib_controllers):
-        return contextlib.nullcontext()
-    return controller.limit(limits=1)
+    """The kernel's BLAS (``load_blas``) on one thread while the block runs, then on as
+    many as before (OpenBLAS's own get and set_num_threads, as threadpoolctl calls them)."""
+    library = load_blas()
+    threads = getattr(library, BLAS_PREFIX + "openblas_get_num_threads")()
+    set_threads = getattr(library, BLAS_PREFIX + "openblas_set_num_threads")
+    if threads > 1:
+        set_threads(1)
+    try:
+        yield
+    finally:
+        if threads > 1:
+            set_threads(threads)
