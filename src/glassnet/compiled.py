@@ -99,10 +99,10 @@ AUTO_MAX_WORK = 3_000
 #: the multiply-adds n[l]·n[l−1]·B of a step's largest matrix product up to which the
 #: vectorized pass runs its products on one BLAS thread, whatever BLAS's own setting: on
 #: products this small a second thread's hand-offs cost more than it shares. With BLAS
-#: allowed two threads, one was faster by 5–30 % from 524,288 (digits' 64 → 128 → 10 with
-#: B = 64) to 2,097,152, two faster by 10–25 % from 4,194,304 (four networks each) up to
-#: the wide 784 → 512 → 512 → 10 with B = 256 (``python -m benchmarks.crossover
-#: --threads 2``; docs/speed.md)
+#: allowed two threads, one was about 2× faster from 524,288 (digits' 64 → 128 → 10 with
+#: B = 64) to 2,097,152 (three networks), two 10–35 % faster from 8,388,608 up to the wide
+#: 784 → 512 → 512 → 10 with B = 256 (four), and already at 4,194,304 (four networks, an
+#: earlier OpenBLAS) (``python -m benchmarks.crossover --threads 2``; docs/speed.md)
 ONE_THREAD_MAX_WORK = 2_500_000
 
 #: the engines ``train(engine=...)`` names
