@@ -372,10 +372,11 @@ def test_an_unknown_engine_name_is_refused():
 
 
 def test_without_numba_compiled_is_refused_and_auto_falls_back(monkeypatch):
-    monkeypatch.setattr(compiled, "numba_installed", False)
+    monkeypatch.setattr(compiled, "fast_installed", False)
     net = glassnet.Network([3, 2, 1], "tanh")
     X, Y = _data(1, "binary_cross_entropy", "float64")
-    with pytest.raises(ConfigError, match=r"needs Numba: pip install 'glassnet\[fast\]'"):
+    with pytest.raises(ConfigError, match=r"needs Numba and scipy-openblas32: "
+                                          r"pip install 'glassnet\[fast\]'"):
         train(net, X, Y, epochs=1, engine="compiled")
     start = net.parameters.copy()
     train(net, X, Y, epochs=1, engine="auto")

@@ -211,7 +211,7 @@ def test_auto_follows_engine_for(monkeypatch):
     monkeypatch.setattr(compiled, "AUTO_MAX_WORK", s.net.n_weights * 10 - 1)
     assert engine.engine_class("compiled", s.net, s.optimizer, 10) is CompiledLastStep
     assert engine.engine_class("compiled", s.net, s.optimizer, 10) is CompiledLastStep
-    monkeypatch.setattr(compiled, "numba_installed", False)
+    monkeypatch.setattr(compiled, "fast_installed", False)
     assert engine.engine_class("auto", s.net, s.optimizer, 1) is NumpyLastStep
     assert engine.warm_up() is None
 

@@ -208,3 +208,11 @@ def test_numba_is_not_imported_when_numpys_engine_is_chosen():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "False"
+
+
+def test_glassnet_warmup_without_the_fast_extra_says_what_to_install(monkeypatch, capsys):
+    monkeypatch.setattr(compiled, "fast_installed", False)
+    assert main(["warmup"]) == 1  # an error of the setup, not of usage
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "needs Numba and scipy-openblas32: pip install 'glassnet[fast]'" in err

@@ -36,8 +36,13 @@ import numpy as np
 from . import activations, losses, optimizers
 from .errors import ConfigError
 
-#: set to False to act as if Numba were missing (the tests do); else whether it is installed
-numba_installed = importlib.util.find_spec("numba") is not None
+#: set to False to act as if the `fast` extra were missing (the tests do); else whether it
+#: is installed: Numba, and scipy-openblas32 (the vectorized pass's BLAS: ``load_blas``)
+fast_installed = all(importlib.util.find_spec(name) is not None
+                     for name in ("numba", "scipy_openblas32"))
+#: what the compiled engine says when the `fast` extra is missing
+MISSING = ("the compiled engine needs Numba and scipy-openblas32: "
+           "pip install 'glassnet[fast]'")
 
 #: activation name → code in the kernel (softmax only on the output layer)
 ACTIVATIONS = {"linear": 0, "sigmoid": 1, "tanh": 2, "relu": 3, "leaky_relu": 4, "elu": 5,
@@ -56,10 +61,10 @@ STATE_KEYS = {"sgd": (), "momentum": ("V",), "classic_momentum": ("v",),
 
 
 def available():
-    """True when Numba is installed (the `fast` extra). It is imported, and the kernel
-    compiled or loaded from the disk cache, only when a CompiledEngine is first built, so
-    that ``import glassnet`` never pays for Numba."""
-    return numba_installed
+    """True when the `fast` extra (Numba, scipy-openblas32) is installed. Numba is
+    imported, and the kernel compiled or loaded from the disk cache, only when a
+    CompiledEngine is first built, so that ``import glassnet`` never pays for Numba."""
+    return fast_installed
 
 
 def unsupported(net, optimizer):
@@ -175,8 +180,7 @@ class CompiledEngine:
 
     def __init__(self, net, X, Y, batch_size):
         if not available():
-            raise ConfigError("the compiled engine needs Numba: pip install 'glassnet[fast]'"
-                              " (or use engine='numpy')")
+            raise ConfigError(f"{MISSING} (or use engine='numpy')")
         reason = unsupported(net, None)
         if reason is not None:
             raise ConfigError(f"the compiled engine cannot train {reason}; use engine='numpy'")

@@ -29,7 +29,7 @@ def add_parser(subparsers):
 
 def run(args):
     if not compiled.available():
-        raise ConfigError("the compiled engine needs Numba: pip install 'glassnet[fast]'")
+        raise ConfigError(compiled.MISSING)
     dtypes = warmup.DTYPES if args.dtype == "all" else (args.dtype,)
     where = warmup.cache_dir()
     print(f"cache     {where if where is not None else 'none writable: nothing is kept'}")
