@@ -463,3 +463,73 @@ def test_a_fresh_draw_forgets_the_last_pass():
     net.initialize(seed=1)
     with pytest.raises(NotFittedError, match=r"A\[1\]"):
         net.A[1]
+
+
+@pytest.mark.parametrize("dtype, tolerance", [("float64", 1e-13), ("float32", 1e-6)])
+def test_the_kernels_gemm_in_every_layout_against_numpy(dtype, tolerance):
+    """_gemm (C := β·C + α·X Y through scipy-openblas32's cblas) for X and Y each
+    C-ordered or a transposed view, on shapes where no two sizes are equal (a swapped
+    size or transpose flag cannot pass), against NumPy's own product."""
+    compiled._vectorized_kernel()  # builds the compiled _gemm
+    rng = np.random.default_rng(5)
+    p, k, q = 3, 5, 4
+    for x_transposed in (False, True):
+        for y_transposed in (False, True):
+            X = (rng.standard_normal((k, p)).T if x_transposed
+                 else rng.standard_normal((p, k))).astype(dtype)
+            Y = (rng.standard_normal((q, k)).T if y_transposed
+                 else rng.standard_normal((k, q))).astype(dtype)
+            assert X.flags.c_contiguous is not x_transposed
+            C = rng.standard_normal((p, q)).astype(dtype)
+            expected = 0.7 * C.astype(float) - 0.3 * (X.astype(float) @ Y.astype(float))
+            compiled._gemm(-0.3, X, Y, 0.7, C)
+            assert C.dtype == dtype
+            np.testing.assert_allclose(C, expected, rtol=tolerance, atol=tolerance)
+
+
+def test_float32_exp_is_within_one_ulp_of_the_correctly_rounded_value():
+    """_exp_float32 (softmax's e^z in float32) against e^z in float64 rounded to float32,
+    on 400,001 points over [−120, 95] and tiny |z|: at most 1 ulp apart; 0 below e^−104,
+    ∞ above 88.8, exactly 1 at ±0, NaN for NaN, as libm's."""
+    import numba
+
+    exp = numba.njit(fastmath={"contract"})(compiled._exp_float32)  # as _build compiles it
+
+    @numba.njit
+    def each(z, out):
+        for i in range(z.shape[0]):
+            out[i] = exp(z[i])
+
+    z = np.concatenate([np.linspace(-120, 95, 400_001), -np.logspace(-30, 2, 1001),
+                        np.logspace(-30, 1.9, 1001)]).astype(np.float32)
+    out = np.empty_like(z)
+    each(z, out)
+    with np.errstate(over="ignore"):
+        expected = np.exp(z.astype(np.float64)).astype(np.float32)
+    finite = np.isfinite(expected) & (expected > 0)
+    ulps = np.abs(out[finite].view(np.int32).astype(np.int64)
+                  - expected[finite].view(np.int32).astype(np.int64))
+    assert ulps.max() <= 1
+    assert np.array_equal(out[~finite], expected[~finite])  # the zeros and the infinities
+    assert (~finite).sum() > 1000  # both ends were reached
+    special = np.array([0.0, -0.0, np.nan, np.inf, -np.inf], dtype=np.float32)
+    got = np.empty_like(special)
+    each(special, got)
+    assert got[0] == got[1] == 1.0 and np.isnan(got[2]) and got[3] == np.inf and got[4] == 0.0
+
+
+def test_minibatches_beyond_the_blas_int_are_refused_or_left_to_numpy():
+    """scipy-openblas32 takes 32-bit sizes: a minibatch of 2³¹ examples would be cut to a
+    wrong size silently; "compiled" refuses it naming the batch, "auto" takes NumPy's
+    engine, and the vectorized pass refuses it before copying X (a broadcast view here)."""
+    net = glassnet.Network([1, 1], "sigmoid")
+    sgd = glassnet.optimizers.get("sgd")
+    NumpyEngine = glassnet.epochs.NumpyEngine
+    B = compiled.BLAS_INT_MAX + 1
+    assert compiled.engine_for("auto", net, sgd, NumpyEngine, B) is NumpyEngine
+    with pytest.raises(ConfigError, match="minibatches of 2,147,483,648 examples"):
+        compiled.engine_for("compiled", net, sgd, NumpyEngine, B)
+    X = np.broadcast_to(np.zeros((1, 1)), (1, B))
+    with pytest.raises(ConfigError, match="minibatches of 2,147,483,648 examples"):
+        compiled.VectorizedEngine(net, X, X, B)
+    assert compiled.too_large(net, compiled.BLAS_INT_MAX) is None

@@ -83,6 +83,16 @@ def unsupported(net, optimizer):
     return None
 
 
+def too_large(net, batch_size):
+    """Why the vectorized pass cannot multiply ``net``'s minibatches of ``batch_size``, or
+    None: its BLAS (``load_blas``) takes each size as a 32-bit int, at most BLAS_INT_MAX."""
+    if batch_size > BLAS_INT_MAX:
+        return f"minibatches of {batch_size:,} examples (its BLAS takes at most {BLAS_INT_MAX:,})"
+    if max(net.sizes) > BLAS_INT_MAX:
+        return f"a layer of {max(net.sizes):,} units (its BLAS takes at most {BLAS_INT_MAX:,})"
+    return None
+
+
 def _known(obj, codes, registry):
     """True when ``obj`` is an instance of exactly the class glassnet registers its name for."""
     return obj.name in codes and type(obj) is registry.registered(obj.name)
@@ -136,7 +146,7 @@ def engine_for(spec, net, optimizer, numpy_engine, batch_size, ready=None):
     check_engine_name(spec)
     if spec == "numpy":
         return numpy_engine
-    reason = unsupported(net, optimizer)
+    reason = unsupported(net, optimizer) or too_large(net, batch_size)
     if spec == "compiled" and reason is not None:
         raise ConfigError(f"the compiled engine cannot train {reason}; use engine='numpy'")
     if spec == "auto" and (reason is not None or not available()):
@@ -971,6 +981,8 @@ BLAS_PREFIX = "scipy_"
 #: dtype → (the library's gemm, the name the compiled code calls it by: ``load_blas``)
 BLAS_GEMM = {"float32": ("cblas_sgemm", "glassnet_cblas_sgemm"),
              "float64": ("cblas_dgemm", "glassnet_cblas_dgemm")}
+#: the largest size (rows, columns, leading dimension) its gemm takes: a 32-bit int
+BLAS_INT_MAX = 2**31 - 1
 
 
 def load_blas():
@@ -1062,6 +1074,9 @@ class VectorizedEngine(CompiledEngine):
     used as ``CompiledEngine``; faster than it once a step has enough work for BLAS."""
 
     def __init__(self, net, X, Y, batch_size):
+        reason = too_large(net, batch_size)  # before the copies of X and Y
+        if reason is not None:
+            raise ConfigError(f"the compiled engine cannot train {reason}; use engine='numpy'")
         super().__init__(net, X, Y, batch_size)
         largest = max(n * n_prev for n, n_prev in zip(net.sizes[1:], net.sizes, strict=False))
         self.one_thread = largest * batch_size <= ONE_THREAD_MAX_WORK
